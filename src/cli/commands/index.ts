@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+
+/**
+ * Adds one subcommand to the program. `setExitCode` records the code main()
+ * returns; commands never call process.exit so that nothing (child processes,
+ * temp dirs) is left behind by an abrupt exit.
+ */
+export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
+
+export const commands: RegisterCommand[] = [];

@@ -1,0 +1,33 @@
+// The `auditspec` command line. Each subcommand lives in its own file under
+// commands/ and is registered in commands/index.ts.
+import { Command, CommanderError } from 'commander';
+import { commands } from './commands/index.js';
+import { UsageError } from './errors.js';
+
+/** Runs the CLI and returns the process exit code (never calls process.exit). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('auditspec')
+    .description('Test Kubernetes audit policies exactly as kube-apiserver applies them.')
+    .exitOverride()
+    .showHelpAfterError();
+  let exitCode = 0;
+  for (const register of commands) {
+    register(program, (code) => {
+      exitCode = code;
+    });
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; every other commander error is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`auditspec: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  return exitCode;
+}
