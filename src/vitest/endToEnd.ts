@@ -1,0 +1,86 @@
+// End to end, matchers stay synchronous: each one decides offline as usual and
+// queues the request here; after the test, the whole batch is sent to the real
+// kube-apiserver through the installed observer and what it wrote is compared
+// with the offline decision. The matchers' assertions hold on the offline
+// decision, so proving decision == log proves them on the log.
+//
+// A disagreement is not a failed spec but a bug in auditspec's evaluator, and
+// is reported as one, with both sides and the rule trace.
+import type { AuditDecision } from '../audit/policy/checker.js';
+import { explainRequest } from '../audit/policy/explain.js';
+import { formatDecision, formatExplanation } from '../format/explanation.js';
+import { httpFromAttributes } from '../request/attributes.js';
+import type { AuditRequest } from '../request/types.js';
+import { currentObserver, type ObservedResult } from './observer.js';
+import type { PolicyBinding } from './policyBinding.js';
+
+interface PendingCheck {
+  binding: PolicyBinding;
+  request: AuditRequest;
+  decision: AuditDecision;
+}
+
+const pending: PendingCheck[] = [];
+
+export function deferEndToEndCheck(binding: PolicyBinding, request: AuditRequest, decision: AuditDecision): void {
+  // Several matchers on one request in one test: send it once.
+  if (pending.some((p) => p.request === request && p.binding === binding)) return;
+  pending.push({ binding, request, decision });
+}
+
+function sendable(request: AuditRequest): AuditRequest | undefined {
+  if (request.http) return request;
+  const http = httpFromAttributes(request.attributes);
+  if (!http) return undefined;
+  return { ...request, http: { method: http.method, url: http.url, identity: identityOf(request) } };
+}
+
+function identityOf(request: AuditRequest): NonNullable<AuditRequest['http']>['identity'] {
+  const user = request.attributes.user;
+  if (user === null) return { kind: 'failed-authentication' };
+  if (user.name === 'system:anonymous') return { kind: 'anonymous' };
+  // Groups as the policy sees them include system:authenticated, which
+  // kube-apiserver adds itself; a certificate must not carry it twice.
+  return { kind: 'user', name: user.name, groups: user.groups.filter((g) => g !== 'system:authenticated') };
+}
+
+function sameStages(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((stage, i) => stage === b[i]);
+}
+
+function mismatchMessage(check: PendingCheck, observed: ObservedResult, backend: string): string {
+  const trace = formatExplanation(explainRequest(check.binding.compiled, check.request.attributes));
+  return [
+    `auditspec BUG: the offline evaluator disagrees with kube-apiserver (${backend}).`,
+    `Request:  ${check.request.label}`,
+    `Policy:   ${check.binding.displayPath}`,
+    `Offline:  ${formatDecision(check.decision)}; stages written [${check.decision.stages.join(', ')}]`,
+    `Observed: ${observed.level}; stages written [${observed.stages.join(', ')}] (HTTP ${observed.status}, auditID ${observed.auditID})`,
+    trace,
+    'Please report this with the policy and request above: kube-apiserver is the judge, so auditspec is wrong here.',
+  ].join('\n');
+}
+
+/** Sends every queued request and throws if kube-apiserver wrote something else than predicted. */
+export async function flushEndToEndChecks(): Promise<void> {
+  const observer = currentObserver();
+  const batch = pending.splice(0, pending.length);
+  if (!observer || batch.length === 0) return;
+  const failures: string[] = [];
+  await Promise.all(
+    batch.map(async (check) => {
+      const request = sendable(check.request);
+      if (!request) {
+        failures.push(
+          `${check.request.label}: no HTTP request resolves to these attributes, so it cannot be sent to kube-apiserver; describe it with the request builder instead.`,
+        );
+        return;
+      }
+      const observed = await observer.observe(check.binding.file, request);
+      if (observed.level !== check.decision.level || !sameStages(observed.stages, check.decision.stages)) {
+        failures.push(mismatchMessage(check, observed, observer.backend));
+      }
+    }),
+  );
+  if (failures.length > 0) throw new Error(failures.join('\n\n'));
+}

@@ -1,0 +1,9 @@
+// Side-effect entry: `import 'auditspec/extend-expect'` (or list it in
+// Vitest's setupFiles) registers the matchers and, when specs run end to end,
+// the hook that proves each test's decisions against the real kube-apiserver.
+import { afterEach, expect } from 'vitest';
+import { flushEndToEndChecks } from './endToEnd.js';
+import { auditMatchers } from './matchers/index.js';
+
+expect.extend(auditMatchers);
+afterEach(flushEndToEndChecks);

@@ -1,0 +1,44 @@
+// Every auditspec matcher, one per file, registered together by extend-expect.
+import type { Level, Stage } from '../../audit/types.js';
+import { toBeDecidedBy, type RuleReference } from './toBeDecidedBy.js';
+import { toBeLogged } from './toBeLogged.js';
+import { toBeLoggedAt } from './toBeLoggedAt.js';
+import { toHitDefault } from './toHitDefault.js';
+import { toOmitManagedFields } from './toOmitManagedFields.js';
+import { toOmitStage } from './toOmitStage.js';
+import { toWriteStages } from './toWriteStages.js';
+
+export { toBeDecidedBy, toBeLogged, toBeLoggedAt, toHitDefault, toOmitManagedFields, toOmitStage, toWriteStages };
+export type { RuleReference };
+
+export const auditMatchers = {
+  toBeLoggedAt,
+  toBeLogged,
+  toOmitStage,
+  toWriteStages,
+  toOmitManagedFields,
+  toBeDecidedBy,
+  toHitDefault,
+};
+
+export interface AuditMatchers<R = unknown> {
+  /** The request is logged at exactly this level. */
+  toBeLoggedAt(level: Level): R;
+  /** The request is logged at all (any level above None); `.not.toBeLogged()` for None. */
+  toBeLogged(): R;
+  /** The stage is omitted for this request (policy-level ∪ rule-level omitStages). */
+  toOmitStage(stage: Stage): R;
+  /** Exactly these stages are written, in this order. */
+  toWriteStages(stages: readonly Stage[]): R;
+  /** managedFields are omitted from logged request/response bodies. */
+  toOmitManagedFields(): R;
+  /** The deciding rule is this one (0-based index, the rule object, or `{ line }`). */
+  toBeDecidedBy(rule: RuleReference): R;
+  /** No rule matched: kube-apiserver's default (None) decided. */
+  toHitDefault(): R;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Matchers<T = any> extends AuditMatchers<T> {}
+}

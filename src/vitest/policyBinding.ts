@@ -1,0 +1,84 @@
+// Binds spec blocks to a policy file. Matchers ask activePolicy() which policy
+// the running test is about.
+import { isAbsolute, relative, resolve } from 'node:path';
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { KubeVersion, Policy } from '../audit/types.js';
+import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
+import { readPolicyFile } from '../audit/policy/reader.js';
+
+export interface PolicyBinding {
+  /** Absolute path of the policy file. */
+  readonly file: string;
+  /** The path as the spec wrote it, for messages. */
+  readonly displayPath: string;
+  readonly policy: Policy;
+  readonly compiled: CompiledPolicy;
+}
+
+export interface PolicyBindingOptions {
+  kubeVersion?: KubeVersion;
+}
+
+const cache = new Map<string, PolicyBinding>();
+
+/**
+ * Loads (once per worker) and compiles a policy file. Throws kube-apiserver's
+ * own message when kube-apiserver would refuse to start with it.
+ */
+export function loadPolicyBinding(path: string, options: PolicyBindingOptions = {}): PolicyBinding {
+  const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
+  const key = `${options.kubeVersion ?? ''}\u0000${file}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const displayPath = relative(process.cwd(), file) || file;
+  const result = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
+  if (!result.ok) {
+    throw new Error(`${displayPath}: kube-apiserver would refuse to start with this policy: ${result.error.message}`);
+  }
+  const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy) };
+  cache.set(key, binding);
+  return binding;
+}
+
+const stack: PolicyBinding[] = [];
+
+/** The policy the running test is bound to, if any. */
+export function activePolicy(): PolicyBinding | undefined {
+  return stack[stack.length - 1];
+}
+
+/**
+ * Binds every test registered so far in the current describe block (or file) and
+ * below it to `path`. Returns the binding so tests can refer to its rules.
+ */
+export function usePolicy(path: string, options: PolicyBindingOptions = {}): PolicyBinding {
+  const binding = loadPolicyBinding(path, options);
+  beforeEach(() => {
+    stack.push(binding);
+  });
+  afterEach(() => {
+    const top = stack.pop();
+    if (top !== binding) throw new Error('auditspec: policy bindings were popped out of order');
+  });
+  return binding;
+}
+
+/**
+ * A describe block whose tests are about one policy file:
+ *
+ *   describePolicy('clusters/policy.yaml', (policy) => {
+ *     test('secrets stay at Metadata', () => {
+ *       expect(as('alice').get('secrets', 'db', { namespace: 'prod' })).toBeLoggedAt('Metadata');
+ *     });
+ *   });
+ */
+export function describePolicy(
+  path: string,
+  fn: (binding: PolicyBinding) => void,
+  options: PolicyBindingOptions = {},
+): void {
+  describe(`policy ${path}`, () => {
+    const binding = usePolicy(path, options);
+    fn(binding);
+  });
+}
