@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerEval } from './eval.js';
+import { registerExplain } from './explain.js';
+import { registerTest } from './test.js';
 
 /**
  * Adds one subcommand to the program. `setExitCode` records the code main()
@@ -7,4 +10,4 @@ import type { Command } from 'commander';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval];

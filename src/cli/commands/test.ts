@@ -1,0 +1,100 @@
+// auditspec test [paths…] [--cluster <backend>]: runs *.audit.spec.ts suites
+// through Vitest. Offline by default; with --cluster, the same specs are also
+// proven against a real kube-apiserver.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { RegisterCommand } from './index.js';
+
+const SPEC_GLOB = '**/*.audit.spec.ts';
+
+/** The package's own modules, so specs and the setup file share one instance of auditspec. */
+function packageModules() {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return {
+    index: resolve(root, `index${ext}`),
+    vitest: resolve(root, `vitest/index${ext}`),
+    extendExpect: resolve(root, `vitest/extend-expect${ext}`),
+  };
+}
+
+/** A directory becomes its spec glob; a file is taken as it is. */
+export function specPatterns(paths: string[], cwd = process.cwd()): string[] {
+  const given = paths.length > 0 ? paths : ['specs'];
+  return given.map((path) => {
+    const absolute = resolve(cwd, path);
+    if (!existsSync(absolute)) throw new UsageError(`no such file or directory: ${path}`);
+    if (statSync(absolute).isDirectory()) return `${path.replace(/\/+$/, '')}/${SPEC_GLOB}`;
+    return path;
+  });
+}
+
+interface TestOptions {
+  cluster?: string;
+  update?: boolean;
+  testNamePattern?: string;
+  reporter: string[];
+}
+
+export const registerTest: RegisterCommand = (program: Command, setExitCode) => {
+  program
+    .command('test')
+    .description(`run ${SPEC_GLOB} suites with Vitest (default: specs/)`)
+    .argument('[paths...]', 'spec files or directories')
+    .option('--cluster <backend>', 'also prove every expectation end to end on this backend (local)')
+    .option('-u, --update', 'update snapshots')
+    .option('-t, --test-name-pattern <pattern>', 'run only tests whose name matches')
+    .option('--reporter <name>', 'Vitest reporter (repeatable)', (r: string, all: string[]) => [...all, r], [] as string[])
+    .action(async (paths: string[], options: TestOptions) => {
+      const include = specPatterns(paths);
+      const modules = packageModules();
+      const setupFiles = [modules.extendExpect];
+      const globalSetup: string[] = [];
+      let provide: Record<string, unknown> = {};
+      if (options.cluster !== undefined) {
+        const { endToEndVitestConfig } = await import('../../e2e/vitest/config.js');
+        const e2e = await endToEndVitestConfig(options.cluster, {});
+        setupFiles.push(...e2e.setupFiles);
+        globalSetup.push(...e2e.globalSetup);
+        provide = { ...provide, ...e2e.provide };
+      }
+      const { startVitest } = await import('vitest/node');
+      const previousExitCode = process.exitCode;
+      process.exitCode = 0;
+      const vitest = await startVitest(
+        'test',
+        [],
+        {
+          run: true,
+          config: false,
+          include,
+          setupFiles,
+          globalSetup,
+          provide,
+          update: options.update,
+          testNamePattern: options.testNamePattern,
+          reporters: options.reporter.length > 0 ? options.reporter : undefined,
+          // Long enough for the first end-to-end request to wait on a cold control plane.
+          testTimeout: options.cluster ? 120_000 : undefined,
+          hookTimeout: options.cluster ? 300_000 : undefined,
+        },
+        {
+          resolve: {
+            alias: [
+              { find: /^auditspec\/extend-expect$/, replacement: modules.extendExpect },
+              { find: /^auditspec\/vitest$/, replacement: modules.vitest },
+              { find: /^auditspec$/, replacement: modules.index },
+            ],
+          },
+        },
+      );
+      await vitest?.close();
+      // Vitest reports failures through process.exitCode, as its own CLI does.
+      const code = Number(process.exitCode ?? 0);
+      process.exitCode = previousExitCode;
+      setExitCode(vitest === undefined && code === 0 ? 1 : code);
+    });
+};

@@ -1,0 +1,59 @@
+// Parsing and loading shared by several subcommands.
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { DEFAULT_KUBE_VERSION, type KubeVersion, type Policy } from '../audit/types.js';
+import { readPolicyFile } from '../audit/policy/reader.js';
+import { UsageError } from './errors.js';
+
+/** Accepts "1.36", "v1.36" or "v1.36.4"; kube-apiserver versions are what matter for policy behaviour. */
+export function parseKubeVersion(value: string | undefined): KubeVersion {
+  if (value === undefined) return DEFAULT_KUBE_VERSION;
+  const match = /^v?(1)\.(\d+)(?:\.\d+)?$/.exec(value.trim());
+  if (!match) throw new UsageError(`--kube-version must look like 1.36 (got ${JSON.stringify(value)})`);
+  return `${Number(match[1])}.${Number(match[2])}` as KubeVersion;
+}
+
+export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--format must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return value as T;
+}
+
+/** A policy kube-apiserver would refuse to start with: exit code 1. */
+export class InvalidPolicyError extends Error {
+  override name = 'InvalidPolicyError';
+}
+
+/** Reads a policy file as kube-apiserver would, mapping failures onto the CLI's exit codes. */
+export function loadPolicyArgument(path: string, kubeVersion: KubeVersion): Policy {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (err) {
+    throw new UsageError(`cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  if (!isFile) throw new UsageError(`cannot read policy ${path}: not a file`);
+  const display = relative(process.cwd(), path) || path;
+  let result;
+  try {
+    result = readPolicyFile(path, { kubeVersion, file: display });
+  } catch (err) {
+    throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
+  }
+  if (!result.ok) {
+    const where = result.error.pos ? `${result.error.pos.file}:${result.error.pos.line}:${result.error.pos.col}: ` : `${display}: `;
+    throw new InvalidPolicyError(`${where}kube-apiserver would refuse to start: ${result.error.message}`);
+  }
+  return result.policy;
+}
+
+/** Reads a whole text argument that may be "-" for standard input. */
+export function readTextArgument(path: string): string {
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
