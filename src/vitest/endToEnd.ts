@@ -6,10 +6,10 @@
 //
 // A disagreement is not a failed spec but a bug in auditspec's evaluator, and
 // is reported as one, with both sides and the rule trace.
-import type { AuditDecision } from '../audit/policy/checker.js';
+import { evaluatePolicy, type AuditDecision } from '../audit/policy/checker.js';
 import { explainRequest } from '../audit/policy/explain.js';
 import { formatDecision, formatExplanation } from '../format/explanation.js';
-import { httpFromAttributes } from '../request/attributes.js';
+import { attributesFromHttp, httpFromAttributes } from '../request/attributes.js';
 import type { AuditRequest } from '../request/types.js';
 import { currentObserver, type ObservedResult } from './observer.js';
 import type { PolicyBinding } from './policyBinding.js';
@@ -28,11 +28,24 @@ export function deferEndToEndCheck(binding: PolicyBinding, request: AuditRequest
   pending.push({ binding, request, decision });
 }
 
-function sendable(request: AuditRequest): AuditRequest | undefined {
-  if (request.http) return request;
+/**
+ * The request as it will really be sent, with the attributes kube-apiserver will
+ * see for it. Requests described only by attributes get an HTTP form; their
+ * attributes are then re-resolved from it, because kube-apiserver itself adds
+ * system:authenticated to an authenticated user (a recorded identity may lack it).
+ */
+function sendable(check: PendingCheck): PendingCheck | undefined {
+  const { request } = check;
+  if (request.http) return check;
   const http = httpFromAttributes(request.attributes);
   if (!http) return undefined;
-  return { ...request, http: { method: http.method, url: http.url, identity: identityOf(request) } };
+  const sent = { method: http.method, url: http.url, identity: identityOf(request) };
+  const attributes = attributesFromHttp(sent);
+  return {
+    binding: check.binding,
+    request: { ...request, http: sent, attributes },
+    decision: evaluatePolicy(check.binding.compiled, attributes),
+  };
 }
 
 function identityOf(request: AuditRequest): NonNullable<AuditRequest['http']>['identity'] {
@@ -69,16 +82,16 @@ export async function flushEndToEndChecks(): Promise<void> {
   const failures: string[] = [];
   await Promise.all(
     batch.map(async (check) => {
-      const request = sendable(check.request);
-      if (!request) {
+      const sent = sendable(check);
+      if (!sent) {
         failures.push(
           `${check.request.label}: no HTTP request resolves to these attributes, so it cannot be sent to kube-apiserver; describe it with the request builder instead.`,
         );
         return;
       }
-      const observed = await observer.observe(check.binding.file, request);
-      if (observed.level !== check.decision.level || !sameStages(observed.stages, check.decision.stages)) {
-        failures.push(mismatchMessage(check, observed, observer.backend));
+      const observed = await observer.observe(sent.binding.file, sent.request);
+      if (observed.level !== sent.decision.level || !sameStages(observed.stages, sent.decision.stages)) {
+        failures.push(mismatchMessage(sent, observed, observer.backend));
       }
     }),
   );
