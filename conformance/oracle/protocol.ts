@@ -1,0 +1,78 @@
+// The oracle's JSON-lines protocol as TypeScript types (go/oracle/README.md
+// is the reference). Attributes reuse RequestAttributes: the oracle mirrors it.
+
+import type { RequestAttributes } from '../../src/request/types.js';
+
+export interface OracleUser {
+  name: string;
+  groups: readonly string[];
+}
+
+export interface OracleDecision {
+  level: string;
+  /** Each stage once, in emission order. */
+  omitStages: string[];
+  omitManagedFields: boolean;
+  ruleIndex: number | null;
+}
+
+export interface OracleGroupResources {
+  group: string;
+  resources: string[];
+  resourceNames: string[];
+}
+
+export interface OracleRule {
+  level: string;
+  users: string[];
+  userGroups: string[];
+  verbs: string[];
+  resources: OracleGroupResources[];
+  namespaces: string[];
+  nonResourceURLs: string[];
+  omitStages: string[];
+  omitManagedFields: boolean | null;
+}
+
+export interface OraclePolicy {
+  rules: OracleRule[];
+  omitStages: string[];
+  omitManagedFields: boolean;
+}
+
+export type OracleLoadAnswer =
+  | { ok: true; rules: number; strictError: string; policy: OraclePolicy }
+  | { ok: false; error: string; strictError: string };
+
+export interface OracleRequestInfo {
+  isResourceRequest: boolean;
+  path: string;
+  verb: string;
+  apiPrefix: string;
+  apiGroup: string;
+  apiVersion: string;
+  namespace: string;
+  resource: string;
+  subresource: string;
+  name: string;
+  parts: string[];
+  fieldSelector: string;
+  labelSelector: string;
+}
+
+export interface OracleResolved {
+  urlError?: string;
+  error?: string;
+  info: OracleRequestInfo | null;
+  attributes: RequestAttributes | null;
+  decision?: OracleDecision;
+}
+
+export interface OracleHttpRequest {
+  method: string;
+  url: string;
+  user: OracleUser | null;
+}
+
+/** Where eval/resolve/bench find their policy: kept by name, or inline text. */
+export type PolicySource = { policyRef: string } | { policy: string };
