@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEval } from './eval.js';
 import { registerExplain } from './explain.js';
+import { registerSetup } from './setup.js';
 import { registerTest } from './test.js';
 
 /**
@@ -10,4 +11,4 @@ import { registerTest } from './test.js';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerSetup];

@@ -1,0 +1,153 @@
+// Finds kube-apiserver and etcd for an end-to-end run, in this order for each:
+// an explicit path, $KUBEBUILDER_ASSETS (setup-envtest's layout), auditspec's
+// cache, and finally a build from the Go module shipped with auditspec.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GoNotFoundError, goBuild } from './build.js';
+import { binariesCacheDir, binariesCacheRoot } from './cache.js';
+import { type BinaryKind, checkBinary } from './check.js';
+import { acquireLock } from './lock.js';
+import { ETCD_VERSION, KUBE_APISERVER_VERSION } from './versions.js';
+
+export type BinarySource = 'flag' | 'KUBEBUILDER_ASSETS' | 'cache' | 'built';
+
+export interface EnsureBinariesOptions {
+  /** --apiserver-bin */
+  apiserverBin?: string;
+  /** --etcd-bin */
+  etcdBin?: string;
+  /** Rebuild into the cache even when it already holds working binaries. */
+  force?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Progress and warnings, one line at a time. */
+  log?: (line: string) => void;
+  /** Overrides the Go module to build from (tests). */
+  goModuleDir?: string;
+}
+
+export interface Binaries {
+  kubeApiserver: string;
+  etcd: string;
+  /** Where each came from, e.g. "cache" or "flag (kube-apiserver), cache (etcd)". */
+  source: string;
+  sources: { kubeApiserver: BinarySource; etcd: BinarySource };
+  versions: { kubeApiserver: string; etcd: string };
+}
+
+export class BinariesUnavailableError extends Error {
+  override name = 'BinariesUnavailableError';
+}
+
+const WANTED: Record<BinaryKind, string> = { 'kube-apiserver': KUBE_APISERVER_VERSION, etcd: ETCD_VERSION };
+
+interface Found {
+  path: string;
+  source: BinarySource;
+  version: string;
+}
+
+/** A path the user chose: it must run, and a version other than the pinned one is worth a warning. */
+async function explicit(path: string, kind: BinaryKind, source: BinarySource, log: (l: string) => void): Promise<Found> {
+  const check = await checkBinary(path, kind);
+  if (!check.ok || !check.version) {
+    throw new BinariesUnavailableError(`${kind} from ${source === 'flag' ? 'the command line' : source}: ${check.problem}`);
+  }
+  if (check.version.replace(/^v/, '') !== WANTED[kind].replace(/^v/, '')) {
+    log(`warning: ${path} is ${kind} ${check.version}; auditspec judges against ${WANTED[kind]}, results may differ`);
+  }
+  return { path, source, version: check.version };
+}
+
+async function fromCache(dir: string, kind: BinaryKind): Promise<Found | undefined> {
+  const path = join(dir, kind);
+  const check = await checkBinary(path, kind);
+  if (check.ok && check.version?.replace(/^v/, '') === WANTED[kind].replace(/^v/, '')) {
+    return { path, source: 'cache', version: check.version };
+  }
+  return undefined;
+}
+
+export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promise<Binaries> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => {});
+  const found: Partial<Record<BinaryKind, Found>> = {};
+  const flags: Record<BinaryKind, string | undefined> = { 'kube-apiserver': options.apiserverBin, etcd: options.etcdBin };
+  const assets = env.KUBEBUILDER_ASSETS;
+  for (const kind of ['kube-apiserver', 'etcd'] as const) {
+    const flag = flags[kind];
+    if (flag) found[kind] = await explicit(flag, kind, 'flag', log);
+    else if (assets) found[kind] = await explicit(join(assets, kind), kind, 'KUBEBUILDER_ASSETS', log);
+  }
+
+  const cacheDir = binariesCacheDir(env);
+  const missing = (): BinaryKind[] => (['kube-apiserver', 'etcd'] as const).filter((k) => !found[k]);
+  if (!options.force) {
+    for (const kind of missing()) found[kind] = await fromCache(cacheDir, kind);
+  }
+
+  if (missing().length > 0) {
+    await mkdir(binariesCacheRoot(env), { recursive: true });
+    const release = await acquireLock(`${cacheDir}.lock`, {
+      onWait: (owner) => log(`waiting for another auditspec build to finish (lock held by ${owner})…`),
+    });
+    try {
+      // Whoever held the lock may just have built what we need.
+      if (!options.force) {
+        for (const kind of missing()) found[kind] = await fromCache(cacheDir, kind);
+      }
+      const toBuild = missing();
+      if (toBuild.length > 0) {
+        await buildIntoCache(toBuild, cacheDir, { ...options, env, log });
+        for (const kind of toBuild) {
+          const built = await fromCache(cacheDir, kind);
+          if (!built) throw new BinariesUnavailableError(`built ${kind} into ${cacheDir} but it does not report ${WANTED[kind]}`);
+          found[kind] = { ...built, source: 'built' };
+        }
+      }
+    } finally {
+      await release();
+    }
+  }
+
+  const api = found['kube-apiserver']!;
+  const etcd = found.etcd!;
+  return {
+    kubeApiserver: api.path,
+    etcd: etcd.path,
+    source: api.source === etcd.source ? api.source : `${api.source} (kube-apiserver), ${etcd.source} (etcd)`,
+    sources: { kubeApiserver: api.source, etcd: etcd.source },
+    versions: { kubeApiserver: api.version, etcd: etcd.version },
+  };
+}
+
+/** Builds into a scratch folder beside the cache, then renames each binary in, so a reader never sees half a file. */
+async function buildIntoCache(
+  kinds: BinaryKind[],
+  cacheDir: string,
+  options: EnsureBinariesOptions & { env: NodeJS.ProcessEnv; log: (l: string) => void },
+): Promise<void> {
+  const scratch = join(binariesCacheRoot(options.env), `.build-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(scratch, { recursive: true });
+  try {
+    for (const kind of kinds) {
+      try {
+        await goBuild(kind, join(scratch, kind), { moduleDir: options.goModuleDir, env: options.env, log: options.log });
+      } catch (err) {
+        if (err instanceof GoNotFoundError) {
+          throw new BinariesUnavailableError(
+            `no ${kind} binary and no Go toolchain to build it. Either install Go (https://go.dev/dl/) and run ` +
+              '`auditspec setup`, or point auditspec at existing binaries with --apiserver-bin/--etcd-bin or ' +
+              `KUBEBUILDER_ASSETS (a folder holding kube-apiserver and etcd, as setup-envtest lays them out). ` +
+              `Built binaries are kept in ${cacheDir}.`,
+          );
+        }
+        throw err;
+      }
+    }
+    await mkdir(cacheDir, { recursive: true });
+    for (const kind of kinds) await rename(join(scratch, kind), join(cacheDir, kind));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
