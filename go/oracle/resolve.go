@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"net/http"
-	"net/url"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apiserver/pkg/authentication/user"
@@ -58,15 +60,32 @@ type resolved struct {
 	record attributesRecordPtr
 }
 
+// readRequestLine parses "METHOD target HTTP/1.1" with http.ReadRequest, the
+// parser Go's HTTP server runs on every request (method token check, request
+// line split, url.ParseRequestURI), so a target it refuses is refused here too.
+func readRequestLine(method, target string) (*http.Request, error) {
+	if strings.ContainsAny(method+target, "\r\n") {
+		return nil, errors.New("a request line cannot contain CR or LF")
+	}
+	raw := method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n"
+	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+	if err != nil {
+		return nil, err
+	}
+	// serverHandler.ServeHTTP answers "OPTIONS *" itself; no handler runs.
+	if req.RequestURI == "*" && req.Method == "OPTIONS" {
+		return nil, errors.New("OPTIONS * is answered by Go's HTTP server itself")
+	}
+	return req, nil
+}
+
 func resolveRequest(in *httpRequestJSON) resolved {
 	var out resolved
-	// net/http's server parses the request target exactly this way.
-	target, err := url.ParseRequestURI(in.URL)
+	req, err := readRequestLine(in.Method, in.URL)
 	if err != nil {
 		out.URLError = err.Error()
 		return out
 	}
-	req := &http.Request{Method: in.Method, URL: target, RequestURI: in.URL, Header: http.Header{}}
 	info, err := requestInfoResolver.NewRequestInfo(req)
 	if info != nil {
 		parts := info.Parts
