@@ -1,0 +1,158 @@
+import { describe, expect, test } from 'vitest';
+import type { Level, Stage } from '../../src/audit/types.js';
+import { managedFieldsBytes, measureEvent } from '../../src/replay/eventSizes.js';
+import { BodySizeSamples, settleVolume, STAGE_INDEX, VolumeTally, type RecordedRequest } from '../../src/replay/volume.js';
+
+const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value)) + 1; // + newline
+
+function event(stage: Stage, level: Level, extra: Record<string, unknown> = {}) {
+  const base: Record<string, unknown> = {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level,
+    auditID: 'a1',
+    stage,
+    requestURI: '/apis/apps/v1/namespaces/prod/deployments',
+    verb: 'create',
+    user: { username: 'alice', groups: ['dev', 'system:authenticated'] },
+    objectRef: { resource: 'deployments', namespace: 'prod', apiGroup: 'apps', apiVersion: 'v1' },
+  };
+  if (stage !== 'RequestReceived') {
+    base.responseStatus = { metadata: {}, code: 201 };
+    base.annotations = { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' };
+  }
+  return { ...base, ...extra };
+}
+
+const deployment = {
+  kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  metadata: { name: 'web', managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:spec': {} } }] },
+  spec: { replicas: 3 },
+};
+
+/** A request recorded from real events, sized exactly as the replay sizes them. */
+function recorded(level: Level, events: Record<string, unknown>[], sizeClass = 'create apps/deployments'): RecordedRequest {
+  const samples: RecordedRequest['samples'] = [undefined, undefined, undefined, undefined];
+  for (const ev of events) {
+    const stage = ev.stage as Stage;
+    samples[STAGE_INDEX[stage]] = measureEvent(ev, stage, bytesOf(ev), stage !== 'RequestReceived');
+  }
+  return { level, samples, sizeClass, verb: sizeClass.split(' ')[0] };
+}
+
+const settle = (tally: VolumeTally, samples = new BodySizeSamples()) => settleVolume(tally, samples);
+
+describe('measureEvent', () => {
+  test('body sizes are the bytes the fields take in the compact line', () => {
+    const withBodies = event('ResponseComplete', 'RequestResponse', { requestObject: deployment, responseObject: deployment });
+    const { requestObject, responseObject, ...without } = withBodies;
+    const sample = measureEvent(withBodies, 'ResponseComplete', bytesOf(withBodies), true);
+    expect(sample.requestBodyBytes + sample.responseBodyBytes).toBe(bytesOf(withBodies) - bytesOf(without));
+    expect(sample.requestBodyBytes).toBe(bytesOf({ ...without, requestObject }) - bytesOf(without));
+    expect(sample.responseBodyBytes).toBe(bytesOf({ ...without, responseObject }) - bytesOf(without));
+    const { responseStatus, annotations, ...noTail } = without;
+    expect(sample.responseTailBytes).toBe(bytesOf(without) - bytesOf(noTail));
+  });
+
+  test('managed fields of objects and of list items are measured', () => {
+    // Removing the field from a metadata that has other fields also removes one comma.
+    const mf = bytesOf(deployment) - bytesOf({ ...deployment, metadata: { name: 'web' } });
+    expect(managedFieldsBytes(deployment)).toBe(mf);
+    expect(managedFieldsBytes({ kind: 'DeploymentList', items: [deployment, deployment] })).toBe(2 * mf);
+    expect(managedFieldsBytes({ metadata: {} })).toBe(0);
+  });
+});
+
+describe('VolumeTally', () => {
+  const rr = event('RequestReceived', 'Request');
+  const rc = event('ResponseComplete', 'Request', { requestObject: deployment });
+  const request = recorded('Request', [rr, rc]);
+
+  test('the recorded volume is the recorded lines', () => {
+    const tally = new VolumeTally();
+    tally.addRecorded(request);
+    const v = settle(tally);
+    expect(v.events).toEqual([1, 0, 1, 0]);
+    expect(v.bytes).toEqual([bytesOf(rr), 0, bytesOf(rc), 0]);
+  });
+
+  test('estimating the decision that was recorded gives the recorded bytes exactly', () => {
+    const tally = new VolumeTally();
+    tally.addEstimated(request, { level: 'Request', stages: ['RequestReceived', 'ResponseComplete'], omitManagedFields: false });
+    const v = settle(tally);
+    expect(v.bytes).toEqual([bytesOf(rr), 0, bytesOf(rc), 0]);
+    expect(v.bodiesFromMeans + v.bodiesWithoutSample + v.responseTailsFromMean).toBe(0);
+  });
+
+  test('a lower level drops the measured body; omitted stages drop their events', () => {
+    const tally = new VolumeTally();
+    tally.addEstimated(request, { level: 'Metadata', stages: ['ResponseComplete'], omitManagedFields: false });
+    const v = settle(tally);
+    const { requestObject, ...metadataOnly } = rc;
+    expect(v.events).toEqual([0, 0, 1, 0]);
+    expect(v.bytes).toEqual([0, 0, bytesOf(metadataOnly), 0]);
+  });
+
+  test('omitManagedFields drops the measured managed fields', () => {
+    const tally = new VolumeTally();
+    tally.addEstimated(request, { level: 'Request', stages: ['ResponseComplete'], omitManagedFields: true });
+    const stripped = { ...rc, requestObject: { ...deployment, metadata: { name: 'web' } } };
+    expect(settle(tally).bytes[2]).toBe(bytesOf(stripped));
+  });
+
+  test('a RequestReceived the log omitted is derived from the response event', () => {
+    const onlyComplete = recorded('Metadata', [event('ResponseComplete', 'Metadata')]);
+    const tally = new VolumeTally();
+    tally.addEstimated(onlyComplete, { level: 'Metadata', stages: ['RequestReceived', 'ResponseComplete'], omitManagedFields: false });
+    const v = settle(tally);
+    expect(v.events).toEqual([1, 0, 1, 0]);
+    expect(v.bytes[0]).toBe(bytesOf(event('RequestReceived', 'Metadata')));
+  });
+
+  test('bodies the log never held are sized from the means of the same verb and resource, settled at the end', () => {
+    const metadataOnly = recorded('Metadata', [event('ResponseComplete', 'Metadata')]);
+    const tally = new VolumeTally();
+    tally.addEstimated(metadataOnly, { level: 'RequestResponse', stages: ['ResponseComplete'], omitManagedFields: false });
+
+    const samples = new BodySizeSamples();
+    // Two requests of the same class were recorded with bodies; one of another class must not count.
+    const small = { kind: 'Deployment', metadata: { name: 'a' } };
+    const big = { kind: 'Deployment', metadata: { name: 'b' }, spec: { template: 'x'.repeat(500) } };
+    const withBodies = (body: object) =>
+      recorded('RequestResponse', [event('ResponseComplete', 'RequestResponse', { requestObject: body, responseObject: body })]);
+    const a = withBodies(small);
+    const b = withBodies(big);
+    samples.learn(a);
+    samples.learn(b);
+    samples.learn(recorded('RequestResponse', [event('ResponseComplete', 'RequestResponse', { requestObject: deployment })], 'create core/pods'));
+
+    const v = settleVolume(tally, samples);
+    const meanRequest = (a.samples[2]!.requestBodyBytes + b.samples[2]!.requestBodyBytes) / 2;
+    const meanResponse = (a.samples[2]!.responseBodyBytes + b.samples[2]!.responseBodyBytes) / 2;
+    expect(v.bodiesFromMeans).toBe(2);
+    expect(v.bytes[2]).toBe(Math.round(metadataOnly.samples[2]!.bytes + meanRequest + meanResponse));
+  });
+
+  test('without any sample of the verb, bodies count as zero and are reported', () => {
+    const metadataOnly = recorded('Metadata', [event('ResponseComplete', 'Metadata')]);
+    const tally = new VolumeTally();
+    tally.addEstimated(metadataOnly, { level: 'Request', stages: ['ResponseComplete'], omitManagedFields: false });
+    const v = settle(tally);
+    expect(v.bodiesWithoutSample).toBe(1);
+    expect(v.bytes[2]).toBe(metadataOnly.samples[2]!.bytes);
+  });
+
+  test('None writes nothing', () => {
+    const tally = new VolumeTally();
+    tally.addEstimated(request, { level: 'None', stages: [], omitManagedFields: false });
+    expect(settle(tally).events).toEqual([0, 0, 0, 0]);
+  });
+
+  test('a request that panicked keeps its Panic event in place of ResponseComplete', () => {
+    const panicked = recorded('Metadata', [event('Panic', 'Metadata')]);
+    const tally = new VolumeTally();
+    tally.addEstimated(panicked, { level: 'Metadata', stages: ['RequestReceived', 'ResponseComplete'], omitManagedFields: false });
+    expect(settle(tally).events).toEqual([1, 0, 0, 1]);
+  });
+});
