@@ -1,7 +1,7 @@
 // The oracle's JSON-lines protocol as TypeScript types (go/oracle/README.md
 // is the reference). Attributes reuse RequestAttributes: the oracle mirrors it.
 
-import type { RequestAttributes } from '../../src/request/types.js';
+import type { Identity, RequestAttributes } from '../../src/request/types.js';
 
 export interface OracleUser {
   name: string;
@@ -68,11 +68,13 @@ export interface OracleResolved {
   decision?: OracleDecision;
 }
 
-export interface OracleHttpRequest {
-  method: string;
-  url: string;
-  user: OracleUser | null;
-}
+/**
+ * `user` is the user the policy sees, as is; `identity` instead lets upstream's
+ * authenticators work it out (system:authenticated added, anonymous, none).
+ */
+export type OracleHttpRequest =
+  | { method: string; url: string; user: OracleUser | null }
+  | { method: string; url: string; identity: Identity };
 
 /** Where eval/resolve/bench find their policy: kept by name, or inline text. */
 export type PolicySource = { policyRef: string } | { policy: string };

@@ -26,6 +26,9 @@ type httpRequestJSON struct {
 	URL string `json:"url"`
 	// User is who authentication produced; null when authentication failed.
 	User *userJSON `json:"user"`
+	// Identity, when given, replaces User: upstream's authenticators turn it
+	// into the user the policy sees.
+	Identity *identityJSON `json:"identity"`
 }
 
 type requestInfoJSON struct {
@@ -113,7 +116,16 @@ func resolveRequest(in *httpRequestJSON) resolved {
 		return out
 	}
 	ctx := request.WithRequestInfo(request.NewContext(), info)
-	if in.User != nil {
+	if in.Identity != nil {
+		seen, err := policyUserFor(in.Identity, req)
+		if err != nil {
+			out.Error = "oracle: " + err.Error()
+			return out
+		}
+		if seen != nil {
+			ctx = request.WithUser(ctx, seen)
+		}
+	} else if in.User != nil {
 		ctx = request.WithUser(ctx, &user.DefaultInfo{Name: in.User.Name, Groups: in.User.Groups})
 	}
 	attrs, err := filters.GetAuthorizerAttributes(ctx)
