@@ -1,0 +1,52 @@
+// kube-apiserver stops at the first rule that matches (policyRuleEvaluator), so a
+// rule every one of whose requests an earlier rule already matches never decides
+// anything: its level, omitStages and omitManagedFields are dead. Decided exactly
+// with requestSpace (set reasoning on the rule language, not sampling); a rule
+// that only partly overlaps earlier ones is not reported.
+import type { LintFinding, LintRule } from '../types.js';
+import { findUncovered, intersectRegions, requestSpaceOf, ruleRegion, type Box } from '../requestSpace.js';
+import { ruleReference } from '../describe.js';
+
+const CODE = 'shadowed-rule';
+
+export const shadowedRule: LintRule = {
+  code: CODE,
+  summary: 'a rule that never decides a request because earlier rules match everything it matches',
+  check({ policy }) {
+    const space = requestSpaceOf(policy);
+    const regions = policy.rules.map((rule) => ruleRegion(space, rule));
+    const findings: LintFinding[] = [];
+    policy.rules.forEach((rule, index) => {
+      const region = regions[index];
+      // A rule that matches no possible request is reported (with its reason) by
+      // the rule that spots the cause, not as shadowed.
+      if (index === 0 || findUncovered(space, region, []).covered !== false) return;
+      const earlier: Box[] = regions.slice(0, index).flat();
+      if (findUncovered(space, region, earlier).covered !== true) return;
+      // Name the earlier rule that covers it alone when there is one, else every
+      // earlier rule that overlaps it.
+      const alone = regions.slice(0, index).findIndex((r) => findUncovered(space, region, r).covered === true);
+      const shadowers =
+        alone >= 0
+          ? [alone]
+          : regions
+              .slice(0, index)
+              .map((r, i) => (findUncovered(space, intersectRegions(region, r), []).covered === false ? i : -1))
+              .filter((i) => i >= 0);
+      const by =
+        shadowers.length === 1
+          ? ruleReference(policy.rules[shadowers[0]])
+          : `the rules at lines ${shadowers.map((i) => policy.rules[i].pos.line).join(', ')} together`;
+      findings.push({
+        code: CODE,
+        severity: 'warning',
+        message:
+          `this rule never applies: every request it matches is matched first by ${by}, and kube-apiserver uses the first matching rule, ` +
+          `so its level ${rule.level} is never used. Remove it, or move it above ${shadowers.length === 1 ? 'that rule' : 'those rules'} if it should take precedence.`,
+        pos: rule.pos,
+        ruleIndex: index,
+      });
+    });
+    return findings;
+  },
+};
