@@ -154,7 +154,11 @@ export function parseQuery(rawQuery: string): Map<string, string[]> {
  * client or proxy mistakes it for a separator, query or fragment.
  */
 export function escapePathSegment(segment: string): string {
-  return encodeURIComponent(segment);
+  // encodeURIComponent, minus the sub-delimiters, ":" and "@" that RFC 3986 allows
+  // in a segment and Go's path decoding keeps as they are (e.g. "svc:80").
+  return encodeURIComponent(segment).replace(/%(21|24|26|27|28|29|2A|2B|2C|3A|3B|3D|40)/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
 }
 
 /** Escapes a query component (key or value) for url.ParseQuery. */
