@@ -1,8 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { endToEndVitestConfig } from './src/e2e/vitest/config.js';
 
 // Specs import 'auditspec' exactly as users do; inside this repo that name
 // resolves to the sources so no build is needed to run them.
+// End to end on a real kube-apiserver + etcd (slow: a control plane per run). Only
+// part of the run when asked for, so `npm test` stays fast:
+//   npx vitest run --project e2e      (or AUDITSPEC_E2E=1 npx vitest run)
+const wantEndToEnd =
+  process.env.AUDITSPEC_E2E === '1' || /(^|\s)--project(=|\s+)e2e(\s|$)/.test(process.argv.join(' '));
+const endToEnd = endToEndVitestConfig('local');
+
 const alias = {
   'auditspec/extend-expect': fileURLToPath(new URL('./src/vitest/extend-expect.ts', import.meta.url)),
   'auditspec/vitest': fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)),
@@ -30,6 +38,25 @@ export default defineConfig({
           setupFiles: ['./src/vitest/extend-expect.ts'],
         },
       },
+      ...(wantEndToEnd
+        ? [
+            {
+              resolve: { alias },
+              test: {
+                name: 'e2e',
+                // The control plane machinery's own tests, and the example specs proven on the local backend.
+                include: ['test/**/*.e2e.ts', 'specs/**/*.audit.spec.ts'],
+                setupFiles: ['./src/vitest/extend-expect.ts', ...endToEnd.setupFiles],
+                globalSetup: endToEnd.globalSetup,
+                provide: endToEnd.provide,
+                // Control planes are heavy on two cores: one file at a time.
+                fileParallelism: false,
+                testTimeout: 180_000,
+                hookTimeout: 600_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

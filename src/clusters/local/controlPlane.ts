@@ -1,0 +1,448 @@
+// The local backend: etcd and kube-apiserver as child processes of this
+// process, on free loopback ports, with a CA made for the run. Switching to
+// another policy restarts kube-apiserver only; etcd and everything stored in it
+// stay. Nothing outlives the run: stop() (and, when stop() is never reached,
+// exitCleanup and the watchdog) kills the processes and removes the run directory.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureBinaries, type Binaries } from '../../binaries/index.js';
+import type { HttpRequest } from '../../request/types.js';
+import { sendHttps } from '../https.js';
+import { credentialsFor, impersonationGrant, IMPERSONATOR_ROLE } from '../identity.js';
+import {
+  type AuditEvent,
+  type Cluster,
+  ClusterError,
+  type ClusterStartOptions,
+  type PolicyToInstall,
+  type SendOptions,
+  type SentResponse,
+} from '../types.js';
+import { commandFailure, policyWarnings } from './apiserverOutput.js';
+import { AuditLogTail } from './auditLogTail.js';
+import { fillFlags, loadDefinition, withFlag } from './definition.js';
+import { registerEmergencyStop } from './exitCleanup.js';
+import { CertificateAuthority, type PemPair } from './pki.js';
+import { freeLoopbackPorts, isAddressInUse } from './ports.js';
+import { SupervisedProcess } from './process.js';
+import { PIDS_FILE, startWatchdog } from './watchdog.js';
+
+const ADMIN = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
+const LOG_TAIL_LINES = 30;
+/** Generous: two cores shared with builds and other test workers. */
+const ETCD_READY_TIMEOUT_MS = 60_000;
+const APISERVER_READY_TIMEOUT_MS = 120_000;
+const PREFLIGHT_TIMEOUT_MS = 60_000;
+const PORT_ATTEMPTS = 3;
+
+export interface LocalStartOptions extends ClusterStartOptions {
+  /** Already resolved binaries (otherwise ensureBinaries runs). */
+  binaries?: Binaries;
+  /** Parent folder of the run directory (default: the OS temp dir). */
+  tmpRoot?: string;
+}
+
+export interface LocalTimings {
+  /** From start() to kube-apiserver's /readyz answering ok, in ms. */
+  coldStartMs?: number;
+  /** Each policy switch, in ms. */
+  switchMs: number[];
+}
+
+interface Apiserver {
+  process: SupervisedProcess;
+  port: number;
+  generation: number;
+  auditLog: string;
+}
+
+export class LocalControlPlane implements Cluster {
+  readonly backend = 'local';
+  readonly timings: LocalTimings = { switchMs: [] };
+  /** Lenient-decoding warnings kube-apiserver logged about the current policy. */
+  policyWarnings: string[] = [];
+  private etcd: SupervisedProcess | undefined;
+  private etcdPort = 0;
+  private apiserver: Apiserver | undefined;
+  private preflightProcess: SupervisedProcess | undefined;
+  private generation = 0;
+  private currentPolicy = '';
+  private tail: AuditLogTail | undefined;
+  private readonly agents = new Map<string, Agent>();
+  private stopped = false;
+  private unregister: () => void = () => {};
+  private ca!: CertificateAuthority;
+  private admin!: PemPair;
+  private grantReady = false;
+
+  private constructor(
+    readonly runDir: string,
+    private readonly binaries: Binaries,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async start(policy: PolicyToInstall, options: LocalStartOptions = {}): Promise<LocalControlPlane> {
+    const log = options.log ?? (() => {});
+    const binaries =
+      options.binaries ?? (await ensureBinaries({ apiserverBin: options.apiserverBin, etcdBin: options.etcdBin, log }));
+    const started = Date.now();
+    const runDir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-local-'));
+    const plane = new LocalControlPlane(runDir, binaries, log);
+    plane.unregister = registerEmergencyStop({ runDir, killNow: () => plane.killNow() });
+    startWatchdog(runDir);
+    try {
+      await plane.writePki();
+      await plane.startEtcd();
+      await plane.installPolicy(policy);
+      plane.timings.coldStartMs = Date.now() - started;
+      log(`local control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runDir})`);
+      return plane;
+    } catch (err) {
+      await plane.stop();
+      throw err;
+    }
+  }
+
+  get policyFile(): string {
+    return this.currentPolicy;
+  }
+
+  get etcdPid(): number | undefined {
+    return this.etcd?.pid;
+  }
+
+  get apiserverPid(): number | undefined {
+    return this.apiserver?.process.pid;
+  }
+
+  get apiserverPort(): number | undefined {
+    return this.apiserver?.port;
+  }
+
+  /** The run's CA certificate (PEM), for clients outside auditspec. */
+  get caCertificate(): string {
+    return this.ca.pem.cert;
+  }
+
+  async switchPolicy(policy: PolicyToInstall): Promise<void> {
+    this.assertUsable();
+    const started = Date.now();
+    await this.installPolicy(policy);
+    this.timings.switchMs.push(Date.now() - started);
+  }
+
+  async send(request: HttpRequest, options: SendOptions): Promise<SentResponse> {
+    this.assertUsable();
+    const api = this.apiserver;
+    if (!api?.process.running) throw this.crashed('kube-apiserver is not running');
+    const credentials = credentialsFor(request.identity);
+    const agent = await this.agentFor(credentials.clientCertificate);
+    const headers: Record<string, string | string[]> = { ...credentials.headers, 'audit-id': options.auditID };
+    if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    try {
+      return await sendHttps(
+        { host: '127.0.0.1', port: api.port, agent },
+        { method: request.method, path: request.url, headers, body: options.body },
+      );
+    } catch (err) {
+      if (!api.process.running) throw this.crashed(`kube-apiserver died while answering ${request.method} ${request.url}`);
+      throw err;
+    }
+  }
+
+  async readNewEvents(): Promise<AuditEvent[]> {
+    this.assertUsable();
+    return this.tail ? this.tail.readNew() : [];
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+    await this.tail?.close().catch(() => {});
+    // Nothing here needs a graceful shutdown: the data is thrown away.
+    await Promise.all([
+      this.preflightProcess?.stop(0),
+      this.apiserver?.process.stop(0),
+      this.etcd?.stop(0),
+    ]);
+    await rm(this.runDir, { recursive: true, force: true, maxRetries: 5 });
+    this.unregister();
+  }
+
+  private killNow(): void {
+    this.preflightProcess?.killNow();
+    this.apiserver?.process.killNow();
+    this.etcd?.killNow();
+  }
+
+  private assertUsable(): void {
+    if (this.stopped) throw new ClusterError('the local control plane has been stopped');
+  }
+
+  private crashed(message: string): ClusterError {
+    const api = this.apiserver?.process;
+    return new ClusterError(`${message} (${api?.describeExit() ?? 'never started'})`, api?.tail(LOG_TAIL_LINES) ?? []);
+  }
+
+  private path(...parts: string[]): string {
+    return join(this.runDir, ...parts);
+  }
+
+  private async writePids(): Promise<void> {
+    const pids = [this.etcd, this.apiserver?.process, this.preflightProcess]
+      .filter((p): p is SupervisedProcess => p !== undefined && p.running)
+      .map((p) => p.pid);
+    await writeFile(this.path(PIDS_FILE), `${pids.join('\n')}\n`);
+  }
+
+  private async writePki(): Promise<void> {
+    await mkdir(this.path('pki'), { recursive: true });
+    this.ca = await CertificateAuthority.create(`auditspec-local-ca-${randomUUID().slice(0, 8)}`);
+    const serving = await this.ca.serving('kube-apiserver');
+    this.admin = await this.ca.client(ADMIN);
+    const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    await Promise.all([
+      writeFile(this.path('pki', 'ca.crt'), this.ca.pem.cert),
+      writeFile(this.path('pki', 'apiserver.crt'), serving.cert),
+      writeFile(this.path('pki', 'apiserver.key'), serving.key, { mode: 0o600 }),
+      writeFile(this.path('pki', 'service-account.key'), sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 }),
+      writeFile(this.path('pki', 'service-account.pub'), sa.publicKey.export({ type: 'spki', format: 'pem' })),
+    ]);
+  }
+
+  private async startEtcd(): Promise<void> {
+    const definition = loadDefinition();
+    for (let attempt = 1; ; attempt++) {
+      const [client, peer] = await freeLoopbackPorts(2);
+      const flags = fillFlags(definition.etcd, { runDir: this.runDir, etcdClientPort: client, etcdPeerPort: peer });
+      await rm(this.path('etcd'), { recursive: true, force: true });
+      const etcd = await SupervisedProcess.start('etcd', this.binaries.etcd, flags, { cwd: this.runDir });
+      this.etcd = etcd;
+      this.etcdPort = client;
+      await this.writePids();
+      const healthy = await this.waitUntil(etcd, ETCD_READY_TIMEOUT_MS, async () => {
+        const res = await fetch(`http://127.0.0.1:${client}/health`).catch(() => undefined);
+        return res?.ok === true && (await res.text()).includes('"health":"true"');
+      });
+      if (healthy) return;
+      if (!etcd.running && isAddressInUse(etcd.output()) && attempt < PORT_ATTEMPTS) continue;
+      await etcd.stop(0);
+      throw new ClusterError(
+        etcd.running ? `etcd did not become healthy within ${ETCD_READY_TIMEOUT_MS / 1000}s` : `etcd failed to start: ${etcd.describeExit()}`,
+        etcd.tail(LOG_TAIL_LINES),
+      );
+    }
+  }
+
+  /** Polls `ready` every 100 ms; false when `proc` exits first or time runs out. */
+  private async waitUntil(proc: SupervisedProcess, timeoutMs: number, ready: () => Promise<boolean>): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!proc.running) return false;
+      if (await ready().catch(() => false)) return true;
+      await Promise.race([sleep(100), proc.exited]);
+    }
+    return false;
+  }
+
+  private apiserverFlags(values: { port: number; policyFile: string; auditLogFile: string }): string[] {
+    return fillFlags(loadDefinition()['kube-apiserver'], {
+      runDir: this.runDir,
+      etcdClientPort: this.etcdPort,
+      apiserverPort: values.port,
+      policyFile: values.policyFile,
+      auditLogFile: values.auditLogFile,
+    });
+  }
+
+  /**
+   * Lets kube-apiserver judge the user's file as written (not the copy with the
+   * sentinel, whose rule indices and lines differ), without starting a server:
+   * it runs with an admission configuration file that does not exist, which
+   * kube-apiserver reads only after it has loaded the audit policy. Exiting
+   * with that complaint means the policy loaded; any earlier failure is
+   * kube-apiserver's verdict on the policy (or on the setup), in its own words.
+   */
+  private async preflight(policyFile: string): Promise<string[]> {
+    const stopHere = this.path('preflight', 'stop-here-admission-config.yaml');
+    await mkdir(this.path('preflight'), { recursive: true });
+    const [port] = await freeLoopbackPorts(1);
+    const flags = withFlag(
+      this.apiserverFlags({ port, policyFile, auditLogFile: this.path('preflight', 'audit.log') }),
+      'admission-control-config-file',
+      stopHere,
+    );
+    const proc = await SupervisedProcess.start('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags, { cwd: this.runDir });
+    this.preflightProcess = proc;
+    await this.writePids();
+    const timer = setTimeout(() => proc.killNow(), PREFLIGHT_TIMEOUT_MS);
+    await proc.exited;
+    clearTimeout(timer);
+    this.preflightProcess = undefined;
+    const output = proc.output();
+    const failure = commandFailure(output);
+    if (failure?.includes(stopHere)) return policyWarnings(output);
+    if (failure && /audit policy/i.test(failure)) {
+      throw new ClusterError(failure, [], true);
+    }
+    throw new ClusterError(
+      `kube-apiserver could not check the audit policy: ${failure ?? proc.describeExit()}`,
+      proc.tail(LOG_TAIL_LINES),
+    );
+  }
+
+  private async installPolicy(policy: PolicyToInstall): Promise<void> {
+    const policyFile = resolve(policy.file);
+    const warnings = await this.preflight(policyFile);
+    const generation = ++this.generation;
+    await mkdir(this.path('policies'), { recursive: true });
+    await mkdir(this.path('audit'), { recursive: true });
+    const withSentinel = this.path('policies', `policy-${generation}.yaml`);
+    await writeFile(withSentinel, policy.withSentinel);
+    const previous = this.apiserver;
+    if (previous) {
+      // The policy is good (preflight): only now is the running one replaced.
+      await previous.process.stop(0);
+      this.apiserver = undefined;
+      for (const agent of this.agents.values()) agent.destroy();
+      this.agents.clear();
+      await this.tail?.close();
+      this.tail = undefined;
+    }
+    const auditLog = this.path('audit', `audit-${generation}.log`);
+    await this.startApiserver(generation, withSentinel, auditLog);
+    this.tail = new AuditLogTail(auditLog);
+    this.currentPolicy = policyFile;
+    this.policyWarnings = warnings;
+    await this.ensureImpersonationGrant();
+  }
+
+  private async startApiserver(generation: number, policyFile: string, auditLog: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const [port] = await freeLoopbackPorts(1);
+      const flags = this.apiserverFlags({ port, policyFile, auditLogFile: auditLog });
+      const proc = await SupervisedProcess.start('kube-apiserver', this.binaries.kubeApiserver, flags, { cwd: this.runDir });
+      this.apiserver = { process: proc, port, generation, auditLog };
+      await this.writePids();
+      const agent = await this.agentFor(ADMIN);
+      const ready = await this.waitUntil(proc, APISERVER_READY_TIMEOUT_MS, async () => {
+        const res = await sendHttps({ host: '127.0.0.1', port, agent }, { method: 'GET', path: '/readyz', headers: {} });
+        return res.status === 200;
+      });
+      if (ready) return;
+      if (!proc.running && isAddressInUse(proc.output()) && attempt < PORT_ATTEMPTS) continue;
+      const failure = commandFailure(proc.output());
+      await proc.stop(0);
+      throw new ClusterError(
+        proc.exitStatus
+          ? `kube-apiserver failed to start: ${failure ?? proc.describeExit()}`
+          : `kube-apiserver did not become ready within ${APISERVER_READY_TIMEOUT_MS / 1000}s`,
+        proc.tail(LOG_TAIL_LINES),
+      );
+    }
+  }
+
+  private async agentFor(subject: { commonName: string; organizations: readonly string[] } | undefined): Promise<Agent> {
+    const key = subject ? JSON.stringify([subject.commonName, subject.organizations]) : '';
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const pair = subject ? await this.ca.client(subject) : undefined;
+      agent = new Agent({ keepAlive: true, ca: this.ca.pem.cert, cert: pair?.cert, key: pair?.key, servername: 'localhost' });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  /** Admin call with a JSON body; returns status and parsed body. */
+  private async adminCall(method: string, path: string, body?: object): Promise<{ status: number; body: unknown }> {
+    const api = this.apiserver!;
+    const pair = await this.ca.client(ADMIN);
+    const res = await fetchJson(api.port, this.ca.pem.cert, pair, method, path, body);
+    return res;
+  }
+
+  /**
+   * Lets every authenticated caller impersonate (see clusters/identity.ts), and
+   * waits until kube-apiserver's RBAC authorizer has seen it.
+   */
+  private async ensureImpersonationGrant(): Promise<void> {
+    if (!this.grantReady) {
+      const { clusterRole, clusterRoleBinding } = impersonationGrant();
+      for (const [path, object] of [
+        ['/apis/rbac.authorization.k8s.io/v1/clusterroles', clusterRole],
+        ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', clusterRoleBinding],
+      ] as const) {
+        const res = await this.adminCall('POST', path, object);
+        if (res.status !== 201 && res.status !== 409) {
+          throw new ClusterError(`could not create ${IMPERSONATOR_ROLE} (${path}): HTTP ${res.status} ${JSON.stringify(res.body)}`);
+        }
+      }
+      this.grantReady = true;
+    }
+    const review = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: 'auditspec:grant-check',
+        groups: ['system:authenticated'],
+        resourceAttributes: { verb: 'impersonate', resource: 'users', name: 'someone' },
+      },
+    };
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const res = await this.adminCall('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', review);
+      if ((res.body as { status?: { allowed?: boolean } })?.status?.allowed === true) return;
+      await sleep(50);
+    }
+    throw new ClusterError(`RBAC never allowed impersonation through ${IMPERSONATOR_ROLE}`, this.apiserver?.process.tail(LOG_TAIL_LINES));
+  }
+}
+
+async function fetchJson(
+  port: number,
+  ca: string,
+  pair: PemPair,
+  method: string,
+  path: string,
+  body?: object,
+): Promise<{ status: number; body: unknown }> {
+  const { request } = await import('node:https');
+  return new Promise((resolvePromise, reject) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        ca,
+        cert: pair.cert,
+        key: pair.key,
+        servername: 'localhost',
+        headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = raw;
+          try {
+            parsed = JSON.parse(raw);
+          } catch {
+            // not JSON
+          }
+          resolvePromise({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}

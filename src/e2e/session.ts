@@ -1,0 +1,181 @@
+// An end-to-end session on one backend: it keeps one cluster for many policies,
+// runs batches of requests and tells, for each, what kube-apiserver logged. All
+// batches go through one queue, so a policy switch never happens while requests
+// of another policy are in flight.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { HttpRequest } from '../request/types.js';
+import type { ObservedResult } from '../vitest/observer.js';
+import { clusterBackend } from '../clusters/index.js';
+import { type AuditEvent, type Cluster, ClusterError, type ClusterStartOptions, type PolicyToInstall } from '../clusters/types.js';
+import { summariseEvents } from './events.js';
+import { sentinelRequest, withSentinelRule } from './sentinel.js';
+
+const BARRIER_TIMEOUT_MS = 60_000;
+const SEND_CONCURRENCY = 8;
+
+export interface SessionOptions extends ClusterStartOptions {
+  /** Overrides the backend's start (tests). */
+  cluster?: Cluster;
+}
+
+export interface ProbeOutcome extends ObservedResult {
+  /** The response did not end by itself and was closed by auditspec (watch, stream). */
+  streamed: boolean;
+  /** The request's events as kube-apiserver wrote them, in log order. */
+  events: AuditEvent[];
+}
+
+interface PreparedPolicy {
+  install: PolicyToInstall;
+  sentinelLogged: boolean;
+  /** Content, to notice a file edited between two uses. */
+  text: string;
+  /** Why the sentinel rule could not be added, if it could not. */
+  problem?: string;
+}
+
+export class AuditSession {
+  private cluster: Cluster | undefined;
+  private installed: PreparedPolicy | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    readonly backendName: string,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.cluster = options.cluster;
+  }
+
+  /** The running cluster, once a batch has started it. */
+  get current(): Cluster | undefined {
+    return this.cluster;
+  }
+
+  /** Sends `requests` to a kube-apiserver running `policyFile`; results in input order. */
+  run(policyFile: string, requests: readonly HttpRequest[]): Promise<ProbeOutcome[]> {
+    const job = this.queue.then(() => this.runNow(resolve(policyFile), requests));
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  /** Starts (or switches) the cluster for `policyFile` without sending anything. */
+  use(policyFile: string): Promise<void> {
+    const job = this.queue.then(() => this.ensurePolicy(resolve(policyFile)));
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.queue;
+    await this.cluster?.stop();
+  }
+
+  private async prepare(policyFile: string): Promise<PreparedPolicy> {
+    let text: string;
+    try {
+      text = await readFile(policyFile, 'utf8');
+    } catch (err) {
+      throw new ClusterError(`cannot read the policy ${policyFile}: ${(err as Error).message}`);
+    }
+    const sentinel = withSentinelRule(text);
+    // A policy the sentinel cannot be added to is handed over as it is: the backend
+    // lets kube-apiserver judge the user's file first, and that verdict (e.g. "0 rules")
+    // is the message the user must see. Only a policy kube-apiserver accepts and we
+    // cannot extend is our own error, raised below.
+    return {
+      install: { file: policyFile, withSentinel: sentinel.ok ? sentinel.text : text },
+      sentinelLogged: sentinel.ok ? sentinel.sentinelLogged : false,
+      text,
+      problem: sentinel.ok ? undefined : sentinel.problem,
+    };
+  }
+
+  private async ensurePolicy(policyFile: string): Promise<void> {
+    if (this.stopped) throw new ClusterError('the end-to-end session has been stopped');
+    const prepared = await this.prepare(policyFile);
+    if (this.cluster && this.installed?.install.file === policyFile && this.installed.text === prepared.text && !prepared.problem) {
+      return;
+    }
+    if (!this.cluster) {
+      const backend = await clusterBackend(this.backendName);
+      this.cluster = await backend.start(prepared.install, this.options);
+    } else {
+      await this.cluster.switchPolicy(prepared.install);
+    }
+    this.installed = prepared;
+    if (prepared.problem) {
+      // kube-apiserver accepted it, but without the sentinel no absence can be proven.
+      this.installed = undefined;
+      throw new ClusterError(`auditspec cannot add its sentinel rule to ${policyFile}: ${prepared.problem}`);
+    }
+  }
+
+  private async runNow(policyFile: string, requests: readonly HttpRequest[]): Promise<ProbeOutcome[]> {
+    await this.ensurePolicy(policyFile);
+    const cluster = this.cluster!;
+    const prepared = this.installed!;
+    const ids = requests.map(() => randomUUID());
+    const responses = new Array<{ status: number; streamed: boolean }>(requests.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const i = next++;
+        responses[i] = await cluster.send(requests[i], { auditID: ids[i] });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, requests.length) }, worker));
+    const events = await this.collect(cluster, new Set(ids), prepared.sentinelLogged);
+    return requests.map((_, i) => {
+      const written = events.get(ids[i]) ?? [];
+      const summary = summariseEvents(written);
+      return {
+        auditID: ids[i],
+        status: responses[i].status,
+        level: summary.level,
+        stages: summary.stages,
+        streamed: responses[i].streamed,
+        events: written,
+      };
+    });
+  }
+
+  /**
+   * Reads the log up to the sentinel's first event: every event of the batch
+   * was written before it (see sentinel.ts).
+   */
+  private async collect(cluster: Cluster, wanted: Set<string>, sentinelLogged: boolean): Promise<Map<string, AuditEvent[]>> {
+    const found = new Map<string, AuditEvent[]>();
+    const keep = (events: AuditEvent[], sentinelID?: string): boolean => {
+      let seen = false;
+      for (const event of events) {
+        if (event.auditID === sentinelID) seen = true;
+        else if (wanted.has(event.auditID)) {
+          const list = found.get(event.auditID);
+          if (list) list.push(event);
+          else found.set(event.auditID, [event]);
+        }
+      }
+      return seen;
+    };
+    if (!sentinelLogged) {
+      // The policy omits every stage a request could write; nothing can appear.
+      keep(await cluster.readNewEvents());
+      return found;
+    }
+    const sentinelID = `auditspec-sentinel-${randomUUID()}`;
+    await cluster.send(sentinelRequest(), { auditID: sentinelID });
+    const deadline = Date.now() + BARRIER_TIMEOUT_MS;
+    for (;;) {
+      if (keep(await cluster.readNewEvents(), sentinelID)) return found;
+      if (Date.now() > deadline) {
+        throw new ClusterError(`the sentinel request's audit event did not appear within ${BARRIER_TIMEOUT_MS / 1000}s`);
+      }
+      await sleep(10);
+    }
+  }
+}
