@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { RequestAttributes } from '../../src/request/types.js';
 import { ensureOracle } from './build.js';
 import type {
+  OracleCaseAnswer,
   OracleDecision,
   OracleHttpRequest,
   OracleLoadAnswer,
@@ -106,6 +107,16 @@ export class Oracle {
     const answer = await this.checked({ op: 'resolve', ...(source ?? {}), requests });
     if (answer.ok !== true) throw new OraclePolicyRejected(answer as unknown as Extract<OracleLoadAnswer, { ok: false }>);
     return answer.results as OracleResolved[];
+  }
+
+  /** One conformance case in one line: load, resolve (and decide) each HTTP request, decide each attributes request. */
+  async conformanceCase(
+    policy: string,
+    http: readonly OracleHttpRequest[],
+    attributes: readonly RequestAttributes[],
+  ): Promise<OracleCaseAnswer> {
+    const answer = await this.checked({ op: 'case', policy, http, attributes });
+    return answer as unknown as OracleCaseAnswer;
   }
 
   /** Upstream's time for evaluating `requests` `iterations` times, decoding excluded. */

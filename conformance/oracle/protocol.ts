@@ -78,3 +78,10 @@ export type OracleHttpRequest =
 
 /** Where eval/resolve/bench find their policy: kept by name, or inline text. */
 export type PolicySource = { policyRef: string } | { policy: string };
+
+export interface OracleCaseAnswer {
+  load: OracleLoadAnswer;
+  http: OracleResolved[];
+  /** null when the policy did not load. */
+  attributes: OracleDecision[] | null;
+}

@@ -20,6 +20,9 @@ type message struct {
 	// Requests: attributes for eval and bench, HTTP requests for resolve.
 	Requests   json.RawMessage `json:"requests,omitempty"`
 	Iterations int             `json:"iterations,omitempty"`
+	// HTTP and Attributes are the two request lists of a "case".
+	HTTP       json.RawMessage `json:"http,omitempty"`
+	Attributes json.RawMessage `json:"attributes,omitempty"`
 }
 
 type session struct {
@@ -56,6 +59,8 @@ func (s *session) dispatch(msg *message) (map[string]any, error) {
 		return s.resolve(msg)
 	case "bench":
 		return s.bench(msg)
+	case "case":
+		return s.conformanceCase(msg)
 	case "drop":
 		delete(s.kept, msg.PolicyRef)
 		return map[string]any{"ok": true}, nil
@@ -195,4 +200,50 @@ func (s *session) bench(msg *message) (map[string]any, error) {
 		"evaluations": iterations * len(records),
 		"checksum":    sink,
 	}, nil
+}
+
+// conformanceCase answers everything one conformance case asks in one line:
+// the load verdict, each HTTP request resolved (and decided when the policy
+// loaded), and each attributes request decided (when the policy loaded).
+func (s *session) conformanceCase(msg *message) (map[string]any, error) {
+	if msg.Policy == nil {
+		return nil, fmt.Errorf("case needs \"policy\" (the policy text)")
+	}
+	var httpRequests []httpRequestJSON
+	if len(msg.HTTP) > 0 {
+		if err := json.Unmarshal(msg.HTTP, &httpRequests); err != nil {
+			return nil, fmt.Errorf("case \"http\": %v", err)
+		}
+	}
+	var attributes []attributesJSON
+	if len(msg.Attributes) > 0 {
+		if err := json.Unmarshal(msg.Attributes, &attributes); err != nil {
+			return nil, fmt.Errorf("case \"attributes\": %v", err)
+		}
+	}
+	loaded, load := loadPolicy([]byte(*msg.Policy))
+	resolvedList := make([]resolvedJSON, len(httpRequests))
+	for i := range httpRequests {
+		resolved := resolveRequest(&httpRequests[i])
+		if loaded != nil && resolved.record != nil {
+			decision, err := loaded.decide(resolved.record)
+			if err != nil {
+				return nil, fmt.Errorf("http request %d: %v", i, err)
+			}
+			resolved.Decision = &decision
+		}
+		resolvedList[i] = resolved.resolvedJSON
+	}
+	var decisions []decisionJSON
+	if loaded != nil {
+		decisions = make([]decisionJSON, len(attributes))
+		for i := range attributes {
+			decision, err := loaded.decide(attributes[i].record())
+			if err != nil {
+				return nil, fmt.Errorf("attributes request %d: %v", i, err)
+			}
+			decisions[i] = decision
+		}
+	}
+	return map[string]any{"ok": true, "load": load, "http": resolvedList, "attributes": decisions}, nil
 }

@@ -1,0 +1,125 @@
+// `npm run conformance -- --cases N --seed S [--case I,...] [--show K] [--no-shrink]`
+// Generates N cases, asks upstream (go/oracle) and auditspec the same
+// questions, prints the first mismatches as small repros and ends with exactly
+// `conformance: N cases, M mismatches` (exit 1 when M > 0).
+// `--live` instead sends generated requests to a local kube-apiserver.
+
+import { parseArgs } from 'node:util';
+import type { Mismatch } from './compare.js';
+import { Oracle } from './oracle/client.js';
+import { runConformance, type RunResult } from './runner.js';
+import { shrinkMismatch } from './shrink.js';
+import { createSubject, type Subject } from './subject.js';
+
+const USAGE = `usage: npm run conformance -- [--cases N] [--seed S] [--case I[,I...]] [--show K] [--no-shrink] [--live]`;
+
+function indent(text: string, prefix = '    '): string {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
+}
+
+function formatRepro(m: Mismatch, policyText: string, note: string): string {
+  const lines = [
+    `✗ ${m.kind} (seed ${m.seed}, case ${m.caseIndex}${m.requestIndex !== undefined ? `, request ${m.requestIndex}` : ''}): ${m.fields.join(', ')}`,
+    `  replay: npm run conformance -- --seed ${m.seed} --case ${m.caseIndex}${note}`,
+    '  policy:',
+    policyText === '' ? '    (empty file)' : indent(policyText),
+  ];
+  if (m.request) lines.push(`  request:   ${JSON.stringify(m.request)}`);
+  lines.push(`  auditspec: ${typeof m.ours === 'string' ? m.ours : JSON.stringify(m.ours)}`);
+  lines.push(`  upstream:  ${typeof m.upstream === 'string' ? m.upstream : JSON.stringify(m.upstream)}`);
+  return lines.join('\n');
+}
+
+async function report(result: RunResult, show: number, shrink: boolean, oracle: Oracle, subject: Subject): Promise<void> {
+  // One repro per kind first, so different problems are not hidden behind the first one.
+  const shown: Mismatch[] = [];
+  const kinds = new Set<string>();
+  for (const m of result.mismatches) {
+    if (shown.length < show && !kinds.has(m.kind)) {
+      kinds.add(m.kind);
+      shown.push(m);
+    }
+  }
+  for (const m of result.mismatches) {
+    if (shown.length >= show) break;
+    if (!shown.includes(m)) shown.push(m);
+  }
+  for (const m of shown) {
+    const c = result.casesByIndex.get(m.caseIndex)!;
+    if (shrink) {
+      const small = await shrinkMismatch(c, m, oracle, subject);
+      const note = small.policyText !== c.policy.text ? ' (policy below minimised)' : '';
+      console.log(formatRepro(small.mismatch, small.policyText, note));
+    } else {
+      console.log(formatRepro(m, m.policyText, ''));
+    }
+    console.log('');
+  }
+  const kindsLine = Object.entries(result.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  if (kindsLine) console.log(`mismatches by kind: ${kindsLine}`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        cases: { type: 'string', default: '2000' },
+        seed: { type: 'string', default: '1' },
+        case: { type: 'string' },
+        show: { type: 'string', default: '5' },
+        'no-shrink': { type: 'boolean', default: false },
+        live: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const cases = Number(args.cases);
+  const show = Number(args.show);
+  if (!Number.isInteger(cases) || cases < 0 || !Number.isInteger(show) || show < 0) {
+    console.error(`--cases and --show take whole numbers\n${USAGE}`);
+    return 2;
+  }
+  const only = args.case?.split(',').map(Number);
+  if (only?.some((i) => !Number.isInteger(i) || i < 0)) {
+    console.error(`--case takes case indices\n${USAGE}`);
+    return 2;
+  }
+  if (args.live) {
+    console.error('conformance: --live needs the local control plane (src/clusters/local), not wired in yet');
+    return 2;
+  }
+
+  const oracle = await Oracle.start({
+    onBuild: (binary) => console.error(`conformance: building the oracle (upstream k8s.io/apiserver) into ${binary}…`),
+  });
+  try {
+    const subject = await createSubject();
+    const started = Date.now();
+    const result = await runConformance({ seed: args.seed, cases, only, oracle, subject });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    await report(result, show, !args['no-shrink'], oracle, subject);
+    console.log(
+      `seed ${args.seed}: ${result.acceptedPolicies} of ${result.cases} policies loaded, ${result.requests} requests, ${seconds}s`,
+    );
+    console.log(`conformance: ${result.cases} cases, ${result.mismatchCount} mismatches`);
+    return result.mismatchCount > 0 ? 1 : 0;
+  } finally {
+    await oracle.close();
+  }
+}
