@@ -1,0 +1,59 @@
+// Field errors worded as k8s.io/apimachinery/pkg/util/validation/field prints
+// them: "<field>: <type>[: <value>][: <detail>]", where the value is %q for a
+// plain string and JSON for anything else (including named string types such
+// as audit.Level), and a list of them aggregated as ErrorList.ToAggregate()
+// does.
+
+import type { SourcePosition } from '../types.js';
+import { goJsonString, goJsonStringList, goQuote } from '../policy/goFormat.js';
+
+export interface FieldError {
+  /** The field path, e.g. "rules[0].level" or "rules[2].resources.group". */
+  field: string;
+  /** The full "field: body" text, as upstream's field.Error.Error(). */
+  message: string;
+  /** Where the offending value (or the closest thing to it) was written. */
+  pos?: SourcePosition;
+}
+
+function make(field: string, body: string, pos: SourcePosition | undefined): FieldError {
+  const error: FieldError = { field, message: `${field}: ${body}` };
+  if (pos) error.pos = pos;
+  return error;
+}
+
+/** field.Required with no detail. */
+export function requiredError(field: string, pos?: SourcePosition): FieldError {
+  return make(field, 'Required value', pos);
+}
+
+/** field.Invalid with a Go string value (printed with %q). */
+export function invalidString(field: string, value: string, detail: string, pos?: SourcePosition): FieldError {
+  return make(field, `Invalid value: ${goQuote(value)}: ${detail}`, pos);
+}
+
+/** field.Invalid with a []string value (printed as JSON). */
+export function invalidStringList(field: string, value: readonly string[] | null, detail: string, pos?: SourcePosition): FieldError {
+  return make(field, `Invalid value: ${goJsonStringList(value === null ? null : [...value])}: ${detail}`, pos);
+}
+
+/**
+ * field.NotSupported for a value of a named string type (audit.Level): not a
+ * plain `string`, so ErrorBody prints it as JSON. The supported values are %q.
+ */
+export function notSupportedNamedString(field: string, value: string, supported: readonly string[], pos?: SourcePosition): FieldError {
+  return make(field, `Unsupported value: ${goJsonString(value)}: supported values: ${supported.map(goQuote).join(', ')}`, pos);
+}
+
+/** ErrorList.ToAggregate().Error(): messages deduplicated; one as is, several as "[a, b]". */
+export function aggregateMessage(errors: readonly FieldError[]): string {
+  const seen = new Set<string>();
+  const messages: string[] = [];
+  for (const e of errors) {
+    if (seen.has(e.message)) continue;
+    seen.add(e.message);
+    messages.push(e.message);
+  }
+  if (messages.length === 1) return messages[0];
+  return `[${messages.join(', ')}]`;
+}
