@@ -28,6 +28,10 @@ export interface ProbeOutcome extends ObservedResult {
   events: AuditEvent[];
 }
 
+export interface RunOptions {
+  sequential?: boolean;
+}
+
 interface PreparedPolicy {
   install: PolicyToInstall;
   sentinelLogged: boolean;
@@ -55,9 +59,12 @@ export class AuditSession {
     return this.cluster;
   }
 
-  /** Sends `requests` to a kube-apiserver running `policyFile`; results in input order. */
-  run(policyFile: string, requests: readonly HttpRequest[]): Promise<ProbeOutcome[]> {
-    const job = this.queue.then(() => this.runNow(resolve(policyFile), requests));
+  /**
+   * Sends `requests` to a kube-apiserver running `policyFile`; results in input order.
+   * Requests are sent concurrently unless `sequential` (then one after the other, in order).
+   */
+  run(policyFile: string, requests: readonly HttpRequest[], options: RunOptions = {}): Promise<ProbeOutcome[]> {
+    const job = this.queue.then(() => this.runNow(resolve(policyFile), requests, options));
     this.queue = job.catch(() => {});
     return job;
   }
@@ -115,7 +122,7 @@ export class AuditSession {
     }
   }
 
-  private async runNow(policyFile: string, requests: readonly HttpRequest[]): Promise<ProbeOutcome[]> {
+  private async runNow(policyFile: string, requests: readonly HttpRequest[], options: RunOptions): Promise<ProbeOutcome[]> {
     await this.ensurePolicy(policyFile);
     const cluster = this.cluster!;
     const prepared = this.installed!;
@@ -128,7 +135,8 @@ export class AuditSession {
         responses[i] = await cluster.send(requests[i], { auditID: ids[i] });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, requests.length) }, worker));
+    const concurrency = options.sequential ? 1 : SEND_CONCURRENCY;
+    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
     const events = await this.collect(cluster, new Set(ids), prepared.sentinelLogged);
     return requests.map((_, i) => {
       const written = events.get(ids[i]) ?? [];

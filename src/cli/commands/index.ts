@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEval } from './eval.js';
 import { registerExplain } from './explain.js';
+import { registerProbe } from './probe.js';
 import { registerSetup } from './setup.js';
 import { registerTest } from './test.js';
 
@@ -11,4 +12,4 @@ import { registerTest } from './test.js';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerSetup];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerSetup, registerProbe];
