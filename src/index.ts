@@ -1,3 +1,12 @@
-// auditspec's public API. Each export lives in the module named after its concept.
+// auditspec's public API. Each export lives in the module named after its concept:
+// audit/ (policy types, loading, validation, evaluation, explanation), request/
+// (how an HTTP request becomes what the policy sees; the builder), vitest/ (the
+// matchers and policy binding).
 export * from './audit/types.js';
-export * from './request/types.js';
+export { readPolicy, readPolicyFile, loadPolicyFile, PolicyLoadError, type ReadPolicyOptions, type ReadPolicyResult, type FieldError } from './audit/policy/reader.js';
+export { validatePolicy } from './audit/validation/validation.js';
+export { compilePolicy, evaluatePolicy, isLongRunning, type AuditDecision, type CompiledPolicy } from './audit/policy/checker.js';
+export { explainRequest, type Explanation, type RuleTraceEntry } from './audit/policy/explain.js';
+export { formatExplanation, formatDecision, formatAttributes } from './format/explanation.js';
+export * from './request/index.js';
+export * from './vitest/index.js';
