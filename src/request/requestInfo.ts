@@ -4,7 +4,7 @@
 // configuration (server.NewRequestInfoResolver: API prefixes "api" and "apis",
 // "api" being the groupless one). Authorization and the audit policy both read
 // their attributes from this.
-import { escapeFieldSelectorValue, requiresExactMatch } from './fieldSelector.js';
+import { requiresExactMatch } from './fieldSelector.js';
 import { decodeListOptions } from './listOptions.js';
 import { parseQuery, parseRequestTarget } from './requestTarget.js';
 
@@ -163,7 +163,3 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   return info;
 }
 
-/** A fieldSelector query value that names one object, as clients write it for list/watch of one name. */
-export function metadataNameSelector(name: string): string {
-  return `metadata.name=${escapeFieldSelectorValue(name)}`;
-}

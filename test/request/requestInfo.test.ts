@@ -13,7 +13,6 @@ import { describe, expect, it } from 'vitest';
 import {
   BadRequestTargetError,
   RequestInfoError,
-  metadataNameSelector,
   resolveRequestInfo,
   type RequestInfo,
 } from '../../src/request/requestInfo.js';
