@@ -74,12 +74,11 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
           setupFiles,
           globalSetup,
           provide,
-          update: options.update,
-          testNamePattern: options.testNamePattern,
-          reporters: options.reporter.length > 0 ? options.reporter : undefined,
+          ...(options.update ? { update: true } : {}),
+          ...(options.testNamePattern ? { testNamePattern: options.testNamePattern } : {}),
+          ...(options.reporter.length > 0 ? { reporters: options.reporter } : {}),
           // Long enough for the first end-to-end request to wait on a cold control plane.
-          testTimeout: options.cluster ? 120_000 : undefined,
-          hookTimeout: options.cluster ? 300_000 : undefined,
+          ...(options.cluster ? { testTimeout: 120_000, hookTimeout: 300_000 } : {}),
         },
         {
           resolve: {
