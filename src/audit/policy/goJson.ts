@@ -16,6 +16,7 @@ import { goTypeName, structShortName } from './goTypes.js';
 import type { GoField, GoStructType, GoType } from './goTypes.js';
 import type { JsonNode, Loc } from './jsonTree.js';
 import { jsonKindName } from './jsonTree.js';
+import { rfc3339ParseError } from './goTime.js';
 
 export interface GoStruct {
   kind: 'struct';
@@ -83,9 +84,6 @@ interface ErrorContext {
   struct?: GoStructType;
   fieldStack: string[];
 }
-
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export function zeroValue(t: GoType, loc: Loc): GoValue {
   switch (t.kind) {
@@ -159,7 +157,7 @@ class Decoder {
         if (node.kind === 'null') return null;
         return this.value(node, type.elem, current ?? zeroValue(type.elem, node.loc));
       case 'time':
-        return this.time(node, current);
+        return this.time(node);
       case 'raw':
         return { kind: 'raw' };
       case 'string':
@@ -191,20 +189,14 @@ class Decoder {
   }
 
   /** metav1.Time.UnmarshalJSON: its errors are returned at once, not saved. */
-  private time(node: JsonNode, current: GoValue): GoValue {
+  private time(node: JsonNode): GoValue {
     if (node.kind === 'null') return '';
     if (node.kind !== 'string') {
       // The inner json.Unmarshal's UnmarshalTypeError gets the outer field context added.
       throw new Fatal({ message: this.typeErrorMessage(jsonKindName(node), 'string'), loc: node.loc });
     }
-    if (!RFC3339.test(node.value)) {
-      // time.ParseError's wording depends on where parsing stops; its stable prefix is kept.
-      throw new Fatal({
-        message: `parsing time ${JSON.stringify(node.value)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(node.value)} as "2006"`,
-        loc: node.loc,
-      });
-    }
-    void current;
+    const problem = rfc3339ParseError(node.value);
+    if (problem) throw new Fatal({ message: problem, loc: node.loc });
     return node.value;
   }
 

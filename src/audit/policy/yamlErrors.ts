@@ -127,6 +127,7 @@ function problemFor(error: YAMLError, text: string, starts: number[]): Problem {
       return { kind: 'parser', line, message: expectedAt(text, starts, line) };
     case 'MULTILINE_IMPLICIT_KEY':
     case 'UNEXPECTED_TOKEN': {
+      if (text[at] === ',') return { kind: 'parser', line, message: 'did not find expected node content' };
       const before = lineText(text, starts, line).slice(0, at - starts[line]);
       if (/[\]}]/.test(text[at] ?? '') && /(^|:\s+|-\s+)$/.test(before.trimStart() === '' ? '' : before)) {
         return { kind: 'parser', line, message: 'did not find expected node content' };
@@ -134,7 +135,7 @@ function problemFor(error: YAMLError, text: string, starts: number[]): Problem {
       return { kind: 'parser', line, message: expectedAt(text, starts, line) };
     }
   }
-  return { kind: 'parser', line, message: 'did not find expected node content' };
+  return { kind: 'parser', line, message: expectedAt(text, starts, line) };
 }
 
 /** Where an unclosed flow collection is given up on: the next token, or end of input. */

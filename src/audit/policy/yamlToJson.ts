@@ -227,6 +227,93 @@ function looksLikeGoTimestamp(s: string): boolean {
   );
 }
 
+/** libyaml's limit on the length of an implicit ("simple") key. */
+const SIMPLE_KEY_MAX_LENGTH = 1024;
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+};
+
+/**
+ * A double-quoted scalar's value as go-yaml's scanner builds it (scannerc.go,
+ * yaml_parser_scan_flow_scalar): its escape set, escaped line breaks, and
+ * line folding (one break is a space, n breaks are n-1 newlines).
+ */
+export function decodeDoubleQuoted(raw: string): string | { problem: string } {
+  const body = raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined);
+  let out = '';
+  let i = 0;
+  const isBreak = (c: string | undefined): boolean => c === '\n' || c === '\r';
+  const skipBreak = (): void => {
+    if (body[i] === '\r' && body[i + 1] === '\n') i += 2;
+    else i += 1;
+  };
+  while (i < body.length) {
+    const c = body[i];
+    if (c === '\\') {
+      const e = body[i + 1];
+      if (isBreak(e)) {
+        // An escaped line break joins the lines; the next line's leading blanks go too.
+        i += 1;
+        skipBreak();
+        while (body[i] === ' ' || body[i] === '\t') i++;
+        continue;
+      }
+      if (e !== undefined && e in SIMPLE_ESCAPES) {
+        out += SIMPLE_ESCAPES[e];
+        i += 2;
+        continue;
+      }
+      const width = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+      if (width === 0) return { problem: 'found unknown escape character' };
+      const digits = body.slice(i + 2, i + 2 + width);
+      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(digits)) {
+        return { problem: 'did not find expected hexdecimal number' };
+      }
+      const code = parseInt(digits, 16);
+      if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
+        return { problem: 'found invalid Unicode character escape code' };
+      }
+      out += String.fromCodePoint(code);
+      i += 2 + width;
+      continue;
+    }
+    if (isBreak(c)) {
+      // Fold: drop trailing blanks, count the breaks, drop the next line's leading blanks.
+      out = out.replace(/[ \t]+$/, '');
+      let breaks = 0;
+      while (i < body.length && (isBreak(body[i]) || body[i] === ' ' || body[i] === '\t')) {
+        if (isBreak(body[i])) {
+          breaks++;
+          skipBreak();
+        } else i++;
+      }
+      out += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
 // --- the decoded value, as go-yaml hands it to sigs.k8s.io/yaml --------------
 
 type GoValue = GoScalarNode | GoMap | GoSeq;
@@ -325,7 +412,17 @@ class Converter {
   }
 
   private scalar(node: Scalar): GoScalar {
-    const text = typeof node.source === 'string' ? node.source : String(node.value ?? '');
+    let text = typeof node.source === 'string' ? node.source : String(node.value ?? '');
+    if (node.type === 'QUOTE_DOUBLE' && node.srcToken && 'source' in node.srcToken) {
+      // go-yaml's escapes differ from YAML 1.2's (\' yes, \/ no): decode the raw text its way.
+      const raw = String(node.srcToken.source);
+      const decoded = decodeDoubleQuoted(raw);
+      if (typeof decoded !== 'string') {
+        const { line } = this.loc(node.range?.[0] ?? 0);
+        throw new YamlToJsonError(line === 1 ? `yaml: ${decoded.problem}` : `yaml: line ${line}: ${decoded.problem}`, this.nodeLoc(node));
+      }
+      text = decoded;
+    }
     const tag = node.tag ? shortTag(node.tag) : undefined;
     const plain = node.type === 'PLAIN' || node.type === undefined;
     if (tag !== undefined && tag !== '!') return resolveTagged(tag, text, plain);
@@ -356,17 +453,27 @@ class Converter {
 
   /** decoder.mapping for a map[interface{}]interface{} target, merges included. */
   private mapInto(node: YAMLMap.Parsed, out: GoMap): void {
-    for (const pair of node.items as Pair<YamlNode | null, YamlNode | null>[]) {
+    const token = node.srcToken;
+    const blockItems = token && token.type === 'block-map' ? token.items : undefined;
+    (node.items as Pair<YamlNode | null, YamlNode | null>[]).forEach((pair, i) => {
       const keyNode = pair.key;
       const keyLoc = keyNode ? this.nodeLoc(keyNode) : this.nodeLoc(node);
+      const explicit = blockItems?.[i]?.start.some((t) => t.type === 'explicit-key-ind') ?? false;
+      if (blockItems && !explicit && keyNode?.range && keyNode.range[1] - keyNode.range[0] > SIMPLE_KEY_MAX_LENGTH) {
+        // libyaml gives up on an implicit key longer than 1024 characters.
+        throw new YamlToJsonError(
+          keyLoc.line === 1 ? "yaml: could not find expected ':'" : `yaml: line ${keyLoc.line}: could not find expected ':'`,
+          keyLoc,
+        );
+      }
       if (keyNode && isScalar(keyNode) && this.isMergeKey(keyNode)) {
         this.merge(pair.value, out, keyLoc);
-        continue;
+        return;
       }
       const key = this.key(keyNode, keyLoc);
       const value = this.decode(pair.value, keyLoc);
       this.set(out, key, keyLoc, value);
-    }
+    });
   }
 
   private isMergeKey(node: Scalar): boolean {
@@ -603,8 +710,19 @@ export function yamlToJson(text: string): YamlAsJson {
   const start: Loc = { line: 1, col: 1 };
   if (list.length === 0) return { root: { kind: 'null', loc: start }, duplicateKeys: [] };
   const doc = list[0];
+  // go-yaml reads %YAML 1.1 only.
+  const version = doc.directives?.yaml;
+  if (version?.explicit && version.version !== '1.1') {
+    const at = lines.linePos(text.indexOf('%YAML') >= 0 ? text.indexOf('%YAML') : 0);
+    throw new YamlToJsonError(
+      at.line === 1 ? 'yaml: found incompatible YAML document' : `yaml: line ${at.line - 1}: found incompatible YAML document`,
+      { line: at.line, col: at.col },
+    );
+  }
+  // Escapes are judged by decodeDoubleQuoted (go-yaml's set, not YAML 1.2's).
   // libyaml refuses unknown directives (%FOO); the `yaml` package only warns about them.
-  const error = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'BAD_DIRECTIVE');
+  const error =
+    doc.errors.find((e) => e.code !== 'BAD_DQ_ESCAPE') ?? doc.warnings.find((w) => w.code === 'BAD_DIRECTIVE');
   if (error) {
     const at = lines.linePos(Math.min(error.pos[0], text.length));
     throw new YamlToJsonError('yaml: ' + describeYamlSyntaxError(error, text, lines), { line: at.line, col: at.col });
