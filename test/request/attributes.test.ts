@@ -80,6 +80,8 @@ describe('httpFromAttributes', () => {
     ['the empty verb', attrs({ verb: '', resource: 'pods' }), 'OPTIONS', '/api/v1/pods'],
     ['escaped names', attrs({ verb: 'get', resource: 'services', namespace: 'a', name: 'https:web:443', subresource: 'proxy' }), 'GET', '/api/v1/namespaces/a/services/https:web:443/proxy'],
     ['a name with a percent sign', attrs({ verb: 'delete', resource: 'secrets', namespace: 'a', name: '50%' }), 'DELETE', '/api/v1/namespaces/a/secrets/50%25'],
+    ['a list whose recorded path has a trailing slash', attrs({ verb: 'list', resource: 'pods', namespace: 'a', name: 'x', path: '/api/v1/namespaces/a/pods/' }), 'GET', '/api/v1/namespaces/a/pods/?fieldSelector=metadata.name%3Dx'],
+    ['a watch whose recorded path has a trailing slash', attrs({ verb: 'watch', resource: 'pods', namespace: 'a', path: '/api/v1/namespaces/a/pods/' }), 'GET', '/api/v1/namespaces/a/pods/?watch=true'],
     ['a non-resource path', attrs({ resourceRequest: false, apiVersion: '', verb: 'post', path: '/logs/a b' }), 'POST', '/logs/a%20b'],
   ])('finds %s', (_, a, method, url) => {
     expect(httpFromAttributes(a)).toEqual({ method, url });

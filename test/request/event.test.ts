@@ -161,6 +161,16 @@ describe('requestFromEvent', () => {
     expect(req.http).toBeUndefined();
   });
 
+  it('falls back to the recorded fields when the requestURI does not resolve', () => {
+    // kube-apiserver would never have audited these; hand-made logs still hold them.
+    const failing = requestFromEvent(event({ verb: 'watch', requestURI: '/api/v1/watch', objectRef: { resource: 'pods', apiVersion: 'v1' } }));
+    expect(failing.attributes).toMatchObject({ verb: 'watch', resource: 'pods', path: '/api/v1/watch' });
+    expect(failing.http).toBeUndefined();
+    const unparsable = requestFromEvent(event({ verb: 'get', requestURI: '/a b?c', user: { username: 'u', groups: ['system:authenticated'] } }));
+    expect(unparsable.attributes).toMatchObject({ resourceRequest: false, path: '/a b' });
+    expect(unparsable.http).toBeUndefined();
+  });
+
   it('falls back to the recorded fields without a requestURI', () => {
     expect(attributesFromEvent(event({ verb: 'get', objectRef: { resource: 'pods', namespace: 'a', name: 'p', apiVersion: 'v1' } }))).toEqual({
       user: null,

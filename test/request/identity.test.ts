@@ -58,6 +58,14 @@ describe('policyUser', () => {
     expect(seen.groups).not.toBe(groups);
   });
 
+  it('takes a plain caller too', () => {
+    expect(impersonate({ name: 'admin' }, { name: 'bob', groups: ['x'] })).toEqual({
+      kind: 'impersonating',
+      caller: { name: 'admin', groups: [] },
+      as: { name: 'bob', groups: ['x'] },
+    });
+  });
+
   it('refuses impersonation by callers that are not authenticated users', () => {
     expect(() => impersonate(anonymous, { name: 'bob' })).toThrow(/only an authenticated user/);
     expect(() => impersonate(failedAuthentication, { name: 'bob' })).toThrow(/only an authenticated user/);
