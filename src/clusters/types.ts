@@ -22,6 +22,8 @@ export interface ClusterStartOptions {
   /** Per-backend settings, e.g. explicit binary paths for the local backend. */
   apiserverBin?: string;
   etcdBin?: string;
+  /** Parent folder for the run's temporary files (default: the OS temp dir). */
+  tmpRoot?: string;
 }
 
 export interface SendOptions {

@@ -42,8 +42,6 @@ const PORT_ATTEMPTS = 3;
 export interface LocalStartOptions extends ClusterStartOptions {
   /** Already resolved binaries (otherwise ensureBinaries runs). */
   binaries?: Binaries;
-  /** Parent folder of the run directory (default: the OS temp dir). */
-  tmpRoot?: string;
 }
 
 export interface LocalTimings {
