@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerDiff } from './diff.js';
 import { registerEval } from './eval.js';
 import { registerExplain } from './explain.js';
+import { registerKindConfig } from './kind-config.js';
 import { registerProbe } from './probe.js';
 import { registerSetup } from './setup.js';
 import { registerTest } from './test.js';
@@ -12,4 +14,4 @@ import { registerTest } from './test.js';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerSetup, registerProbe];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig];
