@@ -41,7 +41,7 @@ interface Item {
 }
 
 const isWhitespace = (b: number) => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
-const isSpecial = (b: number) => '=!(),><'.includes(String.fromCharCode(b)) && b !== 0;
+const isSpecial = (b: number) => b !== 0 && '=!(),><'.includes(String.fromCharCode(b));
 
 
 function lex(input: string): Item[] {
