@@ -25,7 +25,7 @@ rules:
 });
 
 const get = (url: string, identity: HttpRequest['identity'], method = 'GET'): HttpRequest => ({ method, url, identity });
-const alice = { kind: 'user', name: 'alice', groups: ['dev', 'ops'] } as const;
+const alice = { kind: 'user', name: 'alice', groups: ['dev', 'ops, with a comma'] } as const;
 
 describe.skipIf(!binaries)(`identities and stages on the real kube-apiserver${reason ? ` — ${reason}` : ''}`, () => {
   let session: AuditSession;
@@ -48,7 +48,7 @@ describe.skipIf(!binaries)(`identities and stages on the real kube-apiserver${re
     expect(o.status).toBe(403);
     expect(o.level).toBe('Metadata');
     expect(o.stages).toEqual(['RequestReceived', 'ResponseComplete']);
-    expect(user(o)).toEqual({ username: 'alice', groups: ['dev', 'ops', 'system:authenticated'] });
+    expect(user(o)).toEqual({ username: 'alice', groups: ['dev', 'ops, with a comma', 'system:authenticated'] });
   });
 
   it('records anonymous requests as system:anonymous in system:unauthenticated', async () => {

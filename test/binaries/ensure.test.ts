@@ -1,0 +1,124 @@
+// ensureBinaries with stand-in binaries (shell scripts that print a version) and
+// a stand-in `go` on PATH, so every source and the build path run in milliseconds.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { goBuildArgs, kubeApiserverLdflags } from '../../src/binaries/build.js';
+import { BinariesUnavailableError, ensureBinaries } from '../../src/binaries/ensure.js';
+import { binariesCacheDir } from '../../src/binaries/cache.js';
+
+function fakeBinary(path: string, versionLine: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, `#!/bin/sh\necho '${versionLine}'\n`);
+  chmodSync(path, 0o755);
+}
+
+const API = 'Kubernetes v1.36.4';
+const ETCD = 'etcd Version: 3.6.8\nGit SHA: x';
+
+describe('ensureBinaries', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'auditspec-binaries-'));
+    // An empty PATH apart from /bin (sh): no real go is found unless a test adds one.
+    env = { XDG_CACHE_HOME: join(dir, 'cache'), PATH: ['/bin', '/usr/bin'].join(delimiter), HOME: dir };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prefers explicit paths, then KUBEBUILDER_ASSETS', async () => {
+    fakeBinary(join(dir, 'flags', 'api'), API);
+    fakeBinary(join(dir, 'assets', 'kube-apiserver'), API);
+    fakeBinary(join(dir, 'assets', 'etcd'), ETCD);
+    const got = await ensureBinaries({ apiserverBin: join(dir, 'flags', 'api'), env: { ...env, KUBEBUILDER_ASSETS: join(dir, 'assets') } });
+    expect(got).toMatchObject({
+      kubeApiserver: join(dir, 'flags', 'api'),
+      etcd: join(dir, 'assets', 'etcd'),
+      sources: { kubeApiserver: 'flag', etcd: 'KUBEBUILDER_ASSETS' },
+      versions: { kubeApiserver: 'v1.36.4', etcd: '3.6.8' },
+    });
+  });
+
+  it('warns about another version on an explicit path, and refuses a binary that does not run', async () => {
+    fakeBinary(join(dir, 'api'), 'Kubernetes v1.35.0');
+    fakeBinary(join(dir, 'etcd'), ETCD);
+    const lines: string[] = [];
+    await ensureBinaries({ apiserverBin: join(dir, 'api'), etcdBin: join(dir, 'etcd'), env, log: (l) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(/v1\.35\.0; auditspec judges against v1\.36\.4/);
+    writeFileSync(join(dir, 'broken'), 'not a program');
+    chmodSync(join(dir, 'broken'), 0o755);
+    await expect(ensureBinaries({ apiserverBin: join(dir, 'broken'), etcdBin: join(dir, 'etcd'), env })).rejects.toThrow(
+      BinariesUnavailableError,
+    );
+  });
+
+  it('uses the cache only when the cached binaries report the pinned versions', async () => {
+    const cache = binariesCacheDir(env);
+    expect(cache).toBe(join(dir, 'cache', 'auditspec', 'bin', 'v1.36.4'));
+    fakeBinary(join(cache, 'kube-apiserver'), API);
+    fakeBinary(join(cache, 'etcd'), ETCD);
+    expect(await ensureBinaries({ env })).toMatchObject({ source: 'cache' });
+    fakeBinary(join(cache, 'etcd'), 'etcd Version: 3.5.0');
+    // A stale etcd needs a build, and there is no go: a clear error naming every way out.
+    const err = await ensureBinaries({ env }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BinariesUnavailableError);
+    expect((err as Error).message).toMatch(/no etcd binary and no Go toolchain.*--apiserver-bin\/--etcd-bin.*KUBEBUILDER_ASSETS/s);
+  });
+
+  it('builds what is missing with go into the cache, atomically and under a lock', async () => {
+    const bin = join(dir, 'gobin');
+    mkdirSync(bin);
+    const calls = join(dir, 'go-calls');
+    // A stand-in go: records its arguments and writes a binary that prints the right version at -o.
+    writeFileSync(
+      join(bin, 'go'),
+      `#!/bin/sh
+echo "$@" >> '${calls}'
+out=""; prev=""
+for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done
+echo k8s.io/some/package >&2
+case "$*" in
+  *kube-apiserver*) printf '#!/bin/sh\\necho Kubernetes v1.36.4\\n' > "$out" ;;
+  *) printf '#!/bin/sh\\necho etcd Version: 3.6.8\\n' > "$out" ;;
+esac
+chmod +x "$out"
+`,
+    );
+    chmodSync(join(bin, 'go'), 0o755);
+    const moduleDir = join(dir, 'module');
+    mkdirSync(moduleDir);
+    writeFileSync(join(moduleDir, 'go.mod'), 'module x\n');
+    const buildEnv = { ...env, PATH: [bin, env.PATH].join(delimiter) };
+    const lines: string[] = [];
+    const got = await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir, log: (l) => lines.push(l) });
+    expect(got).toMatchObject({ source: 'built', kubeApiserver: join(binariesCacheDir(env), 'kube-apiserver') });
+    const recorded = readFileSync(calls, 'utf8');
+    expect(recorded).toContain('-trimpath');
+    expect(recorded).toContain('k8s.io/kubernetes/cmd/kube-apiserver');
+    expect(recorded).toContain('./cmd/etcd');
+    expect(lines.some((l) => l.startsWith('building kube-apiserver'))).toBe(true);
+    expect(existsSync(`${binariesCacheDir(env)}.lock`)).toBe(false);
+    // Nothing half-built is left beside the cache.
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    // Second run: from the cache, no build.
+    expect(await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir })).toMatchObject({ source: 'cache' });
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    // --force rebuilds.
+    expect(await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir, force: true })).toMatchObject({ source: 'built' });
+  });
+});
+
+describe('go build arguments', () => {
+  it('stamps the release into component-base and client-go, as an official build reports it', () => {
+    const flags = kubeApiserverLdflags();
+    for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+      expect(flags).toContain(`-X ${pkg}.gitVersion=v1.36.4`);
+      expect(flags).toContain(`-X ${pkg}.gitMajor=1`);
+      expect(flags).toContain(`-X ${pkg}.gitMinor=36`);
+      expect(flags).toContain(`-X ${pkg}.gitTreeState=clean`);
+      expect(flags).toMatch(new RegExp(`-X ${pkg.replace(/\./g, '\\.')}\\.buildDate=\\S+`));
+    }
+    expect(goBuildArgs('kube-apiserver', '/o')).toEqual(expect.arrayContaining(['-trimpath', '-o', '/o', 'k8s.io/kubernetes/cmd/kube-apiserver']));
+  });
+});

@@ -1,0 +1,82 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compilePolicy, evaluatePolicy } from '../../src/audit/policy/checker.js';
+import { readPolicy } from '../../src/audit/policy/reader.js';
+import { SENTINEL_USER, withSentinelRule } from '../../src/e2e/sentinel.js';
+import { parseRequestLine } from '../../src/request/jsonl.js';
+
+const CORPUS = '../shared/corpus';
+
+function inserted(text: string): string {
+  const result = withSentinelRule(text);
+  if (!result.ok) throw new Error(result.problem);
+  return result.text;
+}
+
+describe('withSentinelRule', () => {
+  it('inserts a block item at the indentation of the first rule, leaving every other byte alone', () => {
+    const text = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  # first\n  - level: None\n    users: [a]\n  - level: Metadata\n';
+    expect(inserted(text)).toBe(
+      `apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  # first\n  - {level: Metadata, users: ["${SENTINEL_USER}"]}\n  - level: None\n    users: [a]\n  - level: Metadata\n`,
+    );
+  });
+
+  it('handles unindented block sequences, flow sequences and JSON', () => {
+    expect(inserted('rules:\n- level: None\n')).toBe(`rules:\n- {level: Metadata, users: ["${SENTINEL_USER}"]}\n- level: None\n`);
+    expect(inserted('{"kind":"Policy","rules":[{"level":"None"}]}')).toBe(
+      `{"kind":"Policy","rules":[{level: Metadata, users: ["${SENTINEL_USER}"]}, {"level":"None"}]}`,
+    );
+    expect(inserted('rules: [ {level: None} ]\n')).toBe(`rules: [{level: Metadata, users: ["${SENTINEL_USER}"]},  {level: None} ]\n`);
+  });
+
+  it('refuses what kube-apiserver must judge first: no rules, empty rules, broken YAML', () => {
+    expect(withSentinelRule('kind: Policy\n')).toMatchObject({ ok: false });
+    expect(withSentinelRule('rules: []\n')).toMatchObject({ ok: false });
+    expect(withSentinelRule('rules:\n')).toMatchObject({ ok: false });
+    expect(withSentinelRule('rules: [\n')).toMatchObject({ ok: false });
+  });
+
+  it('knows when the sentinel cannot write any event (top-level omitStages of every stage it can write)', () => {
+    const all = withSentinelRule('omitStages: [RequestReceived, ResponseStarted, ResponseComplete]\nrules:\n- level: Metadata\n');
+    expect(all).toMatchObject({ ok: true, sentinelLogged: false });
+    const some = withSentinelRule('omitStages: [RequestReceived, ResponseComplete]\nrules:\n- level: Metadata\n');
+    expect(some).toMatchObject({ ok: true, sentinelLogged: true });
+  });
+
+  const policiesDir = join(CORPUS, 'policies');
+  const expectations = join(CORPUS, 'expectations', 'gce-audit-policy-test-cases.jsonl');
+  describe.skipIf(!existsSync(policiesDir) || !existsSync(expectations))(
+    `on every corpus policy${existsSync(policiesDir) ? '' : ` (skipped: ${policiesDir} is absent)`}`,
+    () => {
+      const requests = readFileSync(expectations, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => parseRequestLine(l))
+        .flatMap((p) => (p.ok ? [p.request] : []));
+      for (const name of readdirSync(policiesDir).filter((f) => f.endsWith('.yaml'))) {
+        it(`${name}: loads with the sentinel first and decides every other request exactly as before`, () => {
+          const text = readFileSync(join(policiesDir, name), 'utf8');
+          const original = readPolicy(text, { file: name });
+          if (!original.ok) return; // kube-apiserver would refuse it: the preflight reports that
+          const copy = readPolicy(inserted(text), { file: name });
+          expect(copy.ok).toBe(true);
+          if (!copy.ok) return;
+          expect(copy.policy.rules[0]).toMatchObject({ level: 'Metadata', users: [SENTINEL_USER] });
+          expect(copy.policy.rules.length).toBe(original.policy.rules.length + 1);
+          const before = compilePolicy(original.policy);
+          const after = compilePolicy(copy.policy);
+          for (const request of requests) {
+            const a = evaluatePolicy(before, request.attributes);
+            const b = evaluatePolicy(after, request.attributes);
+            expect({ level: b.level, stages: b.stages, rule: b.ruleIndex === null ? null : b.ruleIndex - 1 }).toEqual({
+              level: a.level,
+              stages: a.stages,
+              rule: a.ruleIndex,
+            });
+          }
+        });
+      }
+    },
+  );
+});
