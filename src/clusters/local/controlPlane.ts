@@ -76,6 +76,7 @@ export class LocalControlPlane implements Cluster {
   private ca!: CertificateAuthority;
   private admin!: PemPair;
   private grantReady = false;
+  private extraApiserverFlags: readonly string[] = [];
 
   private constructor(
     readonly runDir: string,
@@ -90,6 +91,7 @@ export class LocalControlPlane implements Cluster {
     const started = Date.now();
     const runDir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-local-'));
     const plane = new LocalControlPlane(runDir, binaries, log);
+    plane.extraApiserverFlags = options.extraApiserverFlags ?? [];
     plane.unregister = registerEmergencyStop({ runDir, killNow: () => plane.killNow() });
     startWatchdog(runDir);
     try {
@@ -250,13 +252,14 @@ export class LocalControlPlane implements Cluster {
   }
 
   private apiserverFlags(values: { port: number; policyFile: string; auditLogFile: string }): string[] {
-    return fillFlags(loadDefinition()['kube-apiserver'], {
+    const flags = fillFlags(loadDefinition()['kube-apiserver'], {
       runDir: this.runDir,
       etcdClientPort: this.etcdPort,
       apiserverPort: values.port,
       policyFile: values.policyFile,
       auditLogFile: values.auditLogFile,
     });
+    return [...flags, ...this.extraApiserverFlags];
   }
 
   /**
