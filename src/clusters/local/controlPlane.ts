@@ -42,6 +42,13 @@ const PORT_ATTEMPTS = 3;
 export interface LocalStartOptions extends ClusterStartOptions {
   /** Already resolved binaries (otherwise ensureBinaries runs). */
   binaries?: Binaries;
+  /**
+   * Appended to kube-apiserver's flags (the policy check's too), e.g. an audit
+   * webhook backend (--audit-webhook-config-file) that the existing backend's
+   * webhook receiver is tested against. Flags that change how the policy is
+   * applied do not belong here.
+   */
+  extraApiserverFlags?: readonly string[];
 }
 
 export interface LocalTimings {
