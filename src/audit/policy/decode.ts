@@ -13,7 +13,7 @@
 //     any other problem fails the load with "failed decoding: ...";
 //  4. conversion to the internal type, which only audit.k8s.io/v1 Policy has.
 
-import { goFoldName } from './goFormat.js';
+import { goFoldName, goQuote } from './goFormat.js';
 import { decodeGoJson } from './goJson.js';
 import type { GoStruct, StrictIssue } from './goJson.js';
 import { INTERNAL_POLICY, V1_POLICY } from './goTypes.js';
@@ -168,9 +168,10 @@ function withDefaults(actual: GroupVersionKind): GroupVersionKind {
 /** runtime.notRegisteredErr for a kind the scheme cannot create. */
 function notRegistered(gvk: GroupVersionKind): string {
   if (gvk.version === INTERNAL_VERSION) {
-    return `no kind "${gvk.kind}" is registered for the internal version of group "${gvk.group}" in scheme "${SCHEME_NAME}"`;
+    return `no kind ${goQuote(gvk.kind)} is registered for the internal version of group ${goQuote(gvk.group)} in scheme ${goQuote(SCHEME_NAME)}`;
   }
-  return `no kind "${gvk.kind}" is registered for version "${gvString(gvk.group, gvk.version)}" in scheme "${SCHEME_NAME}"`;
+  // Upstream formats each with %q: a quote inside apiVersion or kind comes out escaped.
+  return `no kind ${goQuote(gvk.kind)} is registered for version ${goQuote(gvString(gvk.group, gvk.version))} in scheme ${goQuote(SCHEME_NAME)}`;
 }
 
 /** Runs kube-apiserver's strict-then-lenient decode of a policy file. */
