@@ -18,6 +18,7 @@ export type MismatchKind =
   | 'load-verdict'
   | 'load-message'
   | 'load-policy'
+  | 'load-warnings'
   | 'resolve-verdict'
   | 'resolve-message'
   | 'resolve-info'
@@ -72,8 +73,18 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** Deep equality of JSON-shaped values; object key order does not count. */
 function same(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((x, i) => same(x, other[i]));
+  }
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** Top-level keys whose values differ. */
@@ -189,6 +200,10 @@ export function compareCase(c: ConformanceCase, answer: OracleCaseAnswer, subjec
     const described = describeOurPolicy(ours.policy);
     const fields = firstPolicyDifference(described, upstream.policy);
     if (fields.length > 0) report({ kind: 'load-policy', ours: described, upstream: upstream.policy, fields });
+    // Upstream only logs what its strict decoder refused; we must at least warn whenever it does.
+    if ((ours.strictWarnings.length > 0) !== (upstream.strictError !== '')) {
+      report({ kind: 'load-warnings', ours: ours.strictWarnings, upstream: upstream.strictError, fields: ['strictError'] });
+    }
   }
   const compiled = ours.ok && upstream.ok ? guard('compilePolicy', () => subject.compile(ours.policy)) : undefined;
 

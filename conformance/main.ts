@@ -59,6 +59,12 @@ async function report(result: RunResult, show: number, shrink: boolean, oracle: 
     }
     console.log('');
   }
+  if (result.signatures.size > 1) {
+    console.log('distinct mismatches (count, first case):');
+    for (const [signature, { count, first }] of [...result.signatures].sort((a, b) => b[1].count - a[1].count).slice(0, 30)) {
+      console.log(`  ${String(count).padStart(6)}  case ${first.caseIndex}  ${signature}`);
+    }
+  }
   const kindsLine = Object.entries(result.byKind)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
@@ -109,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     onBuild: (binary) => console.error(`conformance: building the oracle (upstream k8s.io/apiserver) into ${binary}…`),
   });
   try {
-    const subject = await createSubject();
+    const subject = createSubject();
     const started = Date.now();
     const result = await runConformance({ seed: args.seed, cases, only, oracle, subject });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -34,6 +34,18 @@ export interface RunResult {
   requests: number;
   /** The generated cases behind the kept mismatches, by index (for shrinking). */
   casesByIndex: Map<number, ConformanceCase>;
+  /** How many mismatches share each signature (see mismatchSignature). */
+  signatures: Map<string, { count: number; first: Mismatch }>;
+}
+
+/** A short grouping key: kind, fields, and both answers with names and numbers blurred. */
+export function mismatchSignature(m: Mismatch): string {
+  const gist = (v: unknown) =>
+    (typeof v === 'string' ? v : '')
+      .replace(/"[^"]*"|'[^']*'/g, 'Q')
+      .replace(/\d+/g, 'N')
+      .slice(0, 120);
+  return `${m.kind} [${m.fields.join(',')}] ours: ${gist(m.ours)} | upstream: ${gist(m.upstream)}`;
 }
 
 type Batch = Array<{ c: ConformanceCase; answer: Promise<OracleCaseAnswer> }>;
@@ -61,6 +73,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     acceptedPolicies: 0,
     requests: 0,
     casesByIndex: new Map(),
+    signatures: new Map(),
   };
   const generate = (from: number) =>
     indices.slice(from, from + batchSize).map((i) => generateCase(options.seed, i, options));
@@ -77,6 +90,10 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
       for (const m of compareCase(c, upstream, options.subject)) {
         result.mismatchCount++;
         result.byKind[m.kind] = (result.byKind[m.kind] ?? 0) + 1;
+        const signature = mismatchSignature(m);
+        const seen = result.signatures.get(signature);
+        if (seen) seen.count++;
+        else result.signatures.set(signature, { count: 1, first: m });
         if (result.mismatches.length < keep) {
           result.mismatches.push(m);
           result.casesByIndex.set(c.index, c);

@@ -3,13 +3,17 @@
 // an answer, it only reshapes it for comparison.
 
 import { compilePolicy, evaluatePolicy, type AuditDecision, type CompiledPolicy } from '../src/audit/policy/checker.js';
+import { readPolicy } from '../src/audit/policy/reader.js';
 import type { Policy } from '../src/audit/types.js';
 import { DEFAULT_KUBE_VERSION } from '../src/audit/types.js';
 import { attributesFromHttp } from '../src/request/attributes.js';
 import { BadRequestTargetError, RequestInfoError, resolveRequestInfo, type RequestInfo } from '../src/request/requestInfo.js';
 import type { HttpRequest, RequestAttributes } from '../src/request/types.js';
 
-export type SubjectLoad = { ok: true; policy: Policy } | { ok: false; message: string };
+/** strictWarnings: our warnings for what upstream's strict decoder refuses (unknown fields, duplicate keys). */
+export type SubjectLoad =
+  | { ok: true; policy: Policy; strictWarnings: string[] }
+  | { ok: false; message: string; strictWarnings: string[] };
 
 export type SubjectResolution =
   | { kind: 'ok'; info: RequestInfo }
@@ -28,13 +32,6 @@ export interface Subject {
   evaluate(compiled: CompiledPolicy, attrs: RequestAttributes): SubjectDecision;
 }
 
-interface ReaderModule {
-  readPolicy(
-    text: string,
-    options: { kubeVersion: string },
-  ): { ok: true; policy: Policy } | { ok: false; error: { message: string } };
-}
-
 function resolve(method: string, url: string): SubjectResolution {
   try {
     return { kind: 'ok', info: resolveRequestInfo(method, url) };
@@ -45,18 +42,17 @@ function resolve(method: string, url: string): SubjectResolution {
   }
 }
 
-/** The loader lives in src/audit/policy/reader.ts. */
-async function loadReader(): Promise<ReaderModule> {
-  const specifier = '../src/audit/policy/reader.js';
-  return (await import(/* @vite-ignore */ specifier)) as ReaderModule;
-}
+/** Warning codes for what upstream's strict decoder complains about before it decodes leniently. */
+const STRICT_DECODING_CODES = new Set(['unknown-field', 'case-mismatch', 'misplaced-field', 'duplicate-key']);
 
-export async function createSubject(): Promise<Subject> {
-  const reader = await loadReader();
+export function createSubject(): Subject {
   return {
     readPolicy(text) {
-      const read = reader.readPolicy(text, { kubeVersion: DEFAULT_KUBE_VERSION });
-      return read.ok ? { ok: true, policy: read.policy } : { ok: false, message: read.error.message };
+      const read = readPolicy(text, { kubeVersion: DEFAULT_KUBE_VERSION });
+      const strictWarnings = read.warnings.filter((w) => STRICT_DECODING_CODES.has(w.code)).map((w) => w.message);
+      return read.ok
+        ? { ok: true, policy: read.policy, strictWarnings }
+        : { ok: false, message: read.error.message, strictWarnings };
     },
     resolve,
     attributesFromHttp,
