@@ -173,7 +173,7 @@ function unknownFieldWarning(issue: StrictIssue, policy: Policy | undefined, fil
           ? 'the policy'
           : `${issue.struct ? issue.struct.name : 'this mapping'}`;
   const fields = owner.kind === 'rule' ? RULE_FIELDS : owner.kind === 'resource' ? RESOURCE_FIELDS : owner.kind === 'policy' ? POLICY_FIELDS : (issue.struct?.fields.map((f) => f.json) ?? []);
-  const ignored = `kube-apiserver ignores it (strict decoding fails on it and upstream falls back to lenient decoding).`;
+  const ignored = `kube-apiserver ignores it (its strict decoding reports unknown field ${JSON.stringify(issue.path)} and it falls back to lenient decoding).`;
   const consequence = (field: string): string =>
     owner.kind === 'rule'
       ? ruleConsequence(field, owner.rule)
@@ -188,7 +188,7 @@ function unknownFieldWarning(issue: StrictIssue, policy: Policy | undefined, fil
   if (sameLetters) {
     let message = `"${key}" is not a field of ${where}: field names are case-sensitive (did you mean "${sameLetters}"?), so ${ignored}${consequence(sameLetters)}`;
     if (owner.kind === 'policy' && (sameLetters === 'apiVersion' || sameLetters === 'kind')) {
-      message = `"${key}" is not a field of the policy: field names are case-sensitive (did you mean "${sameLetters}"?). kube-apiserver still reads the ${sameLetters} from it, because it finds apiVersion and kind ignoring case, but the strict decoder rejects the key and upstream falls back to lenient decoding.`;
+      message = `"${key}" is not a field of the policy: field names are case-sensitive (did you mean "${sameLetters}"?). kube-apiserver still reads the ${sameLetters} from it, because it looks for apiVersion and kind ignoring case, but its strict decoding reports unknown field ${JSON.stringify(issue.path)} and it falls back to lenient decoding.`;
     }
     return { pos, code: 'case-mismatch', message };
   }
@@ -240,7 +240,7 @@ function duplicateFieldWarning(issue: StrictIssue, file: string): PolicyWarning 
   return {
     pos: at(file, issue.loc),
     code: 'duplicate-key',
-    message: `"${issue.key}" is set more than once in the same object${first}: kube-apiserver${merge}.`,
+    message: `"${issue.key}" is set more than once in the same object${first}: kube-apiserver${merge} (its strict decoding reports duplicate field ${JSON.stringify(issue.path)}).`,
   };
 }
 
@@ -248,7 +248,7 @@ function duplicateYamlKeyWarning(dup: DuplicateYamlKey, file: string): PolicyWar
   const first = `line ${dup.firstLoc.line}, column ${dup.firstLoc.col}`;
   const message = dup.ambiguous
     ? `This key and the one at ${first} both become the JSON key "${dup.key}"; which of the two kube-apiserver keeps is not deterministic (Go map order).`
-    : `"${dup.key}" is set more than once in the same mapping (first at ${first}): kube-apiserver keeps this last value and ignores the earlier one.`;
+    : `"${dup.key}" is set more than once in the same mapping (first at ${first}): kube-apiserver keeps this last value and ignores the earlier one (its strict decoding reports key ${JSON.stringify(dup.key)} already set in map).`;
   return { pos: at(file, dup.loc), code: 'duplicate-key', message };
 }
 
