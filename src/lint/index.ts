@@ -4,7 +4,7 @@ import { DEFAULT_KUBE_VERSION, type KubeVersion, type Policy, type PolicyWarning
 import type { LintContext, LintFinding, LintRule } from './types.js';
 import { clusterScopedNamespaces } from './rules/clusterScopedNamespaces.js';
 import { coreGroup } from './rules/coreGroup.js';
-import { droppedField } from './rules/droppedField.js';
+import { silentlyIgnored } from './rules/silentlyIgnored.js';
 import { literalWildcard } from './rules/literalWildcard.js';
 import { malformedResource } from './rules/malformedResource.js';
 import { noCatchAll } from './rules/noCatchAll.js';
@@ -22,7 +22,7 @@ export type { LintContext, LintFinding, LintRule } from './types.js';
 
 /** Every lint rule, in no particular order (findings are sorted by position). */
 export const LINT_RULES: readonly LintRule[] = [
-  droppedField,
+  silentlyIgnored,
   starSlashStar,
   malformedResource,
   coreGroup,

@@ -31,6 +31,8 @@ export const RESOURCE_VERBS: readonly string[] = [
   '',
 ];
 
+const TYPICAL_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
+
 const ANONYMOUS_USER = 'system:anonymous';
 const AUTHENTICATED_GROUP = 'system:authenticated';
 const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
@@ -152,7 +154,7 @@ function pathRepresentatives(specs: readonly string[]): string[] {
 /** Builds the representative values for a policy's rules plus `extra` constants. */
 export function buildRequestSpace(rules: readonly PolicyRule[], extra: SpaceConstants = {}): RequestSpace {
   const users = new Set<string>([ANONYMOUS_USER, ...(extra.users ?? [])]);
-  const verbs = new Set<string>([...RESOURCE_VERBS, ...(extra.verbs ?? [])]);
+  const verbs = new Set<string>([...RESOURCE_VERBS, ...TYPICAL_METHODS, ...(extra.verbs ?? [])]);
   const apiGroups = new Set<string>(['', ...(extra.apiGroups ?? [])]);
   const resourceNames = new Set<string>();
   const subresourceNames = new Set<string>(['']);
@@ -181,14 +183,15 @@ export function buildRequestSpace(rules: readonly PolicyRule[], extra: SpaceCons
     const fresh = freshValue(base, set);
     return freshFirst ? [fresh, ...set] : [...set, fresh];
   };
-  const resourceValues = withFresh(resourceNames, 'widgets', false);
+  // A made-up resource in a made-up group reads as "some custom resource".
+  const resourceValues = withFresh(resourceNames, 'widgets', true);
   const subresourceValues = withFresh(subresourceNames, 'other-subresource', false);
   const resources: [string, string][] = [];
   for (const r of resourceValues) for (const s of subresourceValues) resources.push([r, s]);
   const space = {
     users: withFresh(users, 'someone', true),
     verbs: withFresh(verbs, 'other-verb', false),
-    apiGroups: withFresh(apiGroups, 'example.com', false),
+    apiGroups: withFresh(apiGroups, 'example.com', true),
     resources,
     namespaces: withFresh(namespaces, 'some-namespace', false),
     names: withFresh(names, 'some-name', false),
@@ -490,7 +493,8 @@ export function impossibleRequests(space: RequestSpace): Box[] {
 
 export type Coverage =
   | { covered: true }
-  | { covered: false; witness: RequestAttributes }
+  /** `typical`: the witness is an ordinary request (see typicalRequests). */
+  | { covered: false; witness: RequestAttributes; typical: boolean }
   /** The search gave up (budget exhausted): lint rules then report nothing. */
   | { covered: 'unknown' };
 
@@ -501,6 +505,57 @@ class BudgetExceeded extends Error {}
  * returns a concrete request that is in `region` and in no box of `covers`.
  */
 export function findUncovered(space: RequestSpace, region: Region, covers: Region, budget = 200_000): Coverage {
+  // Look among ordinary requests first so that the example a message shows reads
+  // like real traffic; any uncovered request is a correct answer.
+  const typical = intersectRegions(region, typicalRequests(space));
+  const first = uncoveredIn(space, typical, covers, budget);
+  if (first.covered === false) return { ...first, typical: true };
+  return uncoveredIn(space, region, covers, budget);
+}
+
+/**
+ * Requests as ordinary clients send them: an authenticated user (in
+ * system:authenticated); for resource requests plain names, a verb other than
+ * proxy, updates and patches of a named object, creates of a new object (no
+ * name) or on a subresource; for non-resource requests a common HTTP method.
+ */
+export function typicalRequests(space: RequestSpace): Box[] {
+  const user = () =>
+    new BoxBuilder(space)
+      .restrict(AUTH, (i) => i === AUTHENTICATED)
+      .restrict(FIRST_GROUP + space.groups.indexOf(AUTHENTICATED_GROUP), (i) => i === MEMBER)
+      .restrict(FIRST_GROUP + space.groups.indexOf(UNAUTHENTICATED_GROUP), (i) => i === NOT_MEMBER);
+  // Names a client would put in a URL: no empty resource, no literal "*", no "/".
+  const segment = (value: string) => value !== '*' && !value.includes('/');
+  const resource = (verbs: readonly string[]) => {
+    const set = new Set(verbs);
+    return user()
+      .restrict(KIND, (i) => i === RESOURCE_REQUEST)
+      .restrict(VERB, (i) => set.has(space.verbs[i]))
+      .restrict(RESOURCE, (i) => space.resources[i][0] !== '' && segment(space.resources[i][0]) && segment(space.resources[i][1]))
+      .restrict(NAMESPACE, (i) => segment(space.namespaces[i]))
+      .restrict(NAME, (i) => segment(space.names[i]));
+  };
+  const methods = new Set(TYPICAL_METHODS);
+  return [
+    resource(['get', 'list', 'watch', 'delete', 'deletecollection']).build(),
+    resource(['update', 'patch'])
+      .restrict(NAME, (i) => space.names[i] !== '')
+      .build(),
+    resource(['create'])
+      .restrict(NAME, (i) => space.names[i] === '')
+      .build(),
+    resource(['create'])
+      .restrict(RESOURCE, (i) => space.resources[i][1] !== '')
+      .build(),
+    user()
+      .restrict(KIND, (i) => i === NON_RESOURCE_REQUEST)
+      .restrict(VERB, (i) => methods.has(space.verbs[i]))
+      .build(),
+  ].filter((b): b is Box => b !== null);
+}
+
+function uncoveredIn(space: RequestSpace, region: Region, covers: Region, budget: number): Coverage {
   const impossible = impossibleRequests(space);
   let steps = 0;
   const search = (box: Box, candidates: readonly Box[], start: number): Box | null => {
@@ -539,7 +594,7 @@ export function findUncovered(space: RequestSpace, region: Region, covers: Regio
     for (const box of region) {
       const candidates = [...impossible, ...covers].filter((c) => boxesIntersect(box, c));
       const found = search(box, candidates, 0);
-      if (found) return { covered: false, witness: requestIn(space, found) };
+      if (found) return { covered: false, witness: requestIn(space, found), typical: false };
     }
   } catch (err) {
     if (err instanceof BudgetExceeded) return { covered: 'unknown' };
@@ -580,10 +635,13 @@ export function requestIn(space: RequestSpace, box: Box): RequestAttributes {
   const namespace = space.namespaces[pick(NAMESPACE)];
   const name = space.names[pick(NAME)];
   const prefix = apiGroup === '' ? '/api/v1' : `/apis/${apiGroup}/v1`;
+  // The URL path kube-apiserver would have resolved this from: a list or watch
+  // names its object in a fieldSelector, not in the path.
   const segments = [prefix];
   if (namespace !== '') segments.push('namespaces', namespace);
   segments.push(resource);
-  if (name !== '') segments.push(name);
+  const nameInQuery = verb === 'list' || verb === 'watch';
+  if (subresource !== '' || (name !== '' && !nameInQuery)) segments.push(nameInQuery ? '' : name);
   if (subresource !== '') segments.push(subresource);
   return {
     user,

@@ -4,7 +4,7 @@
 // every request of the region.
 import { describe, expect, it } from 'vitest';
 import type { GroupResources, Policy, PolicyRule } from '../../src/audit/types.js';
-import { attributesFromHttp } from '../../src/request/attributes.js';
+import { attributesFromHttp, httpFromAttributes } from '../../src/request/attributes.js';
 import type { Identity, RequestAttributes } from '../../src/request/types.js';
 import { compilePolicy, firstMatchingRule, ruleMatchesRequest } from '../../src/audit/policy/checker.js';
 import {
@@ -102,7 +102,8 @@ function randomPoint(rand: () => number, space: RequestSpace, box: Box): Box {
 
 const inRegion = (point: Box, region: readonly Box[]) => region.some((box) => intersectBoxes(point, box) !== null);
 
-describe('request space', () => {
+// Fuzzing over hundreds of policies; generous timeouts for a shared machine.
+describe('request space', { timeout: 60_000 }, () => {
   it('agrees with the checker on which rules match every sampled request', () => {
     const rand = prng(1);
     for (let p = 0; p < 300; p++) {
@@ -126,6 +127,7 @@ describe('request space', () => {
     const rand = prng(2);
     let shadowed = 0;
     let reached = 0;
+    let typical = 0;
     for (let p = 0; p < 400; p++) {
       const policy = randomPolicy(rand);
       const compiled = compilePolicy(policy);
@@ -138,6 +140,11 @@ describe('request space', () => {
         if (coverage.covered === false) {
           reached++;
           expect(firstMatchingRule(compiled, coverage.witness)).toBe(k);
+          // An ordinary witness is a request a client can really send.
+          if (coverage.typical) {
+            typical++;
+            expect(httpFromAttributes(coverage.witness), JSON.stringify(coverage.witness)).toBeDefined();
+          }
         } else {
           shadowed++;
           for (const box of regions[k]) {
@@ -153,6 +160,7 @@ describe('request space', () => {
     // Both answers must actually have been exercised.
     expect(shadowed).toBeGreaterThan(50);
     expect(reached).toBeGreaterThan(50);
+    expect(typical).toBeGreaterThan(50);
   });
 
   it('treats as impossible only requests kube-apiserver never produces', () => {

@@ -7,7 +7,7 @@
 // least one dot") and *.k8s.io groups are reserved for Kubernetes' own APIs — there
 // a resource that exists built in elsewhere is almost certainly in the wrong group
 // (e.g. deployments under the removed "extensions" group).
-import { BUILTIN_RESOURCES, CATALOGUE_KUBE_VERSION, findByAlias, findResource, groupsForResource } from '../../catalog/index.js';
+import { BUILTIN_RESOURCES, CATALOGUE_KUBE_VERSION, findResource, groupsForResource } from '../../catalog/index.js';
 import type { LintFinding, LintRule } from '../types.js';
 import { quote, quoteList } from '../describe.js';
 import { whyPatternNeverMatches } from './malformedResource.js';
@@ -21,14 +21,25 @@ const AGGREGATED_GROUPS = new Set(['metrics.k8s.io', 'custom.metrics.k8s.io', 'e
 const groupLabel = (group: string) => (group === '' ? 'the core group ("")' : `group ${quote(group)}`);
 const catalogueVersion = CATALOGUE_KUBE_VERSION.replace(/^v/, '');
 
+/** Built-in resources or subresources whose kind this name spells (e.g. "tokenrequests" → serviceaccounts/token). */
+function byKind(name: string): string[] {
+  const lower = name.toLowerCase();
+  const kinds = new Set([lower, lower.replace(/s$/, ''), lower.replace(/es$/, '')]);
+  const found = new Set<string>();
+  for (const r of BUILTIN_RESOURCES) {
+    if (kinds.has(r.kind.toLowerCase()) || r.shortNames.includes(lower)) found.add(`${quote(r.resource)} in ${groupLabel(r.group)}`);
+    for (const sub of r.subresources) {
+      if (sub.kind !== r.kind && kinds.has(sub.kind.toLowerCase())) found.add(`${quote(`${r.resource}/${sub.name}`)} in ${groupLabel(r.group)}`);
+    }
+  }
+  return [...found];
+}
+
 function suggestion(resource: string): string {
   const groups = groupsForResource(resource);
   if (groups.length > 0) return `built-in ${quote(resource)} is in ${groups.map(groupLabel).join(' and ')}`;
-  const aliases = findByAlias(resource);
-  if (aliases.length > 0) {
-    const named = aliases.map((r) => `${quote(r.resource)} in ${groupLabel(r.group)}`);
-    return `resources are lower-case plurals: did you mean ${[...new Set(named)].join(' or ')}?`;
-  }
+  const named = byKind(resource);
+  if (named.length > 0 && named.length <= 3) return `did you mean ${named.join(' or ')}?`;
   return '';
 }
 
