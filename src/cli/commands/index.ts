@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
 import { registerEval } from './eval.js';
 import { registerExplain } from './explain.js';
@@ -14,4 +15,4 @@ import { registerTest } from './test.js';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig, registerCheck];
