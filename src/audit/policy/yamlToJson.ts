@@ -23,6 +23,8 @@ import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { compareUtf8, goQuote } from './goFormat.js';
 import type { JsonEntry, JsonNode, Loc } from './jsonTree.js';
 import { describeYamlSyntaxError } from './yamlErrors.js';
+import type { GoScalar } from './goYamlScalar.js';
+import { decodeDoubleQuoted, resolvePlain, resolveTagged, ScalarError, shortTag, SIMPLE_KEY_MAX_LENGTH } from './goYamlScalar.js';
 
 /** A key that go-yaml's strict pass would report as "already set in map". */
 export interface DuplicateYamlKey {
@@ -50,268 +52,6 @@ export class YamlToJsonError extends Error {
   ) {
     super(message);
   }
-}
-
-// --- go-yaml v2 scalar resolution (resolve.go) -------------------------------
-
-type GoScalar =
-  | { t: 'str'; v: string }
-  | { t: 'bool'; v: boolean }
-  | { t: 'int'; v: bigint }
-  | { t: 'float'; v: number }
-  | { t: 'null' };
-
-const RESOLVE_MAP: Record<string, GoScalar> = {};
-for (const s of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) RESOLVE_MAP[s] = { t: 'bool', v: true };
-for (const s of ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']) RESOLVE_MAP[s] = { t: 'bool', v: false };
-for (const s of ['', '~', 'null', 'Null', 'NULL']) RESOLVE_MAP[s] = { t: 'null' };
-for (const s of ['.nan', '.NaN', '.NAN']) RESOLVE_MAP[s] = { t: 'float', v: NaN };
-for (const s of ['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF']) RESOLVE_MAP[s] = { t: 'float', v: Infinity };
-for (const s of ['-.inf', '-.Inf', '-.INF']) RESOLVE_MAP[s] = { t: 'float', v: -Infinity };
-
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** strconv.ParseInt/ParseUint with base 0 (prefixes 0x, 0o, 0b, or a leading 0 for octal). */
-function parseGoInt(s: string, signed: boolean): bigint | undefined {
-  let body = s;
-  let negative = false;
-  if (signed && (body.startsWith('+') || body.startsWith('-'))) {
-    negative = body.startsWith('-');
-    body = body.slice(1);
-  }
-  if (body === '') return undefined;
-  let digits: string;
-  let pattern: RegExp;
-  let radixPrefix: string;
-  const lower = body.toLowerCase();
-  if (lower.startsWith('0x')) {
-    digits = body.slice(2);
-    pattern = /^[0-9a-fA-F]+$/;
-    radixPrefix = '0x';
-  } else if (lower.startsWith('0o')) {
-    digits = body.slice(2);
-    pattern = /^[0-7]+$/;
-    radixPrefix = '0o';
-  } else if (lower.startsWith('0b')) {
-    digits = body.slice(2);
-    pattern = /^[01]+$/;
-    radixPrefix = '0b';
-  } else if (body.length > 1 && body.startsWith('0')) {
-    digits = body.slice(1);
-    pattern = /^[0-7]+$/;
-    radixPrefix = '0o';
-  } else {
-    digits = body;
-    pattern = /^[0-9]+$/;
-    radixPrefix = '';
-  }
-  if (!pattern.test(digits)) return undefined;
-  let value = BigInt(radixPrefix + digits);
-  if (negative) value = -value;
-  if (signed ? value < INT64_MIN || value > INT64_MAX : value > UINT64_MAX) return undefined;
-  return value;
-}
-
-/** strconv.ParseFloat on text already known to be decimal; out-of-range is a failure, as in Go. */
-function parseGoFloat(s: string): number | undefined {
-  const v = Number(s);
-  return Number.isFinite(v) ? v : undefined;
-}
-
-/** resolve() for an untagged plain scalar. */
-function resolvePlain(text: string): GoScalar {
-  const first = text.length === 0 ? 'N' : text[0];
-  let hint: 'S' | 'D' | 'M' | '.' | 'N' | undefined;
-  if (first === '+' || first === '-') hint = 'S';
-  else if (first >= '0' && first <= '9') hint = 'D';
-  else if ('yYnNtTfFoO~'.includes(first)) hint = 'M';
-  else if (first === '.') hint = '.';
-  else if (text.length === 0) hint = 'N';
-  if (hint === undefined) return { t: 'str', v: text };
-  const mapped = RESOLVE_MAP[text];
-  if (mapped) return mapped;
-  if (hint === '.') {
-    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) {
-      const f = parseGoFloat(text);
-      if (f !== undefined) return { t: 'float', v: f };
-    }
-  } else if (hint === 'S' || hint === 'D') {
-    // (Timestamps are tried first upstream, but decoded into interface{} they stay strings.)
-    const plain = text.replaceAll('_', '');
-    const i = parseGoInt(plain, true);
-    if (i !== undefined) return { t: 'int', v: i };
-    const u = parseGoInt(plain, false);
-    if (u !== undefined) return { t: 'int', v: u };
-    if (YAML_STYLE_FLOAT.test(plain)) {
-      const f = parseGoFloat(plain);
-      if (f !== undefined) return { t: 'float', v: f };
-    }
-  }
-  return { t: 'str', v: text };
-}
-
-const LONG_TAG_PREFIX = 'tag:yaml.org,2002:';
-
-function shortTag(tag: string): string {
-  return tag.startsWith(LONG_TAG_PREFIX) ? '!!' + tag.slice(LONG_TAG_PREFIX.length) : tag;
-}
-
-function goTagOf(value: GoScalar): string {
-  switch (value.t) {
-    case 'str':
-      return '!!str';
-    case 'bool':
-      return '!!bool';
-    case 'int':
-      return '!!int';
-    case 'float':
-      return '!!float';
-    case 'null':
-      return '!!null';
-  }
-}
-
-/** resolve() for a scalar with an explicit tag (quoted or not). */
-function resolveTagged(tag: string, text: string, plain: boolean): GoScalar {
-  switch (tag) {
-    case '!!str':
-      return { t: 'str', v: text };
-    case '!!binary': {
-      const clean = text.replace(/\s+/g, '');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) {
-        throw new YamlToJsonError('yaml: !!binary value contains invalid base64 data');
-      }
-      return { t: 'str', v: Buffer.from(clean, 'base64').toString('latin1') };
-    }
-    case '!!bool':
-    case '!!int':
-    case '!!float':
-    case '!!null':
-    case '!!timestamp': {
-      // resolve(tag, in) resolves as if untagged (timestamps included), then insists the result fits the tag.
-      void plain;
-      const resolved = resolvePlainForTag(text);
-      const got = resolved.kind;
-      if (got === tag) return resolved.value;
-      if (tag === '!!float' && got === '!!int' && resolved.value.t === 'int') {
-        return { t: 'float', v: Number(resolved.value.v) };
-      }
-      throw new YamlToJsonError(`yaml: cannot decode ${got} \`${text}\` as a ${tag}`);
-    }
-    default:
-      // Tags go-yaml cannot resolve leave the text as a string.
-      return { t: 'str', v: text };
-  }
-}
-
-const TIMESTAMP = /^[0-9]{4}-/;
-
-function resolvePlainForTag(text: string): { kind: string; value: GoScalar } {
-  const value = resolvePlain(text);
-  // A timestamp-looking value resolves to !!timestamp when it parses as one; as a value it remains the text.
-  if (value.t === 'str' && TIMESTAMP.test(text) && looksLikeGoTimestamp(text)) {
-    return { kind: '!!timestamp', value: { t: 'str', v: text } };
-  }
-  return { kind: goTagOf(value), value };
-}
-
-/** The timestamp layouts go-yaml v2 accepts (allowedTimestampFormats), loosely. */
-function looksLikeGoTimestamp(s: string): boolean {
-  return (
-    /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$/.test(s) ||
-    /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/.test(s) ||
-    /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?$/.test(s)
-  );
-}
-
-/** libyaml's limit on the length of an implicit ("simple") key. */
-const SIMPLE_KEY_MAX_LENGTH = 1024;
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  '\t': '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  e: '\x1b',
-  ' ': ' ',
-  '"': '"',
-  "'": "'",
-  '\\': '\\',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-};
-
-/**
- * A double-quoted scalar's value as go-yaml's scanner builds it (scannerc.go,
- * yaml_parser_scan_flow_scalar): its escape set, escaped line breaks, and
- * line folding (one break is a space, n breaks are n-1 newlines).
- */
-export function decodeDoubleQuoted(raw: string): string | { problem: string } {
-  const body = raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined);
-  let out = '';
-  let i = 0;
-  const isBreak = (c: string | undefined): boolean => c === '\n' || c === '\r';
-  const skipBreak = (): void => {
-    if (body[i] === '\r' && body[i + 1] === '\n') i += 2;
-    else i += 1;
-  };
-  while (i < body.length) {
-    const c = body[i];
-    if (c === '\\') {
-      const e = body[i + 1];
-      if (isBreak(e)) {
-        // An escaped line break joins the lines; the next line's leading blanks go too.
-        i += 1;
-        skipBreak();
-        while (body[i] === ' ' || body[i] === '\t') i++;
-        continue;
-      }
-      if (e !== undefined && e in SIMPLE_ESCAPES) {
-        out += SIMPLE_ESCAPES[e];
-        i += 2;
-        continue;
-      }
-      const width = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
-      if (width === 0) return { problem: 'found unknown escape character' };
-      const digits = body.slice(i + 2, i + 2 + width);
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(digits)) {
-        return { problem: 'did not find expected hexdecimal number' };
-      }
-      const code = parseInt(digits, 16);
-      if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
-        return { problem: 'found invalid Unicode character escape code' };
-      }
-      out += String.fromCodePoint(code);
-      i += 2 + width;
-      continue;
-    }
-    if (isBreak(c)) {
-      // Fold: drop trailing blanks, count the breaks, drop the next line's leading blanks.
-      out = out.replace(/[ \t]+$/, '');
-      let breaks = 0;
-      while (i < body.length && (isBreak(body[i]) || body[i] === ' ' || body[i] === '\t')) {
-        if (isBreak(body[i])) {
-          breaks++;
-          skipBreak();
-        } else i++;
-      }
-      out += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return out;
 }
 
 // --- the decoded value, as go-yaml hands it to sigs.k8s.io/yaml --------------
@@ -425,8 +165,16 @@ class Converter {
     }
     const tag = node.tag ? shortTag(node.tag) : undefined;
     const plain = node.type === 'PLAIN' || node.type === undefined;
-    if (tag !== undefined && tag !== '!') return resolveTagged(tag, text, plain);
+    if (tag !== undefined && tag !== '!') {
+      try {
+        return resolveTagged(tag, text, plain);
+      } catch (e) {
+        if (e instanceof ScalarError) throw new YamlToJsonError(`yaml: ${e.message}`, this.nodeLoc(node));
+        throw e;
+      }
+    }
     if (!plain || tag === '!') return { t: 'str', v: text };
+    if (text === FLOW_DASH) return { t: 'str', v: '-' };
     return resolvePlain(text);
   }
 
@@ -694,8 +442,10 @@ function collisions(value: GoValue, out: DuplicateYamlKey[]): void {
  * Converts the first YAML document of `text` as kube-apiserver's decoder does.
  * Throws YamlToJsonError with Go's message when YAMLToJSON would fail.
  */
-export function yamlToJson(text: string): YamlAsJson {
-  const lines = new LineCounter();
+/** Stands in for a lone `-` in a flow collection while the `yaml` package parses (same length, so positions hold). */
+const FLOW_DASH = '\ue000';
+
+function parseYaml(text: string, lines: LineCounter): Document.Parsed[] {
   const docs = parseAllDocuments(text, {
     lineCounter: lines,
     keepSourceTokens: true,
@@ -706,7 +456,34 @@ export function yamlToJson(text: string): YamlAsJson {
     prettyErrors: false,
     version: '1.1',
   });
-  const list = Array.isArray(docs) ? docs : [];
+  return Array.isArray(docs) ? docs : [];
+}
+
+/**
+ * libyaml reads `-` directly followed by `,`, `]` or `}` as the plain scalar
+ * "-" ([-] is a list holding "-"); YAML 1.2 and the `yaml` package read a
+ * block sequence there and fail. Those dashes are swapped for a placeholder
+ * before parsing and turned back into "-" when scalars are read.
+ */
+function withFlowDashes(text: string, docs: Document.Parsed[]): string | undefined {
+  if (text.includes(FLOW_DASH)) return undefined;
+  const offsets = (docs[0]?.errors ?? [])
+    .filter((e) => e.code === 'BLOCK_IN_FLOW' && text[e.pos[0]] === '-' && /[,\]}]/.test(text[e.pos[0] + 1] ?? ''))
+    .map((e) => e.pos[0]);
+  if (offsets.length === 0) return undefined;
+  const chars = [...text.split('')];
+  for (const o of offsets) chars[o] = FLOW_DASH;
+  return chars.join('');
+}
+
+export function yamlToJson(text: string): YamlAsJson {
+  let lines = new LineCounter();
+  let list = parseYaml(text, lines);
+  for (let patched = withFlowDashes(text, list); patched !== undefined; patched = withFlowDashes(text, list)) {
+    text = patched;
+    lines = new LineCounter();
+    list = parseYaml(text, lines);
+  }
   const start: Loc = { line: 1, col: 1 };
   if (list.length === 0) return { root: { kind: 'null', loc: start }, duplicateKeys: [] };
   const doc = list[0];
