@@ -33,30 +33,154 @@ export function managedFieldsBytes(body: unknown): number {
   return total;
 }
 
+export interface MeasureOptions {
+  /** Measure responseStatus/annotations: only needed to derive a RequestReceived the log lacks. */
+  tail: boolean;
+  /** Measure managed fields: only needed when some decision omits them. */
+  managedFields: boolean;
+  /**
+   * The line is not the event itself (a cloud provider's record wrapping it), so
+   * body sizes cannot be read off the line.
+   */
+  wrapped?: boolean;
+}
+
+const MANAGED_FIELDS_KEY = '"managedFields":';
+
+/** The index just past the JSON value that starts at `i` (no validation: the line parsed already). */
+export function skipJsonValue(text: string, i: number): number {
+  const first = text.charCodeAt(i);
+  if (first === 0x22 /* " */) return skipString(text, i);
+  if (first !== 0x5b /* [ */ && first !== 0x7b /* { */) {
+    // A number, true, false or null: up to the next delimiter.
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20) break;
+      i++;
+    }
+    return i;
+  }
+  let depth = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    i++;
+  }
+  return i;
+}
+
+function skipString(text: string, i: number): number {
+  i++;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c /* \ */) i += 2;
+    else if (c === 0x22) return i + 1;
+    else i++;
+  }
+  return i;
+}
+
 /**
- * Measures one event. `measureTail` asks for the responseStatus/annotations size,
- * which is only needed when a RequestReceived event must be derived from it.
+ * Bytes of every `"managedFields":…` member between `from` and `to` in the line,
+ * with one separating comma each: what omitManagedFields removes from bodies
+ * written in kube-apiserver's compact layout.
  */
-export function measureEvent(event: Json, stage: Stage, lineBytes: number, measureTail: boolean): EventSample {
+function managedFieldsByPosition(line: string, from: number, to: number): number {
+  let total = 0;
+  let at = line.indexOf(MANAGED_FIELDS_KEY, from);
+  while (at !== -1 && at < to) {
+    const end = skipJsonValue(line, at + MANAGED_FIELDS_KEY.length);
+    total += Buffer.byteLength(line.slice(at, end)) + 1;
+    at = line.indexOf(MANAGED_FIELDS_KEY, end);
+  }
+  return total;
+}
+
+const REQUEST_KEY = ',"requestObject":';
+const RESPONSE_KEY = ',"responseObject":';
+// kube-apiserver's Event struct puts requestObject, responseObject and then
+// requestReceivedTimestamp (or, failing that, stageTimestamp / annotations) next
+// to each other, so in its compact output the bodies are one contiguous stretch.
+const AFTER_BODY_KEYS = [',"requestReceivedTimestamp":', ',"stageTimestamp":', ',"annotations":'];
+
+/**
+ * Body sizes read off the line by position, when it has kube-apiserver's field
+ * order. A quote inside a JSON string is always escaped, so `,"key":` with bare
+ * quotes is structure, never text. Returns undefined when the layout is not the
+ * expected one (re-serialised logs, other field orders).
+ */
+interface BodyPositions {
+  requestBytes: number;
+  responseBytes: number;
+  /** Where the response body starts (= end of the request body) and where the bodies end, in the line. */
+  split: number;
+  start: number;
+  end: number;
+}
+
+function bodiesByPosition(line: string, hasRequest: boolean, hasResponse: boolean): BodyPositions | undefined {
+  let end = -1;
+  for (const key of AFTER_BODY_KEYS) {
+    end = line.lastIndexOf(key);
+    if (end !== -1) break;
+  }
+  if (end === -1) end = line.length - 1; // the closing brace
+  const requestAt = hasRequest ? line.indexOf(REQUEST_KEY) : -1;
+  const responseAt = hasResponse ? line.lastIndexOf(RESPONSE_KEY, end) : -1;
+  if ((hasRequest && (requestAt === -1 || requestAt > end)) || (hasResponse && (responseAt === -1 || responseAt < requestAt))) {
+    return undefined;
+  }
+  const bytes = (from: number, to: number) => Buffer.byteLength(line.slice(from, to));
+  const start = hasRequest ? requestAt : responseAt;
+  const split = hasResponse ? responseAt : end;
+  return {
+    requestBytes: hasRequest ? bytes(requestAt, split) : 0,
+    responseBytes: hasResponse ? bytes(responseAt, end) : 0,
+    start,
+    split,
+    end,
+  };
+}
+
+/**
+ * Measures one event whose line is `line` (`lineBytes` with its terminator). Body
+ * sizes come from positions in the line when it has kube-apiserver's layout, and
+ * from serialising the bodies again otherwise.
+ */
+export function measureEvent(event: Json, line: string, stage: Stage, lineBytes: number, options: MeasureOptions): EventSample {
   const requestObject = event.requestObject;
   const responseObject = event.responseObject;
   let requestBodyBytes = 0;
   let responseBodyBytes = 0;
   let requestManagedFieldsBytes = 0;
   let responseManagedFieldsBytes = 0;
-  if (requestObject !== undefined) {
-    requestBodyBytes = fieldBytes('requestObject', requestObject);
-    requestManagedFieldsBytes = managedFieldsBytes(requestObject);
+  if (requestObject !== undefined || responseObject !== undefined) {
+    const positions = options.wrapped ? undefined : bodiesByPosition(line, requestObject !== undefined, responseObject !== undefined);
+    if (positions) {
+      requestBodyBytes = positions.requestBytes;
+      responseBodyBytes = positions.responseBytes;
+      if (options.managedFields) {
+        requestManagedFieldsBytes = managedFieldsByPosition(line, positions.start, positions.split);
+        responseManagedFieldsBytes = managedFieldsByPosition(line, positions.split, positions.end);
+      }
+    } else {
+      requestBodyBytes = fieldBytes('requestObject', requestObject);
+      responseBodyBytes = fieldBytes('responseObject', responseObject);
+      if (options.managedFields) {
+        requestManagedFieldsBytes = managedFieldsBytes(requestObject);
+        responseManagedFieldsBytes = managedFieldsBytes(responseObject);
+      }
+    }
   }
-  if (responseObject !== undefined) {
-    // The response is usually the larger body: size it by difference rather than
-    // serialising it again.
-    const { requestObject: _req, responseObject: _resp, ...rest } = event;
-    const restBytes = Buffer.byteLength(JSON.stringify(rest)) + 1; // + line terminator
-    responseBodyBytes = Math.max(0, lineBytes - restBytes - requestBodyBytes);
-    responseManagedFieldsBytes = managedFieldsBytes(responseObject);
-  }
-  const responseTailBytes = measureTail ? fieldBytes('responseStatus', event.responseStatus) + fieldBytes('annotations', event.annotations) : 0;
+  const responseTailBytes = options.tail ? fieldBytes('responseStatus', event.responseStatus) + fieldBytes('annotations', event.annotations) : 0;
   return {
     stage,
     bytes: lineBytes,

@@ -36,7 +36,7 @@ function recorded(level: Level, events: Record<string, unknown>[], sizeClass = '
   const samples: RecordedRequest['samples'] = [undefined, undefined, undefined, undefined];
   for (const ev of events) {
     const stage = ev.stage as Stage;
-    samples[STAGE_INDEX[stage]] = measureEvent(ev, stage, bytesOf(ev), stage !== 'RequestReceived');
+    samples[STAGE_INDEX[stage]] = measureEvent(ev, JSON.stringify(ev), stage, bytesOf(ev), { tail: stage !== 'RequestReceived', managedFields: true });
   }
   return { level, samples, sizeClass, verb: sizeClass.split(' ')[0] };
 }
@@ -47,12 +47,35 @@ describe('measureEvent', () => {
   test('body sizes are the bytes the fields take in the compact line', () => {
     const withBodies = event('ResponseComplete', 'RequestResponse', { requestObject: deployment, responseObject: deployment });
     const { requestObject, responseObject, ...without } = withBodies;
-    const sample = measureEvent(withBodies, 'ResponseComplete', bytesOf(withBodies), true);
+    const sample = measureEvent(withBodies, JSON.stringify(withBodies), 'ResponseComplete', bytesOf(withBodies), { tail: true, managedFields: true });
     expect(sample.requestBodyBytes + sample.responseBodyBytes).toBe(bytesOf(withBodies) - bytesOf(without));
     expect(sample.requestBodyBytes).toBe(bytesOf({ ...without, requestObject }) - bytesOf(without));
     expect(sample.responseBodyBytes).toBe(bytesOf({ ...without, responseObject }) - bytesOf(without));
     const { responseStatus, annotations, ...noTail } = without;
     expect(sample.responseTailBytes).toBe(bytesOf(without) - bytesOf(noTail));
+  });
+
+  test("kube-apiserver's field order: sizes read by position equal sizes by serialising, non-ASCII included", () => {
+    // audit.k8s.io/v1 Event field order, as Go writes it.
+    const goOrder = {
+      kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'RequestResponse', auditID: 'a', stage: 'ResponseComplete',
+      requestURI: '/api/v1/namespaces/x/configmaps', verb: 'create', user: { username: 'ü' },
+      objectRef: { resource: 'configmaps', namespace: 'x', apiVersion: 'v1' },
+      responseStatus: { metadata: {}, code: 201 },
+      requestObject: { kind: 'ConfigMap', metadata: { name: 'c', managedFields: [{ manager: 'kübectl', fieldsV1: { 'f:data': { 'f:k': {} } } }] }, data: { k: 'héllo "quoted" ,"responseObject": inside a string ]}' } },
+      responseObject: { kind: 'ConfigMapList', items: [{ metadata: { name: 'a', managedFields: [{ manager: 'x' }] } }, { metadata: { name: 'b', managedFields: [] } }] },
+      requestReceivedTimestamp: '2026-01-01T00:00:00.000000Z', stageTimestamp: '2026-01-01T00:00:00.000000Z',
+      annotations: { 'authorization.k8s.io/decision': 'allow' },
+    };
+    const line = JSON.stringify(goOrder);
+    const options = { tail: false, managedFields: true };
+    const byPosition = measureEvent(goOrder, line, 'ResponseComplete', Buffer.byteLength(line) + 1, options);
+    const bySerialising = measureEvent(goOrder, line, 'ResponseComplete', Buffer.byteLength(line) + 1, { ...options, wrapped: true });
+    expect(byPosition).toEqual(bySerialising);
+    expect(byPosition.requestManagedFieldsBytes).toBeGreaterThan(0);
+    expect(byPosition.responseManagedFieldsBytes).toBeGreaterThan(0);
+    const { requestObject, responseObject, ...rest } = goOrder;
+    expect(byPosition.requestBodyBytes + byPosition.responseBodyBytes).toBe(Buffer.byteLength(line) - Buffer.byteLength(JSON.stringify(rest)));
   });
 
   test('managed fields of objects and of list items are measured', () => {

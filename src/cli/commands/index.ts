@@ -7,6 +7,7 @@ import { registerKindConfig } from './kind-config.js';
 import { registerProbe } from './probe.js';
 import { registerSetup } from './setup.js';
 import { registerTest } from './test.js';
+import { registerReplay } from './replay.js';
 
 /**
  * Adds one subcommand to the program. `setExitCode` records the code main()
@@ -15,4 +16,4 @@ import { registerTest } from './test.js';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig, registerCheck];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig, registerCheck, registerReplay];

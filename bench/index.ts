@@ -1,0 +1,276 @@
+// `npm run bench [-- --json] [--quick] [--skip matcher,replay,e2e] [--rounds N] [--corpus DIR]`
+//
+// Every benchmark of the issue in one run, on this machine, warm:
+//   - matcher: auditspec's evaluatePolicy vs upstream's evaluator (go/oracle), corpus policies;
+//   - replay: `auditspec replay` vs splitting lines + JSON.parse;
+//   - end to end on the local backend: cold start, policy switch, ms per request in a batch.
+// Prints a table; with --json the last line of stdout is one JSON object
+// (matcherVsGo, replayVsJsonParse, coldStartSeconds, policySwitchSeconds,
+// e2eMsPerRequest, each a number or null when skipped, plus the details).
+// Progress goes to stderr. Figures are medians of interleaved runs with their
+// spread; targets are shown, never asserted (exit 1 only when something broke
+// or the two matchers disagreed).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measureEndToEnd, type EndToEndResult } from './endToEnd.js';
+import { measureMatcher, type MatcherResult } from './matcher.js';
+import { measureReplay, type ReplayBenchResult } from './replay.js';
+import type { Measured } from './stats.js';
+
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--skip matcher,replay,e2e] [--rounds N] [--corpus DIR]';
+const SECTIONS = ['matcher', 'replay', 'e2e'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The shared test data, beside the repository (see the README). */
+export const DEFAULT_CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
+
+export interface BenchSummary {
+  /** auditspec evaluations/s ÷ Go evaluations/s (median of per-round ratios). */
+  matcherVsGo: number | null;
+  /** replay MB/s ÷ split + JSON.parse MB/s (median of per-pair ratios). */
+  replayVsJsonParse: number | null;
+  coldStartSeconds: number | null;
+  policySwitchSeconds: number | null;
+  e2eMsPerRequest: number | null;
+}
+
+export const TARGETS = {
+  matcherVsGo: { atLeast: 1.0 },
+  replayVsJsonParse: { atLeast: 0.5 },
+  coldStartSeconds: { atMost: 20 },
+  policySwitchSeconds: { atMost: 5 },
+  e2eMsPerRequest: { atMost: 50 },
+} as const;
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  node: string;
+  go: string | null;
+}
+
+function machine(): Machine {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux: os.cpus() is as good
+  }
+  let go: string | null = null;
+  try {
+    go = execFileSync('go', ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    go = null;
+  }
+  return { cores: availableParallelism(), cpu, node: process.version, go };
+}
+
+type Outcome<T> = { ok: T } | { skipped: string } | { failed: string };
+
+async function attempt<T extends object>(fn: () => Promise<T | { skipped: string }>): Promise<Outcome<T>> {
+  try {
+    const value = await fn();
+    if ('skipped' in value && typeof value.skipped === 'string') return { skipped: value.skipped };
+    return { ok: value as T };
+  } catch (err) {
+    return { failed: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+  }
+}
+
+const pct = (spread: number) => `±${(spread * 100).toFixed(0)}%`;
+const si = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(1));
+const withSpread = (m: Measured, format: (n: number) => string) => `${format(m.median)} ${pct(m.spread)}`;
+
+function verdict(key: keyof typeof TARGETS, value: number | null): string {
+  if (value === null) return '';
+  const target = TARGETS[key];
+  const met = 'atLeast' in target ? value >= target.atLeast : value <= target.atMost;
+  return met ? 'met' : 'MISSED';
+}
+
+function targetText(key: keyof typeof TARGETS, unit = ''): string {
+  const target = TARGETS[key];
+  return 'atLeast' in target ? `≥ ${target.atLeast}${unit}` : `≤ ${target.atMost}${unit}`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (cell ?? '').padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+const notMeasured = (o: Outcome<unknown>) => ('skipped' in o ? `skipped: ${o.skipped}` : 'failed' in o ? `failed: ${o.failed.split('\n')[0]}` : '');
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        skip: { type: 'string', default: '' },
+        rounds: { type: 'string' },
+        corpus: { type: 'string', default: process.env.AUDITSPEC_CORPUS ?? DEFAULT_CORPUS },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const skip = new Set(args.skip.split(',').filter((s) => s !== ''));
+  for (const s of skip) {
+    if (!(SECTIONS as readonly string[]).includes(s)) {
+      console.error(`unknown section ${JSON.stringify(s)} in --skip (${SECTIONS.join(', ')})\n${USAGE}`);
+      return 2;
+    }
+  }
+  const rounds = args.rounds !== undefined ? Number(args.rounds) : args.quick ? 2 : 9;
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    console.error(`--rounds wants a positive integer\n${USAGE}`);
+    return 2;
+  }
+  const quick = args.quick;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const policiesDir = join(args.corpus, 'policies');
+  const haveCorpus = existsSync(policiesDir);
+  const wanted = (s: Section) => !skip.has(s);
+
+  const env = machine();
+  log(`bench on ${env.cores} cores, ${env.cpu}, node ${env.node}, ${env.go ?? 'no go'}${quick ? ' (quick)' : ''}`);
+
+  const skipped = (reason: string) => async () => ({ skipped: reason });
+  const matcher: Outcome<MatcherResult> = await attempt<MatcherResult>(
+    !wanted('matcher')
+      ? skipped('--skip matcher')
+      : !haveCorpus
+        ? skipped(`no corpus at ${policiesDir}`)
+        : () =>
+            measureMatcher({
+              policiesDir,
+              requestsPerPolicy: quick ? 100 : 1000,
+              rounds,
+              sampleMs: quick ? 2 : 25,
+              log,
+            }),
+  );
+  const replay: Outcome<ReplayBenchResult> = await attempt<ReplayBenchResult>(
+    !wanted('replay') ? skipped('--skip replay') : () => measureReplay({ requests: quick ? 2_000 : 60_000, rounds, log }),
+  );
+  const e2e: Outcome<Exclude<EndToEndResult, { skipped: string }>> = await attempt(
+    !wanted('e2e')
+      ? skipped('--skip e2e')
+      : !haveCorpus
+        ? skipped(`no corpus at ${policiesDir}`)
+        : () =>
+            measureEndToEnd({
+              policyFile: join(policiesDir, 'gce-configure-helper-default.yaml'),
+              otherPolicyFile: join(policiesDir, 'k8s-website-audit-policy.yaml'),
+              starts: quick ? 1 : 3,
+              switches: quick ? 1 : 6,
+              batches: quick ? 1 : 5,
+              batchSize: quick ? 11 : 55,
+              log,
+            }),
+  );
+
+  const m = 'ok' in matcher ? matcher.ok : undefined;
+  const r = 'ok' in replay ? replay.ok : undefined;
+  const e = 'ok' in e2e ? e2e.ok : undefined;
+  const summary: BenchSummary = {
+    matcherVsGo: m ? m.ratio.median : null,
+    replayVsJsonParse: r ? r.ratio.median : null,
+    coldStartSeconds: e ? e.coldStartSeconds.median : null,
+    policySwitchSeconds: e ? e.policySwitchSeconds.median : null,
+    e2eMsPerRequest: e ? e.msPerRequest.median : null,
+  };
+
+  if (m) {
+    console.log(`matcher per policy (median ns per evaluation, ${m.requests} requests each):`);
+    console.log(
+      table([
+        ['policy', 'rules', 'auditspec', 'Go', 'auditspec ÷ Go'],
+        ...m.perPolicy.map((p) => [p.name, String(p.rules), p.oursNs.toFixed(0), p.goNs.toFixed(0), (p.goNs / p.oursNs).toFixed(2)]),
+      ]),
+    );
+    if (m.refused.length > 0) console.log(`left out, refused by kube-apiserver 1.36 as by auditspec: ${m.refused.join(', ')}`);
+    console.log('');
+  }
+  const rows: string[][] = [['benchmark', 'auditspec', 'reference', 'result', 'target', '']];
+  if (m) {
+    rows.push([
+      `matcher, evaluations/s (${m.policies} policies)`,
+      withSpread(m.ours, si),
+      `Go ${withSpread(m.go, si)}`,
+      `${withSpread(m.ratio, (n) => n.toFixed(2))} ×`,
+      targetText('matcherVsGo', ' ×'),
+      verdict('matcherVsGo', summary.matcherVsGo),
+    ]);
+  } else rows.push(['matcher, evaluations/s', notMeasured(matcher)]);
+  if (r) {
+    rows.push([
+      `replay, MB/s (${r.events} events, ${(r.bytes / 1e6).toFixed(1)} MB)`,
+      withSpread(r.replay, (n) => n.toFixed(1)),
+      `split + JSON.parse ${withSpread(r.baseline, (n) => n.toFixed(1))}`,
+      `${withSpread(r.ratio, (n) => n.toFixed(2))} ×`,
+      targetText('replayVsJsonParse', ' ×'),
+      verdict('replayVsJsonParse', summary.replayVsJsonParse),
+    ]);
+  } else rows.push(['replay, MB/s', notMeasured(replay)]);
+  if (e) {
+    rows.push([
+      `local control plane cold start (${e.coldStartSeconds.samples}×)`,
+      `${withSpread(e.coldStartSeconds, (n) => n.toFixed(1))} s`,
+      '',
+      '',
+      targetText('coldStartSeconds', ' s'),
+      verdict('coldStartSeconds', summary.coldStartSeconds),
+    ]);
+    rows.push([
+      `policy switch (${e.policySwitchSeconds.samples}×)`,
+      `${withSpread(e.policySwitchSeconds, (n) => n.toFixed(1))} s`,
+      '',
+      '',
+      targetText('policySwitchSeconds', ' s'),
+      verdict('policySwitchSeconds', summary.policySwitchSeconds),
+    ]);
+    rows.push([
+      `end to end, per request in a batch (${e.msPerRequest.samples}×)`,
+      `${withSpread(e.msPerRequest, (n) => n.toFixed(1))} ms`,
+      '',
+      `${e.agreed}/${e.checked} as offline`,
+      targetText('e2eMsPerRequest', ' ms'),
+      verdict('e2eMsPerRequest', summary.e2eMsPerRequest),
+    ]);
+  } else {
+    for (const name of ['local control plane cold start', 'policy switch', 'end to end, per request in a batch']) rows.push([name, notMeasured(e2e)]);
+  }
+  console.log(table(rows));
+  console.log(`machine: ${env.cores} cores (nproc), ${env.cpu}, node ${env.node}, ${env.go ?? 'go not found'}`);
+  if (m && m.disagreements > 0) console.log(`WARNING: auditspec and upstream disagreed on ${m.disagreements} requests`);
+  for (const [name, o] of [['matcher', matcher], ['replay', replay], ['e2e', e2e]] as const) {
+    if ('failed' in o) console.error(`${name} failed:\n${o.failed}`);
+  }
+
+  if (args.json) {
+    const details = {
+      machine: env,
+      quick,
+      rounds,
+      matcher: m ? { ...m } : notMeasured(matcher),
+      replay: r ?? notMeasured(replay),
+      e2e: e ?? notMeasured(e2e),
+    };
+    console.log(JSON.stringify({ ...summary, details }));
+  }
+  const broken = [matcher, replay, e2e].some((o) => 'failed' in o) || (m !== undefined && m.disagreements > 0);
+  return broken ? 1 : 0;
+}

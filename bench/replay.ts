@@ -1,0 +1,111 @@
+// `auditspec replay` throughput next to the least any reader of the same log
+// must do: split it into lines and JSON.parse each one (the baseline of
+// bench/replay.bench.ts). Both read the same synthetic log from disk with the
+// same line reader; they alternate after a warm-up pass of each, and the ratio
+// is taken per pair of runs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readPolicy } from '../src/audit/policy/reader.js';
+import type { Policy } from '../src/audit/types.js';
+import { readLines } from '../src/replay/lines.js';
+import { replayAuditLogs } from '../src/replay/replay.js';
+import { measured, type Measured } from './stats.js';
+import { writeSyntheticAuditLog } from './syntheticLog.js';
+
+export interface ReplayBenchOptions {
+  /** Requests in the synthetic log (each two or three events). */
+  requests: number;
+  /** Timed runs of each side after one warm-up run of each. */
+  rounds: number;
+  log?: (line: string) => void;
+}
+
+export interface ReplayBenchResult {
+  events: number;
+  bytes: number;
+  /** MB/s (10^6 bytes) of each side, and replay ÷ baseline per pair of runs. */
+  baseline: Measured;
+  replay: Measured;
+  ratio: Measured;
+}
+
+// A typical production policy (the rules bench/replay.bench.ts replays with):
+// drop node and health noise, bodies for writes to apps, Metadata else.
+const TYPICAL_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+omitManagedFields: true
+rules:
+- level: None
+  userGroups: [system:nodes]
+  verbs: [get, list, watch]
+- level: None
+  nonResourceURLs: [/healthz*, /readyz*, /livez*]
+- level: Metadata
+  resources:
+  - group: ""
+    resources: [secrets, configmaps]
+- level: RequestResponse
+  verbs: [create, update, patch, delete]
+  resources:
+  - group: apps
+- level: Request
+  verbs: [create, update, patch, delete]
+- level: Metadata
+`;
+
+export function typicalPolicy(): Policy {
+  const read = readPolicy(TYPICAL_POLICY, { file: 'bench-policy.yaml' });
+  if (!read.ok) throw read.error;
+  return read.policy;
+}
+
+export async function measureReplay(options: ReplayBenchOptions): Promise<ReplayBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'auditspec-bench-'));
+  try {
+    const file = join(dir, 'audit.log');
+    const written = await writeSyntheticAuditLog(file, options.requests);
+    const policy = typicalPolicy();
+    const mb = written.bytes / 1e6;
+    const baselineRun = async () => {
+      const start = performance.now();
+      await readLines(file, (text) => void JSON.parse(text));
+      return mb / ((performance.now() - start) / 1000);
+    };
+    const replayRun = async () => {
+      const start = performance.now();
+      const report = await replayAuditLogs([file], { policy });
+      const rate = mb / ((performance.now() - start) / 1000);
+      if (report.input.events !== written.events) {
+        throw new Error(`replay read ${report.input.events} events of ${written.events}`);
+      }
+      return rate;
+    };
+    await baselineRun();
+    await replayRun();
+    const baseline: number[] = [];
+    const replay: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      // A B, B A, ...: the page cache and the JIT favour neither side.
+      let b: number;
+      let r: number;
+      if (round % 2 === 0) {
+        b = await baselineRun();
+        r = await replayRun();
+      } else {
+        r = await replayRun();
+        b = await baselineRun();
+      }
+      baseline.push(b);
+      replay.push(r);
+      ratios.push(r / b);
+      options.log?.(`replay round ${round + 1}/${options.rounds}: ${r.toFixed(1)} MB/s vs ${b.toFixed(1)} MB/s`);
+    }
+    return { events: written.events, bytes: written.bytes, baseline: measured(baseline), replay: measured(replay), ratio: measured(ratios) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,78 @@
+// auditspec replay <policy> <audit.log…>: decides every recorded request again
+// under a policy and reports what would change (levels, rules, log volume).
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { formatReplayText } from '../../replay/format.js';
+import { progressBar } from '../../replay/progress.js';
+import { replayAuditLogs } from '../../replay/replay.js';
+import { UsageError } from '../errors.js';
+import { InvalidPolicyError, loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
+import type { RegisterCommand } from './index.js';
+
+interface ReplayCommandOptions {
+  baseline?: string;
+  format?: string;
+  kubeVersion?: string;
+  window: string;
+  top: string;
+}
+
+function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+export const registerReplay: RegisterCommand = (program: Command, setExitCode) => {
+  program
+    .command('replay')
+    .description('replay recorded audit logs (JSON lines, plain or gzip) through a policy and report what would change')
+    .argument('<policy>', 'audit policy file to evaluate')
+    .argument('<logs...>', 'audit log files of audit.k8s.io/v1 Events, one per line (.gz is detected)')
+    .option('--baseline <policy>', 'compare with this policy instead of the levels recorded in the logs')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .option('--window <requests>', 'requests kept open while waiting for their other stages', '100000')
+    .option('--top <n>', 'changed request classes to list', '20')
+    .action(async (policyPath: string, logs: string[], options: ReplayCommandOptions) => {
+      const format = parseFormat(options.format, ['text', 'json'] as const, 'text');
+      const kubeVersion = parseKubeVersion(options.kubeVersion);
+      const windowSize = positiveInteger('--window', options.window);
+      const topClasses = positiveInteger('--top', options.top);
+      for (const log of logs) {
+        let isFile = false;
+        try {
+          isFile = statSync(log).isFile();
+        } catch (err) {
+          throw new UsageError(`cannot read ${log}: ${(err as Error).message}`);
+        }
+        if (!isFile) throw new UsageError(`cannot read ${log}: not a file`);
+      }
+      let policy;
+      let baseline;
+      try {
+        policy = loadPolicyArgument(policyPath, kubeVersion);
+        baseline = options.baseline === undefined ? undefined : loadPolicyArgument(options.baseline, kubeVersion);
+      } catch (err) {
+        if (err instanceof InvalidPolicyError) {
+          process.stderr.write(`auditspec: ${err.message}\n`);
+          setExitCode(1);
+          return;
+        }
+        throw err;
+      }
+      const progress = progressBar(process.stderr);
+      let report;
+      try {
+        report = await replayAuditLogs(logs, { policy, baseline, windowSize, topClasses, onProgress: progress.update });
+      } catch (err) {
+        // Read errors (a truncated .gz, a file that vanished) are about the input.
+        throw new UsageError(`cannot replay: ${(err as Error).message}`);
+      } finally {
+        progress.done();
+      }
+      const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReplayText(report);
+      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    });
+};
