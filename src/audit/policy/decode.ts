@@ -15,7 +15,7 @@
 
 import { goFoldName, goQuote } from './goFormat.js';
 import { decodeGoJson } from './goJson.js';
-import type { GoStruct, StrictIssue } from './goJson.js';
+import type { GoStruct, NullListItem, StrictIssue } from './goJson.js';
 import { INTERNAL_POLICY, V1_POLICY } from './goTypes.js';
 import { JsonSyntaxError, looksLikeJson, parseJsonText } from './jsonText.js';
 import type { JsonNode, Loc } from './jsonTree.js';
@@ -52,6 +52,7 @@ export type DecodedDocument =
       /** The decoded v1.Policy (or internal audit.Policy when there was no apiVersion). */
       policy: GoStruct;
       strict: StrictIssue[];
+      nullItems: NullListItem[];
       duplicateYamlKeys: DuplicateYamlKey[];
       ignoredDocument?: Loc;
       format: 'json' | 'yaml';
@@ -62,6 +63,7 @@ export type DecodedDocument =
       message: string;
       loc?: Loc;
       strict: StrictIssue[];
+      nullItems: NullListItem[];
       duplicateYamlKeys: DuplicateYamlKey[];
       ignoredDocument?: Loc;
       format: 'json' | 'yaml';
@@ -185,6 +187,7 @@ export function decodePolicyDocument(text: string): DecodedDocument {
     message: `failed decoding: ${message}`,
     loc,
     strict,
+    nullItems: [],
     duplicateYamlKeys,
     ignoredDocument,
     format,
@@ -239,6 +242,7 @@ export function decodePolicyDocument(text: string): DecodedDocument {
     gvk,
     policy: decoded.value as GoStruct,
     strict: decoded.strict,
+    nullItems: decoded.nullItems,
     duplicateYamlKeys,
     ignoredDocument,
     format,

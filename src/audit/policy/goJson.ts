@@ -60,6 +60,13 @@ export interface StrictIssue {
   firstLoc?: Loc;
 }
 
+/** A null inside a list of strings: Go decodes it as "" and keeps the entry. */
+export interface NullListItem {
+  /** The item's path, e.g. "rules[0].users[1]". */
+  path: string;
+  loc: Loc;
+}
+
 export interface DecodeError {
   message: string;
   loc: Loc;
@@ -68,6 +75,7 @@ export interface DecodeError {
 export interface DecodeResult {
   value: GoValue;
   strict: StrictIssue[];
+  nullItems: NullListItem[];
   error?: DecodeError;
 }
 
@@ -107,6 +115,7 @@ export function zeroValue(t: GoType, loc: Loc): GoValue {
 class Decoder {
   private saved?: DecodeError;
   private readonly strict: StrictIssue[] = [];
+  private readonly nullItems: NullListItem[] = [];
   private readonly seenStrict = new Set<string>();
   private ctx: ErrorContext = { fieldStack: [] };
   private readonly strictStack: string[] = [];
@@ -115,10 +124,10 @@ class Decoder {
     const initial = zeroValue(type, node.loc);
     try {
       const value = this.value(node, type, initial);
-      if (this.saved) return { value, strict: [], error: this.saved };
-      return { value, strict: this.strict };
+      if (this.saved) return { value, strict: [], nullItems: [], error: this.saved };
+      return { value, strict: this.strict, nullItems: this.nullItems };
     } catch (e) {
-      if (e instanceof Fatal) return { value: initial, strict: [], error: e.decodeError };
+      if (e instanceof Fatal) return { value: initial, strict: [], nullItems: [], error: e.decodeError };
       throw e;
     }
   }
@@ -212,6 +221,9 @@ class Decoder {
     const base = this.strictStack.length;
     node.items.forEach((item, i) => {
       this.strictStack.push(`[${i}]`);
+      if (item.kind === 'null' && type.elem.kind === 'string') {
+        this.nullItems.push({ path: this.strictStack.join(''), loc: node.itemLocs[i] ?? item.loc });
+      }
       // Go decodes into the element already there (a repeated key's earlier array), else a zero one.
       const existing = previous && i < previous.items.length ? previous.items[i] : zeroValue(type.elem, item.loc);
       items.push(this.value(item, type.elem, existing));

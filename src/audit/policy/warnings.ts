@@ -10,7 +10,7 @@
 // matching.
 
 import type { GoStructType } from './goTypes.js';
-import type { StrictIssue } from './goJson.js';
+import type { NullListItem, StrictIssue } from './goJson.js';
 import type { DuplicateYamlKey } from './yamlToJson.js';
 import type { JsonNode, Loc } from './jsonTree.js';
 import type { GroupResources, Policy, PolicyRule, PolicyWarning, SourcePosition } from '../types.js';
@@ -115,9 +115,10 @@ function ruleConsequence(field: string, rule: PolicyRule | undefined): string {
       return rule.nonResourceURLs.length ? own(rule.nonResourceURLs) : ' The rule has no nonResourceURLs, so it is not limited to non-resource URLs.';
     case 'resources':
       if (rule.resources.length) return " The rule's own resources apply.";
-      return rule.nonResourceURLs.length
-        ? ' The rule has no resources.'
-        : ' The rule has no resources (and no nonResourceURLs), so it matches every resource in every API group and every non-resource URL.';
+      if (rule.nonResourceURLs.length) return ' The rule has no resources.';
+      return rule.namespaces.length
+        ? ' The rule has no resources, so it matches every resource in every API group within its namespaces.'
+        : ' The rule has no resources (and no namespaces or nonResourceURLs), so it matches every resource in every API group and every non-resource URL.';
     case 'omitStages':
       return rule.omitStages.length ? own(rule.omitStages) : ' The rule omits no stages of its own.';
     case 'omitManagedFields':
@@ -252,8 +253,31 @@ function duplicateYamlKeyWarning(dup: DuplicateYamlKey, file: string): PolicyWar
   return { pos: at(file, dup.loc), code: 'duplicate-key', message };
 }
 
+/** What an empty string means in the list a null turned into one. */
+const EMPTY_STRING_MEANS: Record<string, string> = {
+  users: 'it matches only a user whose name is empty',
+  userGroups: 'it matches only a group with an empty name',
+  verbs: 'no request has an empty verb',
+  namespaces: 'in namespaces, "" matches requests for cluster-scoped resources',
+  resources: 'no resource is named ""',
+  resourceNames: 'no object is named ""',
+  nonResourceURLs: 'an empty URL is also refused by validation',
+  omitStages: '"" is not a stage and is refused by validation',
+};
+
+function nullItemWarning(item: NullListItem, file: string): PolicyWarning {
+  const field = /\.?([A-Za-z]+)\[\d+\]$/.exec(item.path)?.[1] ?? '';
+  const meaning = EMPTY_STRING_MEANS[field];
+  return {
+    pos: at(file, item.loc),
+    code: 'null-item',
+    message: `This null list item (${item.path}) is decoded by kube-apiserver as the empty string "", not dropped${meaning ? `: ${meaning}` : ''}. Write "" if that is meant, or remove the item.`,
+  };
+}
+
 export interface WarningInputs {
   strict: readonly StrictIssue[];
+  nullItems: readonly NullListItem[];
   duplicateYamlKeys: readonly DuplicateYamlKey[];
   ignoredDocument?: Loc;
   /** False when the file decoded into the internal type (no apiVersion): field-level advice would mislead. */
@@ -265,6 +289,7 @@ export function policyWarnings(inputs: WarningInputs, policy: Policy | undefined
   const warnings: PolicyWarning[] = [];
   for (const dup of inputs.duplicateYamlKeys) warnings.push(duplicateYamlKeyWarning(dup, file));
   if (inputs.v1) {
+    for (const item of inputs.nullItems) warnings.push(nullItemWarning(item, file));
     for (const issue of inputs.strict) {
       warnings.push(issue.type === 'unknown field' ? unknownFieldWarning(issue, policy, file) : duplicateFieldWarning(issue, file));
     }

@@ -14,7 +14,7 @@
 // The "yaml: " prefix and the problem texts are libyaml's; which problem and
 // line libyaml picks for unusual malformed input is reproduced best effort.
 
-import type { LineCounter, YAMLError } from 'yaml';
+import type { YAMLError } from 'yaml';
 
 type Kind = 'scanner' | 'parser';
 
@@ -149,7 +149,7 @@ function flowEndLine(text: string, starts: number[], at: number): number {
  * The "yaml: ..." error go-yaml v2 would give for the first syntax error of
  * the document, without the "yaml: " prefix's line formatting applied yet.
  */
-export function describeYamlSyntaxError(error: YAMLError, text: string, _lines: LineCounter): string {
+export function describeYamlSyntaxError(error: YAMLError, text: string): string {
   const starts = lineStarts(text);
   const problem = problemFor(error, text, starts);
   // decode.go parser.fail: scanner errors print line+1, parser errors the 0-based line; 0 prints nothing.

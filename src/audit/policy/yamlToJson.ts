@@ -502,7 +502,7 @@ export function yamlToJson(text: string): YamlAsJson {
     doc.errors.find((e) => e.code !== 'BAD_DQ_ESCAPE') ?? doc.warnings.find((w) => w.code === 'BAD_DIRECTIVE');
   if (error) {
     const at = lines.linePos(Math.min(error.pos[0], text.length));
-    throw new YamlToJsonError('yaml: ' + describeYamlSyntaxError(error, text, lines), { line: at.line, col: at.col });
+    throw new YamlToJsonError('yaml: ' + describeYamlSyntaxError(error, text), { line: at.line, col: at.col });
   }
   const converter = new Converter(doc, lines);
   const contents = doc.contents as YamlNode | null;

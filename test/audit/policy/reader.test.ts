@@ -215,7 +215,7 @@ describe('readPolicy decodes exactly what kube-apiserver decodes', () => {
     expect(shape(result.policy)).toEqual(policy);
     // Whatever upstream's strict decoder complained about is a warning here, and nothing else is.
     const complaints = [...upstreamStrict.matchAll(/(unknown field|duplicate field) "([^"]+)"|key "([^"]+)" already set in map/g)];
-    const fromDecoding = result.warnings.filter((w) => w.code !== 'ignored-document');
+    const fromDecoding = result.warnings.filter((w) => w.code !== 'ignored-document' && w.code !== 'null-item');
     expect(fromDecoding).toHaveLength(complaints.length);
     for (const [, kind, path, key] of complaints) {
       const needle = kind ? `${kind} "${path}"` : `key "${key}" already set in map`;
@@ -302,6 +302,14 @@ describe('warnings say what upstream forgives and what it means for matching', (
   it('documents after the first are ignored', () => {
     const { warnings } = loaded('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n---\nrules: []\n');
     expect(warnings).toMatchObject([{ code: 'ignored-document', pos: { line: 5, col: 1 } }]);
+  });
+
+  it('a null list item is kept as "" (not dropped); in namespaces that means cluster-scoped resources', () => {
+    const { policy, warnings } = loaded('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  namespaces: [kube-system, ~]\n');
+    expect(policy.rules[0].namespaces).toEqual(['kube-system', '']);
+    expect(warnings).toMatchObject([{ code: 'null-item', pos: { line: 5, col: 29 } }]);
+    expect(warnings[0].message).toContain('rules[0].namespaces[1]');
+    expect(warnings[0].message).toContain('cluster-scoped resources');
   });
 
   it('warnings come with a refused policy too', () => {
