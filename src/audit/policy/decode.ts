@@ -12,6 +12,11 @@
 //     errors that make upstream log a warning and decode again leniently,
 //     any other problem fails the load with "failed decoding: ...";
 //  4. conversion to the internal type, which only audit.k8s.io/v1 Policy has.
+// Upstream's "failed lenient decoding" branch never fires: the lenient decode
+// stores the same values and fails only where the strict one already failed
+// with a non-strict error. Known simplification: for another kind the scheme
+// knows (kind: Event, ...) we go straight to the conversion error, whereas a
+// type error while decoding into that kind would be reported first upstream.
 
 import { goFoldName, goQuote } from './goFormat.js';
 import { decodeGoJson } from './goJson.js';
