@@ -14,6 +14,7 @@ export function describeRegion(region: Region): string[] {
   if (region.authenticated === false) phrases.push('authentication failed (no user)');
   else {
     if (constrained(region.userName)) phrases.push(`user ${describeValueSet(region.userName)}`);
+    else if (region.authenticated === true) phrases.push('authenticated');
     const inGroups = [...region.groups].filter(([, member]) => member).map(([group]) => q(group));
     const notInGroups = [...region.groups].filter(([, member]) => !member).map(([group]) => q(group));
     if (inGroups.length > 0) phrases.push(`in group${inGroups.length > 1 ? 's' : ''} ${inGroups.join(', ')}`);

@@ -8,8 +8,11 @@ import { describeRegion, describeRequest } from './describe.js';
 import type { HttpExample, RealizeRequest } from './example.js';
 import { chooseExample } from './example.js';
 import type { Outcome } from './outcome.js';
+import type { Region } from './region.js';
+import type { ValueSet } from './valueSet.js';
 import { differingFields } from './outcome.js';
 import type { PartitionStats } from './partition.js';
+import { mergeRegions } from './mergeRegions.js';
 import { partitionChanges } from './partition.js';
 import { realizeRequest } from './realize.js';
 
@@ -39,8 +42,8 @@ export interface PolicyChange {
   description: string;
   /** The part of the class the example comes from, one phrase per constrained dimension. */
   scope: string[];
-  /** How many disjoint regions the class consists of. */
-  regions: number;
+  /** Every part of the class (disjoint boxes of the request space), most general first, each as `scope` is. */
+  parts: string[][];
 }
 
 export interface PolicyDiff {
@@ -55,6 +58,23 @@ export interface PolicyDiff {
 export interface DiffOptions {
   /** Turns an example's attributes into the HTTP request that produces them; realizeRequest by default. */
   realize?: RealizeRequest;
+}
+
+/** How narrow a region is: 0 for the whole space; an exact value weighs more than an exclusion. */
+function specificity(region: Region): number {
+  const weight = (set: ValueSet): number => (set.kind === 'only' ? 2 : set.values.size > 0 ? 1 : 0);
+  let score = (region.authenticated === null ? 0 : 1) + (region.resourceRequest === null ? 0 : 1) + region.groups.size;
+  for (const dimension of ['userName', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace', 'name'] as const) {
+    score += weight(region[dimension]);
+  }
+  const path = region.path;
+  score += path.kind === 'only' ? 2 : path.prefix !== '' || path.excludedPrefixes.length > 0 || path.excludedPaths.size > 0 ? 1 : 0;
+  return score;
+}
+
+/** Authenticated before failed authentication, resource before non-resource requests, then the broadest first. */
+function readingOrder(region: Region): number {
+  return (region.authenticated === false ? 1000 : 0) + (region.resourceRequest === false ? 100 : 0) + specificity(region);
 }
 
 function side(outcome: Outcome): DecisionSide {
@@ -84,7 +104,10 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const realize: RealizeRequest = options.realize ?? realizeRequest;
   const { classes, stats } = partitionChanges(oldPolicy, newPolicy);
   const changes = classes.map((changedClass): PolicyChange => {
-    const example = chooseExample(changedClass.regions, realize);
+    const parts = mergeRegions(changedClass.regions).sort((a, b) => readingOrder(a) - readingOrder(b));
+    const example = chooseExample(parts, realize);
+    // The example's part leads.
+    parts.unshift(...parts.splice(example.regionIndex, 1));
     const before = side(changedClass.oldOutcome);
     const after = side(changedClass.newOutcome);
     const changed = differingFields(changedClass.oldOutcome, changedClass.newOutcome);
@@ -98,8 +121,8 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       label,
       changed,
       description: `${label}: ${describeTransition(before, after, changed)} (was ${before.rule}, now ${after.rule})`,
-      scope: describeRegion(changedClass.regions[example.regionIndex]),
-      regions: changedClass.regions.length,
+      scope: describeRegion(parts[0]),
+      parts: parts.map(describeRegion),
     };
   });
   return { oldFile: oldPolicy.file, newFile: newPolicy.file, changes, classesChanged: changes.length, stats };

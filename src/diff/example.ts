@@ -77,7 +77,10 @@ function sampleUsers(region: Region): (UserInfo | null)[] {
       if (name === ANONYMOUS) continue;
       // kube-apiserver adds system:authenticated to every authenticated user but the anonymous one.
       if (allows(AUTHENTICATED) && !required.includes(AUTHENTICATED)) users.push({ name, groups: [...required, AUTHENTICATED] });
-      else users.push({ name, groups: required });
+      else if (!allows(AUTHENTICATED) && allows(UNAUTHENTICATED) && !required.includes(UNAUTHENTICATED)) {
+        // ...except one that already carries system:unauthenticated (odd, but an authenticator may return it).
+        users.push({ name, groups: [...required, UNAUTHENTICATED] });
+      } else users.push({ name, groups: required });
     }
     // The anonymous user carries exactly system:unauthenticated.
     if (
@@ -149,23 +152,53 @@ export function* sampleRequests(region: Region): Generator<RequestAttributes> {
 
 /** How many candidates to try per region before settling for an attributes-only example. */
 const ATTEMPTS_PER_REGION = 400;
+/** How many regions of a class to draw examples from before picking the most natural. */
+const REGIONS_CONSIDERED = 30;
+
+const STANDARD_METHODS = new Set(NON_RESOURCE_VERBS);
 
 /**
- * Picks the class's example: the first readable candidate, over the class's
- * regions in order, that kube-apiserver can receive; failing that, the first
- * candidate of the first region, as attributes only.
+ * How unusual a request is as an example (lower is better): sendable over HTTP
+ * first, then by an authenticated user, then a resource request, then a verb a
+ * client sends every day.
+ */
+function unusualness(attributes: RequestAttributes, sendable: boolean): number {
+  let score = sendable ? 0 : 100;
+  if (attributes.user === null) score += 4;
+  else if (attributes.user.name === ANONYMOUS) score += 2;
+  if (!attributes.resourceRequest) {
+    score += 1;
+    if (!STANDARD_METHODS.has(attributes.verb)) score += 8;
+  } else if (attributes.verb === '' || attributes.verb === 'proxy') score += 8;
+  return score;
+}
+
+/**
+ * Picks the class's example: in each of its first regions, the first readable
+ * candidate kube-apiserver can receive (or, if none, the first candidate as
+ * attributes only); of those, the most natural, earlier regions winning ties.
  */
 export function chooseExample(regions: readonly Region[], realize: RealizeRequest): Example {
-  let fallback: Example | null = null;
-  for (const [regionIndex, region] of regions.entries()) {
+  let best: { example: Example; score: number } | null = null;
+  for (const [regionIndex, region] of regions.slice(0, REGIONS_CONSIDERED).entries()) {
+    let fallback: Example | null = null;
+    let found: Example | null = null;
     let attempts = 0;
     for (const attributes of sampleRequests(region)) {
       fallback ??= { attributes, http: null, regionIndex };
       const realized = realize(attributes);
-      if (realized !== null) return { ...realized, regionIndex };
+      if (realized !== null) {
+        found = { ...realized, regionIndex };
+        break;
+      }
       if (++attempts >= ATTEMPTS_PER_REGION) break;
     }
+    const example = found ?? fallback;
+    if (example === null) continue;
+    const score = unusualness(example.attributes, example.http !== null);
+    if (best === null || score < best.score) best = { example, score };
+    if (score === 0) break;
   }
-  if (fallback === null) throw new Error('auditspec diff: a changed class has no regions');
-  return fallback;
+  if (best === null) throw new Error('auditspec diff: a changed class has no regions');
+  return best.example;
 }

@@ -50,6 +50,13 @@ export function sameWrittenOutcome(a: Outcome, b: Outcome): boolean {
   return !BODY_LEVELS.has(a.level) || a.omitManagedFields === b.omitManagedFields;
 }
 
+/** A key equal for exactly the outcomes sameWrittenOutcome deems the same. */
+export function writtenOutcomeKey(outcome: Outcome): string {
+  if (outcome.level === 'None') return 'None';
+  const bodies = BODY_LEVELS.has(outcome.level) ? String(outcome.omitManagedFields) : '';
+  return `${outcome.level}|${outcome.omitStages.join(',')}|${bodies}`;
+}
+
 /**
  * What kube-apiserver writes differently between two outcomes: the level, and
  * each setting that shows at both levels and differs.

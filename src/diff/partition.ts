@@ -10,22 +10,38 @@
 // still able to decide it, in both policies, leads to the same written outcome.
 import type { Policy } from '../audit/types.js';
 import type { Outcome } from './outcome.js';
-import { ruleOutcome, sameWrittenOutcome } from './outcome.js';
-import type { Region } from './region.js';
+import { ruleOutcome, sameWrittenOutcome, writtenOutcomeKey } from './outcome.js';
 import { WHOLE_SPACE } from './region.js';
-import type { Formula, Verdict } from './ruleFormula.js';
-import { evaluateFormula, ruleFormula } from './ruleFormula.js';
+import type { Region } from './region.js';
+import type { Atom, Formula, Verdict } from './ruleFormula.js';
+import { evaluateFormula, ruleFormula, splitRegion } from './ruleFormula.js';
 
 interface PolicyForDiff {
   formulas: Formula[];
   /** Outcome per rule; index rules.length is the default. */
   outcomes: Outcome[];
+  /** Per rule: equal ids mean the same formula leading to the same written outcome, across both policies. */
+  signatures: number[];
+  /** Index of the default. */
+  defaultIndex: number;
 }
 
-function prepare(policy: Policy): PolicyForDiff {
+/** A canonical text for a formula: sets sorted, so equal conditions written in any order compare equal. */
+function formulaKey(formula: Formula): string {
+  return JSON.stringify(formula, (_key, value: unknown) => (value instanceof Set ? [...value].sort() : value));
+}
+
+function prepare(policy: Policy, signatureIds: Map<string, number>): PolicyForDiff {
   const outcomes = policy.rules.map((_, index) => ruleOutcome(policy, index));
   outcomes.push(ruleOutcome(policy, null));
-  return { formulas: policy.rules.map(ruleFormula), outcomes };
+  const formulas = policy.rules.map(ruleFormula);
+  const signatures = formulas.map((formula, index) => {
+    const key = `${formulaKey(formula)} => ${writtenOutcomeKey(outcomes[index])}`;
+    let id = signatureIds.get(key);
+    if (id === undefined) signatureIds.set(key, (id = signatureIds.size));
+    return id;
+  });
+  return { formulas, outcomes, signatures, defaultIndex: policy.rules.length };
 }
 
 /** The requests decided by one rule pair whose outcomes differ. */
@@ -39,31 +55,72 @@ export interface ChangedClass {
   regions: Region[];
 }
 
-type Resolution = { index: number; verdict: Verdict };
+/**
+ * The rules of one policy that can still decide part of a region, in order: all
+ * rules that match some but not all of it, up to and including the first that
+ * matches all of it. When none matches all of it, the default follows.
+ */
+interface Candidates {
+  indices: number[];
+  verdicts: Verdict[];
+  /** Whether the last candidate matches the whole region (otherwise the default comes after it). */
+  closed: boolean;
+}
 
-/** The first rule from `start` on that does not miss all of `region` (index rules.length = the default). */
-function resolve(policy: PolicyForDiff, region: Region, start: number): Resolution {
-  for (let index = start; index < policy.formulas.length; index++) {
+function candidatesIn(policy: PolicyForDiff, region: Region, live: readonly number[]): Candidates {
+  const indices: number[] = [];
+  const verdicts: Verdict[] = [];
+  for (const index of live) {
     const verdict = evaluateFormula(policy.formulas[index], region);
-    if (verdict.kind !== 'none') return { index, verdict };
+    if (verdict.kind === 'none') continue;
+    indices.push(index);
+    verdicts.push(verdict);
+    if (verdict.kind === 'all') return { indices, verdicts, closed: true };
   }
-  return { index: policy.formulas.length, verdict: { kind: 'all' } };
+  return { indices, verdicts, closed: false };
+}
+
+/** The deciding rule when the first candidate matches the whole region (the default when there are none); else null. */
+function decided(policy: PolicyForDiff, candidates: Candidates): number | null {
+  if (candidates.indices.length === 0) return policy.defaultIndex;
+  return candidates.verdicts[0].kind === 'all' ? candidates.indices[0] : null;
+}
+
+/** Every candidate (and the default, when reachable) writes the same as `reference`. */
+function allLeadTo(policy: PolicyForDiff, candidates: Candidates, reference: Outcome): boolean {
+  for (const index of candidates.indices) if (!sameWrittenOutcome(policy.outcomes[index], reference)) return false;
+  return candidates.closed || sameWrittenOutcome(policy.outcomes[policy.defaultIndex], reference);
 }
 
 /**
- * Whether every rule that can still decide part of `region`, from `first` on up
- * to the first rule matching all of it (or the default), writes `reference`.
+ * The first position where the two candidate sequences differ (a rule with
+ * another condition or another written outcome), or -1 when they are the same
+ * sequence, in which case both policies decide every request of the region alike.
  */
-function allLeadTo(policy: PolicyForDiff, region: Region, first: Resolution, reference: Outcome): boolean {
-  if (!sameWrittenOutcome(policy.outcomes[first.index], reference)) return false;
-  if (first.verdict.kind === 'all') return true;
-  for (let index = first.index + 1; index < policy.formulas.length; index++) {
-    const verdict = evaluateFormula(policy.formulas[index], region);
-    if (verdict.kind === 'none') continue;
-    if (!sameWrittenOutcome(policy.outcomes[index], reference)) return false;
-    if (verdict.kind === 'all') return true;
+function firstDifference(before: PolicyForDiff, old: Candidates, after: PolicyForDiff, neu: Candidates): number {
+  const common = Math.min(old.indices.length, neu.indices.length);
+  for (let i = 0; i < common; i++) {
+    if (before.signatures[old.indices[i]] !== after.signatures[neu.indices[i]]) return i;
   }
-  return sameWrittenOutcome(policy.outcomes[policy.formulas.length], reference);
+  if (old.indices.length !== neu.indices.length || old.closed !== neu.closed) return common;
+  if (old.closed) return -1;
+  return sameWrittenOutcome(before.outcomes[before.defaultIndex], after.outcomes[after.defaultIndex]) ? -1 : common;
+}
+
+/**
+ * The condition to split an undecided region on. Splitting on any undecided
+ * condition of a candidate is correct; splitting where the two sequences first
+ * differ is what separates the changed requests from the rest soonest: where
+ * that rule misses, it drops out and the sequences often become the same.
+ */
+function splitAtom(old: Candidates, neu: Candidates, difference: number): Atom {
+  for (const verdict of [old.verdicts[difference], neu.verdicts[difference]]) {
+    if (verdict?.kind === 'split') return verdict.atom;
+  }
+  for (const verdict of [old.verdicts[0], neu.verdicts[0]]) {
+    if (verdict?.kind === 'split') return verdict.atom;
+  }
+  throw new Error('auditspec diff: an undecided region with nothing to split on');
 }
 
 export interface PartitionStats {
@@ -74,37 +131,46 @@ export interface PartitionStats {
 }
 
 export function partitionChanges(oldPolicy: Policy, newPolicy: Policy): { classes: ChangedClass[]; stats: PartitionStats } {
-  const before = prepare(oldPolicy);
-  const after = prepare(newPolicy);
+  const signatureIds = new Map<string, number>();
+  const before = prepare(oldPolicy, signatureIds);
+  const after = prepare(newPolicy, signatureIds);
   const classes = new Map<string, ChangedClass>();
   const stats: PartitionStats = { regionsVisited: 0, regionsDecided: 0 };
-  const ruleOrNull = (policy: PolicyForDiff, index: number): number | null => (index === policy.formulas.length ? null : index);
+  const ruleOrNull = (policy: PolicyForDiff, index: number): number | null => (index === policy.defaultIndex ? null : index);
 
-  const walk = (region: Region, oldStart: number, newStart: number): void => {
+  // Rules that miss all of a region miss all of its parts: each level of the
+  // walk only looks at the rules still live in its region.
+  const walk = (region: Region, oldLive: readonly number[], newLive: readonly number[]): void => {
     stats.regionsVisited++;
-    const o = resolve(before, region, oldStart);
-    const n = resolve(after, region, newStart);
-    if (o.verdict.kind === 'all' && n.verdict.kind === 'all') {
+    const o = candidatesIn(before, region, oldLive);
+    const n = candidatesIn(after, region, newLive);
+    const oldRule = decided(before, o);
+    const newRule = decided(after, n);
+    if (oldRule !== null && newRule !== null) {
       stats.regionsDecided++;
-      const oldOutcome = before.outcomes[o.index];
-      const newOutcome = after.outcomes[n.index];
+      const oldOutcome = before.outcomes[oldRule];
+      const newOutcome = after.outcomes[newRule];
       if (sameWrittenOutcome(oldOutcome, newOutcome)) return;
-      const key = `${o.index}:${n.index}`;
+      const key = `${oldRule}:${newRule}`;
       let changed = classes.get(key);
       if (changed === undefined) {
-        changed = { oldRule: ruleOrNull(before, o.index), newRule: ruleOrNull(after, n.index), oldOutcome, newOutcome, regions: [] };
+        changed = { oldRule: ruleOrNull(before, oldRule), newRule: ruleOrNull(after, newRule), oldOutcome, newOutcome, regions: [] };
         classes.set(key, changed);
       }
       changed.regions.push(region);
       return;
     }
-    const reference = before.outcomes[o.index];
-    if (allLeadTo(before, region, o, reference) && allLeadTo(after, region, n, reference)) return;
-    // Rules before o.index / n.index miss all of the region, hence all of its parts.
-    const split = o.verdict.kind === 'split' ? o.verdict : (n.verdict as Extract<Verdict, { kind: 'split' }>);
-    for (const part of split.parts) walk(part, o.index, n.index);
+    const difference = firstDifference(before, o, after, n);
+    if (difference < 0) return;
+    const reference = before.outcomes[o.indices[0] ?? before.defaultIndex];
+    if (allLeadTo(before, o, reference) && allLeadTo(after, n, reference)) return;
+    for (const part of splitRegion(region, splitAtom(o, n, difference))) walk(part, o.indices, n.indices);
   };
-  walk(WHOLE_SPACE, 0, 0);
+  walk(
+    WHOLE_SPACE,
+    oldPolicy.rules.map((_, index) => index),
+    newPolicy.rules.map((_, index) => index),
+  );
 
   const order = (index: number | null, count: number): number => index ?? count;
   const sorted = [...classes.values()].sort(

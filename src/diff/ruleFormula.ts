@@ -77,20 +77,28 @@ export function resourcePatternFormula(pattern: string): Formula {
   return or(ways);
 }
 
-/** The formula of one rule; `rule` must come from a valid policy. */
+/**
+ * The formula of one rule; `rule` must come from a valid policy. The conditions
+ * are a conjunction, so their order is free; it is chosen for splitting: the
+ * request kind first (one yes/no that rules out every other condition of a
+ * resource rule for non-resource requests and vice versa), then the verb, then
+ * the user, then what the request is about.
+ */
 export function ruleFormula(rule: PolicyRule): Formula {
   const conditions: Formula[] = [];
+  const aboutResources = rule.namespaces.length > 0 || rule.resources.length > 0;
+  // A rule naming namespaces or resources ignores its nonResourceURLs.
+  if (aboutResources) conditions.push({ kind: 'resourceRequest', value: true });
+  else if (rule.nonResourceURLs.length > 0) conditions.push({ kind: 'resourceRequest', value: false });
+  if (rule.verbs.length > 0) conditions.push(oneOf('verb', rule.verbs));
   if (rule.users.length > 0) conditions.push(and([{ kind: 'authenticated' }, oneOf('userName', rule.users)]));
   if (rule.userGroups.length > 0) {
     conditions.push(and([{ kind: 'authenticated' }, or(rule.userGroups.map((group) => ({ kind: 'group', group })))]));
   }
-  if (rule.verbs.length > 0) conditions.push(oneOf('verb', rule.verbs));
-  if (rule.namespaces.length > 0 || rule.resources.length > 0) {
-    // A rule naming namespaces or resources ignores its nonResourceURLs.
-    const resourceParts: Formula[] = [{ kind: 'resourceRequest', value: true }];
-    if (rule.namespaces.length > 0) resourceParts.push(oneOf('namespace', rule.namespaces));
+  if (aboutResources) {
+    if (rule.namespaces.length > 0) conditions.push(oneOf('namespace', rule.namespaces));
     if (rule.resources.length > 0) {
-      resourceParts.push(
+      conditions.push(
         or(
           rule.resources.map((entry) => {
             const group: Formula = entry.group === '*' ? TRUE : oneOf('apiGroup', [entry.group]);
@@ -102,32 +110,33 @@ export function ruleFormula(rule: PolicyRule): Formula {
         ),
       );
     }
-    conditions.push(and(resourceParts));
   } else if (rule.nonResourceURLs.length > 0) {
-    conditions.push(
-      and([
-        { kind: 'resourceRequest', value: false },
-        or(rule.nonResourceURLs.map((spec) => ({ kind: 'path', pattern: parsePathPattern(spec) }))),
-      ]),
-    );
+    conditions.push(or(rule.nonResourceURLs.map((spec) => ({ kind: 'path', pattern: parsePathPattern(spec) }))));
   }
   return and(conditions);
 }
 
-/** A formula's value over a whole region, or a split of the region that gets closer to one. */
-export type Verdict = { readonly kind: 'all' } | { readonly kind: 'none' } | { readonly kind: 'split'; readonly parts: readonly Region[] };
+/** One condition of a formula: the unit the diff splits regions on. */
+export type Atom = Extract<Formula, { kind: 'authenticated' | 'group' | 'resourceRequest' | 'values' | 'path' }>;
+
+/**
+ * A formula's value over a whole region: true for all of it, for none of it, or
+ * undecided, with the first condition that is undecided (splitting the region
+ * on it gets closer to an answer).
+ */
+export type Verdict = { readonly kind: 'all' } | { readonly kind: 'none' } | { readonly kind: 'split'; readonly atom: Atom };
 
 const ALL: Verdict = { kind: 'all' };
 const NONE: Verdict = { kind: 'none' };
 
-function splitBool(region: Region, value: boolean | null, set: (value: boolean) => Region, want: boolean): Verdict {
-  if (value === null) return { kind: 'split', parts: [set(true), set(false)] };
+function boolVerdict(value: boolean | null | undefined, want: boolean, atom: Atom): Verdict {
+  if (value === null || value === undefined) return { kind: 'split', atom };
   return value === want ? ALL : NONE;
 }
 
 /**
- * Decides `formula` over `region`. The split, when one is needed, is on the first
- * undecided condition in the order the formula lists them, so a rule's
+ * Decides `formula` over `region`. When undecided, the condition to split on is
+ * the first undecided one in the order the formula lists them, so a rule's
  * authentication and request-kind tests are settled before the dimensions that
  * only mean something once they are.
  */
@@ -138,26 +147,18 @@ export function evaluateFormula(formula: Formula, region: Region): Verdict {
     case 'false':
       return NONE;
     case 'authenticated':
-      return splitBool(region, region.authenticated, (authenticated) => ({ ...region, authenticated }), true);
-    case 'group': {
-      const member = region.groups.get(formula.group);
-      return splitBool(region, member ?? null, (value) => withGroup(region, formula.group, value), true);
-    }
+      return boolVerdict(region.authenticated, true, formula);
+    case 'group':
+      return boolVerdict(region.groups.get(formula.group), true, formula);
     case 'resourceRequest':
-      return splitBool(region, region.resourceRequest, (resourceRequest) => ({ ...region, resourceRequest }), formula.value);
+      return boolVerdict(region.resourceRequest, formula.value, formula);
     case 'values': {
-      const set = region[formula.dimension];
-      const relation = relateToValues(set, formula.accepted);
-      if (relation === 'inside') return ALL;
-      if (relation === 'outside') return NONE;
-      const { inside, outside } = splitByValues(set, formula.accepted);
-      return { kind: 'split', parts: [withValues(region, formula.dimension, inside), withValues(region, formula.dimension, outside)] };
+      const relation = relateToValues(region[formula.dimension], formula.accepted);
+      return relation === 'inside' ? ALL : relation === 'outside' ? NONE : { kind: 'split', atom: formula };
     }
     case 'path': {
-      const split = splitByPathPattern(region.path, formula.pattern);
-      if (split.relation === 'inside') return ALL;
-      if (split.relation === 'outside') return NONE;
-      return { kind: 'split', parts: [{ ...region, path: split.inside }, { ...region, path: split.outside }] };
+      const relation = splitByPathPattern(region.path, formula.pattern).relation;
+      return relation === 'inside' ? ALL : relation === 'outside' ? NONE : { kind: 'split', atom: formula };
     }
     case 'and':
     case 'or': {
@@ -169,6 +170,36 @@ export function evaluateFormula(formula: Formula, region: Region): Verdict {
         if (verdict.kind === 'split' && firstSplit === null) firstSplit = verdict;
       }
       return firstSplit ?? (formula.kind === 'and' ? ALL : NONE);
+    }
+  }
+}
+
+/** The two parts of `region` where `atom` holds and where it does not; `atom` must be undecided on it. */
+export function splitRegion(region: Region, atom: Atom): [Region, Region] {
+  switch (atom.kind) {
+    case 'authenticated':
+      return [
+        { ...region, authenticated: true },
+        { ...region, authenticated: false },
+      ];
+    case 'group':
+      return [withGroup(region, atom.group, true), withGroup(region, atom.group, false)];
+    case 'resourceRequest':
+      return [
+        { ...region, resourceRequest: atom.value },
+        { ...region, resourceRequest: !atom.value },
+      ];
+    case 'values': {
+      const { inside, outside } = splitByValues(region[atom.dimension], atom.accepted);
+      return [withValues(region, atom.dimension, inside), withValues(region, atom.dimension, outside)];
+    }
+    case 'path': {
+      const split = splitByPathPattern(region.path, atom.pattern);
+      if (split.relation !== 'straddles') throw new Error(`auditspec diff: splitting on a decided path condition`);
+      return [
+        { ...region, path: split.inside },
+        { ...region, path: split.outside },
+      ];
     }
   }
 }
