@@ -8,6 +8,7 @@ import { registerProbe } from './probe.js';
 import { registerSetup } from './setup.js';
 import { registerTest } from './test.js';
 import { registerReplay } from './replay.js';
+import { registerRecord } from './record.js';
 
 /**
  * Adds one subcommand to the program. `setExitCode` records the code main()
@@ -16,4 +17,4 @@ import { registerReplay } from './replay.js';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig, registerCheck, registerReplay];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig, registerCheck, registerReplay, registerRecord];

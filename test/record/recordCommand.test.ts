@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { corpusPath, hasCorpus } from '../replay/corpus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'auditspec-record-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    return { code: await main(['record', ...args]), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log'))('auditspec record (skipped without ../shared/corpus)', () => {
+  test('--out writes the spec and stderr summarises', async () => {
+    const out = join(dir, 'demo.audit.spec.ts');
+    const { code, stdout, stderr } = await run([corpusPath('logs/audit2rbac-demo.log'), '--policy', corpusPath('policies/audit2rbac-demo-policy.yaml'), '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/wrote .*demo\.audit\.spec\.ts\n\s+37 requests, \d+ tests/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^describePolicy\('.*audit2rbac-demo-policy\.yaml', \(\) => \{$/m);
+  });
+
+  test('to standard output, capped by --max-classes, with a placeholder policy when none is given', async () => {
+    const { code, stdout, stderr } = await run([corpusPath('logs/audit2rbac-demo.log'), '--max-classes', '2']);
+    expect(code).toBe(0);
+    expect(stdout.match(/^\s+test\(/gm)).toHaveLength(2);
+    expect(stdout).toContain("describePolicy('audit-policy.yaml'");
+    expect(stderr).toContain('no --policy');
+  });
+
+  test('usage errors exit 2', async () => {
+    expect((await run([join(dir, 'missing.log')])).code).toBe(2);
+    expect((await run([corpusPath('logs/audit2rbac-demo.log'), '--max-classes', 'x'])).code).toBe(2);
+  });
+});
