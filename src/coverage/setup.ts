@@ -7,6 +7,8 @@ startCoverageCollection();
 
 // Registered at the top level of a setup file, this hook belongs to the test
 // file's root: hits from the file's own beforeAll/afterAll land on the file task.
-afterAll((_context, file) => {
+// Vitest requires the first (context) parameter to be a destructuring pattern.
+// eslint-disable-next-line no-empty-pattern
+afterAll(({}, file) => {
   flushPendingCoverage(file as unknown as { meta: object });
 });

@@ -51,7 +51,7 @@ function summary(): CoverageSummary {
       pos: { file: 'policies/audit.yaml', line: lines.start, col: 5 },
       lines,
       hits: hits[index],
-      hitsByMode: hits[index] ? { offline: hits[index] - 1, local: 1 } : {},
+      hitsByMode: (hits[index] ? { offline: hits[index] - 1, local: 1 } : {}) as Record<string, number>,
     })),
     defaultHits: 2,
     defaultHitsByMode: { offline: 2 },
@@ -101,7 +101,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`coverage HTML in headless Chromium (skip
     const missLines = await tab.$$eval('tr.miss', (rows) => rows.map((r) => Number(r.getAttribute('data-line'))));
     expect(missLines).toEqual([6, 7, 8, 9]);
     // Colours really differ (the CSS applied).
-    const colour = (selector: string) => tab.$eval(selector, (el) => getComputedStyle(el).backgroundColor);
+    type Styles = { getComputedStyle(el: unknown): { backgroundColor: string } };
+    const colour = (selector: string) => tab.$eval(selector, (el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
     const hit = await colour('tr.hit td.code');
     const miss = await colour('tr.miss td.code');
     const plain = await colour('tr.plain td.code');
