@@ -1,0 +1,171 @@
+// The staging cluster as its kubeconfig describes it: where kube-apiserver is,
+// which CA it presents, and the kubeconfig user's credentials (client
+// certificate, token or exec plugin, via @kubernetes/client-node) for the few
+// administrative calls auditspec makes there (version check, certificate
+// signing requests, the impersonation grant).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ClusterError } from '../types.js';
+
+const CALL_TIMEOUT_MS = 30_000;
+
+export interface ApiEndpoint {
+  server: string;
+  host: string;
+  port: number;
+  /** A path the server URL carries (rare; e.g. behind a proxy), without trailing slash. */
+  pathPrefix: string;
+  /** The CA to trust for kube-apiserver; undefined = the system's. */
+  ca?: string;
+  /** tls-server-name, or the host when it is a name. */
+  servername?: string;
+  /** false only for insecure-skip-tls-verify. */
+  rejectUnauthorized: boolean;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+/** The kubeconfig to use: explicit, else $KUBECONFIG's first file, else ~/.kube/config. */
+export function resolveKubeconfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit) return explicit;
+  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
+  if (fromEnv.length > 0) return fromEnv[0];
+  return join(homedir(), '.kube', 'config');
+}
+
+/** A readable message for a failed connection to kube-apiserver. */
+export function describeConnectionError(server: string, err: NodeJS.ErrnoException): string {
+  const code = err.code ?? '';
+  const cause =
+    code === 'ECONNREFUSED'
+      ? 'connection refused (nothing listens there)'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'the host name does not resolve'
+        : code === 'ETIMEDOUT' || code === 'ETIMEOUT'
+          ? 'the connection timed out (firewall, VPN, wrong address?)'
+          : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
+            ? 'no route to the host'
+            : /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
+              ? `its TLS certificate is not trusted with the kubeconfig's CA (${code})`
+              : err.message;
+  return `kubeconfig unreachable: cannot reach kube-apiserver at ${server}: ${cause}`;
+}
+
+export class KubeconfigClient {
+  private constructor(
+    private readonly config: KubeConfig,
+    readonly endpoint: ApiEndpoint,
+    readonly file: string,
+    readonly context: string,
+  ) {}
+
+  static async load(file: string, context?: string): Promise<KubeconfigClient> {
+    if (!existsSync(file)) throw new ClusterError(`kubeconfig ${file} does not exist (give --kubeconfig or set KUBECONFIG)`);
+    const config = new KubeConfig();
+    try {
+      config.loadFromFile(file);
+    } catch (err) {
+      throw new ClusterError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
+    }
+    if (context) {
+      if (!config.getContextObject(context)) {
+        throw new ClusterError(`kubeconfig ${file} has no context "${context}" (it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      }
+      config.setCurrentContext(context);
+    }
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new ClusterError(`kubeconfig ${file}: the current context "${config.getCurrentContext()}" names no cluster`);
+    let url: URL;
+    try {
+      url = new URL(cluster.server);
+    } catch {
+      throw new ClusterError(`kubeconfig ${file}: cluster "${cluster.name}" has no valid server URL (${cluster.server})`);
+    }
+    if (url.protocol !== 'https:') throw new ClusterError(`kubeconfig ${file}: auditspec talks to kube-apiserver over https only (${cluster.server})`);
+    let ca: string | undefined;
+    if (cluster.caData) ca = Buffer.from(cluster.caData, 'base64').toString('utf8');
+    else if (cluster.caFile) {
+      try {
+        ca = await readFile(cluster.caFile, 'utf8');
+      } catch (err) {
+        throw new ClusterError(`kubeconfig ${file}: cannot read certificate-authority ${cluster.caFile}: ${(err as Error).message}`);
+      }
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const endpoint: ApiEndpoint = {
+      server: cluster.server,
+      host,
+      port: url.port ? Number(url.port) : 443,
+      pathPrefix: url.pathname.replace(/\/+$/, ''),
+      ca,
+      servername: cluster.tlsServerName ?? (/^[\d.]+$|:/.test(host) ? undefined : host),
+      rejectUnauthorized: !cluster.skipTLSVerify,
+    };
+    return new KubeconfigClient(config, endpoint, file, config.getCurrentContext());
+  }
+
+  /** One call as the kubeconfig's user; JSON in and out. Network failures become ClusterErrors. */
+  async call(method: string, path: string, body?: unknown): Promise<ApiResponse> {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const options: RequestOptions = {
+      method,
+      host: this.endpoint.host,
+      port: this.endpoint.port,
+      path: `${this.endpoint.pathPrefix}${path}`,
+      headers: {
+        accept: 'application/json',
+        ...(text !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }),
+      },
+    };
+    try {
+      await this.config.applyToHTTPSOptions(options);
+    } catch (err) {
+      throw new ClusterError(`kubeconfig ${this.file}: cannot obtain credentials for context "${this.context}": ${(err as Error).message}`);
+    }
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = raw;
+          try {
+            parsed = JSON.parse(raw);
+          } catch {
+            // not JSON: keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+        res.on('error', reject);
+      });
+      req.setTimeout(CALL_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', (err) => reject(new ClusterError(describeConnectionError(this.endpoint.server, err))));
+      req.end(text);
+    });
+  }
+
+  /** Fails with a clear message unless kube-apiserver answers as the kubeconfig's user. */
+  async checkReachable(): Promise<string> {
+    const res = await this.call('GET', '/version');
+    if (res.status === 401) {
+      throw new ClusterError(`kube-apiserver at ${this.endpoint.server} refused the credentials of kubeconfig ${this.file} (context "${this.context}"): HTTP 401`);
+    }
+    if (res.status !== 200) {
+      throw new ClusterError(`kube-apiserver at ${this.endpoint.server} answered GET /version with HTTP ${res.status}: ${statusMessage(res.body)}`);
+    }
+    return String((res.body as { gitVersion?: string })?.gitVersion ?? 'unknown');
+  }
+}
+
+/** The message of a Kubernetes Status body, or the body itself. */
+export function statusMessage(body: unknown): string {
+  const message = (body as { message?: unknown })?.message;
+  return typeof message === 'string' ? message : typeof body === 'string' ? body.slice(0, 500) : JSON.stringify(body)?.slice(0, 500) ?? '';
+}
