@@ -10,3 +10,5 @@ export { explainRequest, type Explanation, type RuleTraceEntry } from './audit/p
 export { formatExplanation, formatDecision, formatAttributes } from './format/explanation.js';
 export * from './request/index.js';
 export * from './vitest/index.js';
+export { expectPolicySnapshot, policySnapshot, formatSnapshotTable, AuditSnapshot, type SnapshotRequests } from './snapshot/policySnapshot.js';
+export { auditSnapshotMatchers, type AuditSnapshotMatchers } from './snapshot/matcher.js';

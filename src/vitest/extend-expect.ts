@@ -4,6 +4,8 @@
 import { afterEach, expect } from 'vitest';
 import { flushEndToEndChecks } from './endToEnd.js';
 import { auditMatchers } from './matchers/index.js';
+import { auditSnapshotMatchers } from '../snapshot/matcher.js';
 
 expect.extend(auditMatchers);
+expect.extend(auditSnapshotMatchers);
 afterEach(flushEndToEndChecks);
