@@ -56,6 +56,8 @@ export interface LocalTimings {
   coldStartMs?: number;
   /** Each policy switch, in ms. */
   switchMs: number[];
+  /** The last start or switch, phase by phase (ms), to see where the time goes. */
+  phases: Record<string, number>;
 }
 
 interface Apiserver {
@@ -67,7 +69,7 @@ interface Apiserver {
 
 export class LocalControlPlane implements Cluster {
   readonly backend = 'local';
-  readonly timings: LocalTimings = { switchMs: [] };
+  readonly timings: LocalTimings = { switchMs: [], phases: {} };
   /** Lenient-decoding warnings kube-apiserver logged about the current policy. */
   policyWarnings: string[] = [];
   private etcd: SupervisedProcess | undefined;
@@ -83,6 +85,7 @@ export class LocalControlPlane implements Cluster {
   private ca!: CertificateAuthority;
   private admin!: PemPair;
   private grantReady = false;
+  private pidsWritten: Promise<void> = Promise.resolve();
   private extraApiserverFlags: readonly string[] = [];
 
   private constructor(
@@ -102,8 +105,11 @@ export class LocalControlPlane implements Cluster {
     plane.unregister = registerEmergencyStop({ runDir, killNow: () => plane.killNow() });
     startWatchdog(runDir);
     try {
-      await plane.writePki();
-      await plane.startEtcd();
+      plane.timings.phases = {};
+      await plane.phase('pki', () => plane.writePki());
+      // Not in parallel with the policy check: kube-apiserver dials etcd (creating its
+      // storage factory) before it loads the audit policy.
+      await plane.phase('etcd', () => plane.startEtcd());
       await plane.installPolicy(policy);
       plane.timings.coldStartMs = Date.now() - started;
       log(`local control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runDir})`);
@@ -138,6 +144,7 @@ export class LocalControlPlane implements Cluster {
   async switchPolicy(policy: PolicyToInstall): Promise<void> {
     this.assertUsable();
     const started = Date.now();
+    this.timings.phases = {};
     await this.installPolicy(policy);
     this.timings.switchMs.push(Date.now() - started);
   }
@@ -182,6 +189,15 @@ export class LocalControlPlane implements Cluster {
     this.unregister();
   }
 
+  private async phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.timings.phases[name] = Date.now() - started;
+    }
+  }
+
   private killNow(): void {
     this.preflightProcess?.killNow();
     this.apiserver?.process.killNow();
@@ -201,11 +217,15 @@ export class LocalControlPlane implements Cluster {
     return join(this.runDir, ...parts);
   }
 
-  private async writePids(): Promise<void> {
-    const pids = [this.etcd, this.apiserver?.process, this.preflightProcess]
-      .filter((p): p is SupervisedProcess => p !== undefined && p.running)
-      .map((p) => p.pid);
-    await writeFile(this.path(PIDS_FILE), `${pids.join('\n')}\n`);
+  /** Rewrites the watchdog's pid list; writes are chained so the last one always holds the latest list. */
+  private writePids(): Promise<void> {
+    this.pidsWritten = this.pidsWritten.then(() => {
+      const pids = [this.etcd, this.apiserver?.process, this.preflightProcess]
+        .filter((p): p is SupervisedProcess => p !== undefined && p.running)
+        .map((p) => p.pid);
+      return writeFile(this.path(PIDS_FILE), `${pids.join('\n')}\n`);
+    });
+    return this.pidsWritten;
   }
 
   private async writePki(): Promise<void> {
@@ -305,9 +325,10 @@ export class LocalControlPlane implements Cluster {
     );
   }
 
-  private async installPolicy(policy: PolicyToInstall): Promise<void> {
+  /** `checked`: the preflight's warnings when the policy was already checked. */
+  private async installPolicy(policy: PolicyToInstall, checked?: string[]): Promise<void> {
     const policyFile = resolve(policy.file);
-    const warnings = await this.preflight(policyFile);
+    const warnings = checked ?? (await this.phase('preflight', () => this.preflight(policyFile)));
     const generation = ++this.generation;
     await mkdir(this.path('policies'), { recursive: true });
     await mkdir(this.path('audit'), { recursive: true });
@@ -316,7 +337,7 @@ export class LocalControlPlane implements Cluster {
     const previous = this.apiserver;
     if (previous) {
       // The policy is good (preflight): only now is the running one replaced.
-      await previous.process.stop(0);
+      await this.phase('stop-apiserver', () => previous.process.stop(0));
       this.apiserver = undefined;
       for (const agent of this.agents.values()) agent.destroy();
       this.agents.clear();
@@ -324,11 +345,11 @@ export class LocalControlPlane implements Cluster {
       this.tail = undefined;
     }
     const auditLog = this.path('audit', `audit-${generation}.log`);
-    await this.startApiserver(generation, withSentinel, auditLog);
+    await this.phase('apiserver-ready', () => this.startApiserver(generation, withSentinel, auditLog));
     this.tail = new AuditLogTail(auditLog);
     this.currentPolicy = policyFile;
     this.policyWarnings = warnings;
-    await this.ensureImpersonationGrant();
+    await this.phase('rbac', () => this.ensureImpersonationGrant());
   }
 
   private async startApiserver(generation: number, policyFile: string, auditLog: string): Promise<void> {
