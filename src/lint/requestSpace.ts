@@ -504,13 +504,19 @@ class BudgetExceeded extends Error {}
  * Whether every request in `region` lies in `covers` (or is impossible). When not,
  * returns a concrete request that is in `region` and in no box of `covers`.
  */
-export function findUncovered(space: RequestSpace, region: Region, covers: Region, budget = 200_000): Coverage {
-  // Look among ordinary requests first so that the example a message shows reads
-  // like real traffic; any uncovered request is a correct answer.
-  const typical = intersectRegions(region, typicalRequests(space));
-  const first = uncoveredIn(space, typical, covers, budget);
-  if (first.covered === false) return { ...first, typical: true };
-  return uncoveredIn(space, region, covers, budget);
+export function findUncovered(
+  space: RequestSpace,
+  region: Region,
+  covers: Region,
+  options: { budget?: number; typicalWitness?: boolean } = {},
+): Coverage {
+  const budget = options.budget ?? 200_000;
+  const any = uncoveredIn(space, region, covers, budget);
+  if (any.covered !== false || options.typicalWitness === false) return any;
+  // Prefer an ordinary request as the example a message shows; any uncovered
+  // request is a correct answer, so fall back to the first one found.
+  const typical = uncoveredIn(space, intersectRegions(region, typicalRequests(space)), covers, budget);
+  return typical.covered === false ? { ...typical, typical: true } : any;
 }
 
 /**
@@ -555,16 +561,24 @@ export function typicalRequests(space: RequestSpace): Box[] {
   ].filter((b): b is Box => b !== null);
 }
 
+const impossibleBySpace = new WeakMap<RequestSpace, Box[]>();
+
 function uncoveredIn(space: RequestSpace, region: Region, covers: Region, budget: number): Coverage {
-  const impossible = impossibleRequests(space);
+  let impossible = impossibleBySpace.get(space);
+  if (!impossible) {
+    impossible = impossibleRequests(space);
+    impossibleBySpace.set(space, impossible);
+  }
   let steps = 0;
-  const search = (box: Box, candidates: readonly Box[], start: number): Box | null => {
+  // `candidates` all intersect `box` (children only shrink, so each level passes
+  // on the ones still intersecting). A box some candidate contains is covered at
+  // once; otherwise it is split around the first candidate and the pieces
+  // outside it are searched against the rest.
+  const search = (box: Box, candidates: readonly Box[]): Box | null => {
     if (++steps > budget) throw new BudgetExceeded();
-    let i = start;
-    while (i < candidates.length && !boxesIntersect(box, candidates[i])) i++;
-    if (i === candidates.length) return box;
-    const cover = candidates[i];
-    if (containsBox(cover, box)) return null;
+    if (candidates.length === 0) return box;
+    for (const c of candidates) if (containsBox(c, box)) return null;
+    const [cover, ...others] = candidates;
     // box \ cover, as disjoint slices: for each dimension cover restricts, the part
     // of what is left that lies outside cover in that dimension.
     let rest: Mask[] = [...box];
@@ -582,7 +596,10 @@ function uncoveredIn(space: RequestSpace, region: Region, covers: Region, budget
       if (!isEmptyMask(outside)) {
         const slice = [...rest];
         slice[d] = outside;
-        const found = search(slice, candidates, i + 1);
+        const found = search(
+          slice,
+          others.filter((o) => boxesIntersect(slice, o)),
+        );
         if (found) return found;
       }
       rest = [...rest];
@@ -592,8 +609,10 @@ function uncoveredIn(space: RequestSpace, region: Region, covers: Region, budget
   };
   try {
     for (const box of region) {
-      const candidates = [...impossible, ...covers].filter((c) => boxesIntersect(box, c));
-      const found = search(box, candidates, 0);
+      const candidates: Box[] = [];
+      for (const c of impossible) if (boxesIntersect(box, c)) candidates.push(c);
+      for (const c of covers) if (boxesIntersect(box, c)) candidates.push(c);
+      const found = search(box, candidates);
       if (found) return { covered: false, witness: requestIn(space, found), typical: false };
     }
   } catch (err) {

@@ -8,6 +8,8 @@ import { findUncovered, intersectRegions, requestSpaceOf, ruleRegion, type Box }
 import { ruleReference } from '../describe.js';
 
 const CODE = 'shadowed-rule';
+/** Only yes/no answers are needed here. */
+const NO_WITNESS = { typicalWitness: false };
 
 export const shadowedRule: LintRule = {
   code: CODE,
@@ -20,18 +22,18 @@ export const shadowedRule: LintRule = {
       const region = regions[index];
       // A rule that matches no possible request is reported (with its reason) by
       // the rule that spots the cause, not as shadowed.
-      if (index === 0 || findUncovered(space, region, []).covered !== false) return;
+      if (index === 0 || findUncovered(space, region, [], NO_WITNESS).covered !== false) return;
       const earlier: Box[] = regions.slice(0, index).flat();
-      if (findUncovered(space, region, earlier).covered !== true) return;
+      if (findUncovered(space, region, earlier, NO_WITNESS).covered !== true) return;
       // Name the earlier rule that covers it alone when there is one, else every
       // earlier rule that overlaps it.
-      const alone = regions.slice(0, index).findIndex((r) => findUncovered(space, region, r).covered === true);
+      const alone = regions.slice(0, index).findIndex((r) => findUncovered(space, region, r, NO_WITNESS).covered === true);
       const shadowers =
         alone >= 0
           ? [alone]
           : regions
               .slice(0, index)
-              .map((r, i) => (findUncovered(space, intersectRegions(region, r), []).covered === false ? i : -1))
+              .map((r, i) => (findUncovered(space, intersectRegions(region, r), [], NO_WITNESS).covered === false ? i : -1))
               .filter((i) => i >= 0);
       const by =
         shadowers.length === 1
