@@ -12,3 +12,4 @@ export * from './request/index.js';
 export * from './vitest/index.js';
 export { expectPolicySnapshot, policySnapshot, formatSnapshotTable, AuditSnapshot, type SnapshotRequests } from './snapshot/policySnapshot.js';
 export { auditSnapshotMatchers, type AuditSnapshotMatchers } from './snapshot/matcher.js';
+export { lintPolicy, LINT_RULES, type LintFinding, type LintRule, type LintOptions } from './lint/index.js';
