@@ -21,6 +21,11 @@ const RESOURCE_VERB_FOR_METHOD: Record<string, string> = { post: 'create', put: 
 
 function whyUnknown(rule: PolicyRule, verb: string): string | undefined {
   if (verb === '*') return undefined; // literal-wildcard reports it
+  const resourceOnlyRule = rule.resources.length > 0 || rule.namespaces.length > 0;
+  if (verb === '' && !resourceOnlyRule && rule.nonResourceURLs.length > 0) {
+    return 'only resource requests sent with a method requestinfo.go has no verb for (e.g. OPTIONS) have the empty verb; a non-resource request always has its method as verb, so "" never matches here';
+  }
+  if (verb === '') return undefined; // resource requests with e.g. OPTIONS really have it
   if (verb !== verb.toLowerCase()) {
     return `kube-apiserver's verbs are lower case and compared literally, so ${quote(verb)} never matches; write ${quote(verb.toLowerCase())}`;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { attributesFromHttp } from '../../../src/request/attributes.js';
 import { lint } from '../lintFixture.js';
 
 const resourceRule = (verbs: string) => `rules:\n- level: None\n  verbs: ${verbs}\n  resources:\n  - group: ""\n`;
@@ -32,6 +33,14 @@ describe('unknown-verb', () => {
     expect(lint('unknown-verb', resourceRule('["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "proxy"]'))).toEqual([]);
     expect(lint('unknown-verb', nonResourceRule('["get", "head", "post", "put", "patch", "delete", "options"]'))).toEqual([]);
     expect(lint('unknown-verb', anyRule('["get", "post"]'))).toEqual([]);
+  });
+
+  it('knows the empty verb: resource requests with e.g. OPTIONS have it, non-resource requests never', () => {
+    expect(lint('unknown-verb', resourceRule('[""]'))).toEqual([]);
+    const identity = { kind: 'user' as const, name: 'u', groups: [] };
+    expect(attributesFromHttp({ method: 'OPTIONS', url: '/api/v1/pods', identity }).verb).toBe('');
+    expect(attributesFromHttp({ method: 'OPTIONS', url: '/healthz', identity }).verb).toBe('options');
+    expect(lint('unknown-verb', nonResourceRule('[""]'))[0].message).toContain('never matches here');
   });
 
   it('leaves "*" to literal-wildcard', () => {
