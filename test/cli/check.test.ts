@@ -149,12 +149,21 @@ const BUILT = join(import.meta.dirname, '../../dist/cli/commands/check.js');
 describe.skipIf(!existsSync(BUILT))('auditspec check through the built bin (npm run build first)', () => {
   it('gives the same exit codes and output as in-process', async () => {
     const exec = promisify(execFile);
-    const ok = await exec(process.execPath, [BIN, 'check', CLEAN]);
-    expect(ok.stdout).toBe(`${CLEAN}: kube-apiserver would load this policy\n`);
-    const refused = await exec(process.execPath, [BIN, 'check', BAD_LEVEL]).catch((e: { code: number; stdout: string }) => e);
+    const runBin = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      exec(process.execPath, [BIN, 'check', ...args]).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+    const ok = await runBin(CLEAN);
+    expect(ok).toMatchObject({ code: 0, stdout: `${CLEAN}: kube-apiserver would load this policy\n` });
+    const refused = await runBin(BAD_LEVEL);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('error: rules[0].level: Unsupported value: "Foo"');
-    const usage = await exec(process.execPath, [BIN, 'check', join(dir, 'missing.yaml')]).catch((e: { code: number; stderr: string }) => e);
+    const strict = await runBin(LINTY, '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toBe((await run(LINTY, '--strict')).out);
+    const usage = await runBin(join(dir, 'missing.yaml'));
     expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('no such file');
   });
 });
