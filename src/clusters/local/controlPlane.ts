@@ -12,7 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBinaries, type Binaries } from '../../binaries/index.js';
 import type { HttpRequest } from '../../request/types.js';
 import { sendHttps } from '../https.js';
-import { credentialsFor, impersonationGrant, IMPERSONATOR_ROLE } from '../identity.js';
+import { credentialsFor, IMPERSONATOR_ROLE } from '../identity.js';
+import { type AdminCredentials, createImpersonationGrant, impersonationAllowed } from '../rbac.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -388,12 +389,8 @@ export class LocalControlPlane implements Cluster {
     return agent;
   }
 
-  /** Admin call with a JSON body; returns status and parsed body. */
-  private async adminCall(method: string, path: string, body?: object): Promise<{ status: number; body: unknown }> {
-    const api = this.apiserver!;
-    const pair = await this.ca.client(ADMIN);
-    const res = await fetchJson(api.port, this.ca.pem.cert, pair, method, path, body);
-    return res;
+  private adminCredentials(): AdminCredentials {
+    return { server: `https://127.0.0.1:${this.apiserver!.port}`, caPem: this.ca.pem.cert, certPem: this.admin.cert, keyPem: this.admin.key };
   }
 
   /**
@@ -401,77 +398,20 @@ export class LocalControlPlane implements Cluster {
    * waits until kube-apiserver's RBAC authorizer has seen it.
    */
   private async ensureImpersonationGrant(): Promise<void> {
+    const admin = this.adminCredentials();
     if (!this.grantReady) {
-      const { clusterRole, clusterRoleBinding } = impersonationGrant();
-      for (const [path, object] of [
-        ['/apis/rbac.authorization.k8s.io/v1/clusterroles', clusterRole],
-        ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', clusterRoleBinding],
-      ] as const) {
-        const res = await this.adminCall('POST', path, object);
-        if (res.status !== 201 && res.status !== 409) {
-          throw new ClusterError(`could not create ${IMPERSONATOR_ROLE} (${path}): HTTP ${res.status} ${JSON.stringify(res.body)}`);
-        }
+      try {
+        await createImpersonationGrant(admin);
+      } catch (err) {
+        throw new ClusterError(`could not create ${IMPERSONATOR_ROLE}: ${(err as Error).message}`, this.apiserver?.process.tail(LOG_TAIL_LINES));
       }
       this.grantReady = true;
     }
-    const review = {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SubjectAccessReview',
-      spec: {
-        user: 'auditspec:grant-check',
-        groups: ['system:authenticated'],
-        resourceAttributes: { verb: 'impersonate', resource: 'users', name: 'someone' },
-      },
-    };
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const res = await this.adminCall('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', review);
-      if ((res.body as { status?: { allowed?: boolean } })?.status?.allowed === true) return;
+      if (await impersonationAllowed(admin)) return;
       await sleep(50);
     }
     throw new ClusterError(`RBAC never allowed impersonation through ${IMPERSONATOR_ROLE}`, this.apiserver?.process.tail(LOG_TAIL_LINES));
   }
-}
-
-async function fetchJson(
-  port: number,
-  ca: string,
-  pair: PemPair,
-  method: string,
-  path: string,
-  body?: object,
-): Promise<{ status: number; body: unknown }> {
-  const { request } = await import('node:https');
-  return new Promise((resolvePromise, reject) => {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        ca,
-        cert: pair.cert,
-        key: pair.key,
-        servername: 'localhost',
-        headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = raw;
-          try {
-            parsed = JSON.parse(raw);
-          } catch {
-            // not JSON
-          }
-          resolvePromise({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
 }
