@@ -146,7 +146,7 @@ describe('auditspec check', () => {
 const BIN = join(import.meta.dirname, '../../bin/auditspec.js');
 const BUILT = join(import.meta.dirname, '../../dist/cli/commands/check.js');
 
-describe.skipIf(!existsSync(BUILT))('auditspec check through the built bin (npm run build first)', () => {
+describe.skipIf(!existsSync(BUILT))('auditspec check through the built bin (npm run build first)', { timeout: 60_000 }, () => {
   it('gives the same exit codes and output as in-process', async () => {
     const exec = promisify(execFile);
     const runBin = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
