@@ -107,6 +107,19 @@ describe.skipIf(!binaries)(`identities and stages on the real kube-apiserver${re
     });
   });
 
+  it('an invalid ?timeout= is rejected before authentication: no user, ResponseStarted only (long-running requests are exempt)', async () => {
+    // WithRequestDeadline runs outside WithAuthentication and audits through withFailedRequestAudit.
+    const [bad, watch] = await session.run(policies.metadata, [
+      get('/api/v1/namespaces/default/pods?timeout=soon', alice),
+      get('/api/v1/namespaces/default/pods?watch=true&timeout=soon', alice),
+    ]);
+    expect(bad.status).toBe(400);
+    expect(bad.stages).toEqual(['ResponseStarted']);
+    expect(user(bad)).toEqual({});
+    expect(watch.stages).toEqual(['RequestReceived', 'ResponseStarted', 'ResponseComplete']);
+    expect(user(watch)).toMatchObject({ username: 'alice' });
+  });
+
   it('a real watch (admin) is closed by auditspec and still ends with ResponseComplete', async () => {
     const admin = { kind: 'user', name: 'root', groups: ['system:masters'] } as const;
     const [o] = await session.run(policies.metadata, [get('/api/v1/namespaces/default/configmaps?watch=true', admin)]);
