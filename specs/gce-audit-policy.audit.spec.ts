@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { describePolicy, type AuditRequest, type Level } from 'auditspec';
+import { canSendEndToEnd, describePolicy, endToEndBackend, type AuditRequest, type Level } from 'auditspec';
 
 const corpus = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 const policyFile = `${corpus}policies/gce-configure-helper-default.yaml`;
@@ -56,9 +56,19 @@ describe.skipIf(!present)('GCE policy, upstream test matrix', () => {
     expect(cases).toHaveLength(618);
   });
 
+  // Upstream's matrix builds attributes directly, and some of them no HTTP
+  // request produces (e.g. verb "get" without a name). End to end, those can
+  // only be checked offline, so they are left out and counted here.
+  const all = cases.map((c) => ({ ...c, request: requestOf(c) }));
+  const backend = endToEndBackend();
+  const rows = backend ? all.filter((c) => canSendEndToEnd(c.request)) : all;
+  if (rows.length < all.length) {
+    console.warn(`GCE matrix on ${backend}: ${all.length - rows.length} of ${all.length} cases have no HTTP form and are checked offline only (run without --cluster)`);
+  }
+
   // describe.skipIf still collects its body, so only bind the policy when it exists.
   if (present) describePolicy(policyFile, () => {
-    test.each(cases.map((c) => ({ ...c, request: requestOf(c) })))('$request.label → $expectedLevel', ({ request, expectedLevel, expectedOmitStages }) => {
+    test.each(rows)('$request.label → $expectedLevel', ({ request, expectedLevel, expectedOmitStages }) => {
       expect(request).toBeLoggedAt(expectedLevel);
       for (const stage of expectedOmitStages ?? []) expect(request).toOmitStage(stage as 'RequestReceived');
     });

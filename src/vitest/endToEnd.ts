@@ -48,6 +48,20 @@ function sendable(check: PendingCheck): PendingCheck | undefined {
   };
 }
 
+/**
+ * Whether the request can be sent to a real kube-apiserver. Requests described
+ * only by attributes need an HTTP form that resolves back to them; some
+ * attribute sets (e.g. verb "get" without a name) have none.
+ */
+export function canSendEndToEnd(request: AuditRequest): boolean {
+  return request.http !== undefined || httpFromAttributes(request.attributes) !== undefined;
+}
+
+/** The end-to-end backend specs are running against, or undefined offline. */
+export function endToEndBackend(): string | undefined {
+  return currentObserver()?.backend;
+}
+
 function identityOf(request: AuditRequest): NonNullable<AuditRequest['http']>['identity'] {
   const user = request.attributes.user;
   if (user === null) return { kind: 'failed-authentication' };

@@ -3,4 +3,4 @@ export { describePolicy, usePolicy, activePolicy, loadPolicyBinding, type Policy
 export { auditMatchers, type AuditMatchers, type RuleReference } from './matchers/index.js';
 export { installObserver, currentObserver, type EndToEndObserver, type ObservedResult } from './observer.js';
 export { onDecision, type DecisionRecord } from './decisions.js';
-export { flushEndToEndChecks } from './endToEnd.js';
+export { canSendEndToEnd, endToEndBackend, flushEndToEndChecks } from './endToEnd.js';
