@@ -93,6 +93,7 @@ describe('the sentinel barrier over batches that may arrive out of order', () =>
       clock += 200;
       receiver.accept(list(event('r1', 'ResponseComplete')));
       expect(receiver.readNewEvents().map((e) => e.auditID)).toEqual(['r1']);
+      expect(receiver.stats.afterSentinel).toBe(1);
       clock += 299;
       expect(receiver.readNewEvents()).toEqual([]);
       clock += 1;

@@ -68,6 +68,11 @@ export interface ReceiverStats {
   /** POSTs refused or broken off: kube-apiserver will retry them. */
   failedDeliveries: number;
   lastProblem?: string;
+  /**
+   * Events that arrived while a sentinel event was already here: without the
+   * hold-back, the barrier would have declared them absent.
+   */
+  afterSentinel: number;
   /** When the first batch arrived (ms since epoch). */
   firstBatchAt?: number;
 }
@@ -83,7 +88,7 @@ function isSentinel(event: AuditEvent): boolean {
 }
 
 export class AuditWebhookReceiver {
-  readonly stats: ReceiverStats = { batches: 0, events: 0, duplicates: 0, unauthorized: 0, tlsErrors: 0, failedDeliveries: 0 };
+  readonly stats: ReceiverStats = { batches: 0, events: 0, duplicates: 0, unauthorized: 0, tlsErrors: 0, failedDeliveries: 0, afterSentinel: 0 };
   private readonly seen = new Set<string>();
   private pending: Received[] = [];
   private inFlight = 0;
@@ -170,14 +175,18 @@ export class AuditWebhookReceiver {
 
   /** Takes one EventList (exported for tests: what a POST body delivers). */
   accept(body: unknown): { accepted: number; duplicates: number } {
-    const items = (body as { items?: unknown })?.items;
-    if (!Array.isArray(items)) throw new Error('not an audit.k8s.io EventList (no items)');
+    const list = body as { items?: unknown; apiVersion?: unknown };
+    if (!Array.isArray(list?.items)) throw new Error('not an audit.k8s.io EventList (no items)');
+    const apiVersion = typeof list.apiVersion === 'string' ? list.apiVersion : 'audit.k8s.io/v1';
     const at = this.now();
     let accepted = 0;
     let duplicates = 0;
-    for (const item of items) {
-      const event = item as AuditEvent;
-      if (typeof event?.auditID !== 'string' || typeof event.stage !== 'string') continue;
+    const sentinelWaiting = this.pending.some((p) => isSentinel(p.event));
+    for (const item of list.items) {
+      if (typeof item?.auditID !== 'string' || typeof item.stage !== 'string') continue;
+      // Items of a list carry no type of their own; the log file's lines do. Give
+      // them the list's, so an event reads the same whichever way it came.
+      const event = { kind: 'Event', apiVersion, ...item } as AuditEvent;
       const key = `${event.auditID}\u0000${event.stage}`;
       if (this.seen.has(key)) {
         duplicates++;
@@ -186,6 +195,7 @@ export class AuditWebhookReceiver {
       this.seen.add(key);
       this.pending.push({ event, at });
       accepted++;
+      if (sentinelWaiting && !isSentinel(event)) this.stats.afterSentinel++;
     }
     this.stats.batches++;
     this.stats.events += accepted;
