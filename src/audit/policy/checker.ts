@@ -4,11 +4,13 @@
 // authn_audit.go) do.
 //
 // compilePolicy does all the work that does not depend on the request: it turns
-// every list into a Set, pre-classifies resource patterns and builds, per verb and
-// request kind, the ordered list of rules that could possibly match. The answer
-// for each rule is precomputed too, so evaluatePolicy allocates nothing: it walks
-// the candidate rules in policy order and returns a shared, frozen decision.
-import type { Level, Policy, PolicyRule, Stage } from '../types.js';
+// every list into a Set, files each rule's resource patterns under their API
+// group and by form, and builds, per verb (and, for resource requests, per API
+// group), the ordered list of rules that could possibly match. The answer for
+// each rule is precomputed too, so evaluatePolicy allocates nothing: two map
+// lookups find the candidate rules, which it walks in policy order (each still
+// checked in full, as upstream checks it), and it returns a shared, frozen decision.
+import type { GroupResources, Level, Policy, PolicyRule, Stage } from '../types.js';
 import { STAGES } from '../types.js';
 import type { RequestAttributes } from '../../request/types.js';
 
@@ -38,37 +40,41 @@ const SHAPE_FAILED_AUTHENTICATION: RequestShape = 2;
 // BasicLongRunningRequestCheck with these sets).
 const LONG_RUNNING_VERBS = new Set(['watch', 'proxy']);
 const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
+/** Non-resource paths kube-apiserver treats as long-running (pprof profiles). */
+const LONG_RUNNING_PATH_PREFIX = '/debug/pprof/';
 
 /** Whether kube-apiserver treats the request as long-running (and so writes ResponseStarted). */
 export function isLongRunning(attrs: RequestAttributes): boolean {
   if (LONG_RUNNING_VERBS.has(attrs.verb)) return true;
   if (attrs.resourceRequest) return LONG_RUNNING_SUBRESOURCES.has(attrs.subresource);
-  return attrs.path.startsWith('/debug/pprof/');
+  return attrs.path.startsWith(LONG_RUNNING_PATH_PREFIX);
 }
 
-const enum ResourcePatternKind {
-  /** "*": every resource and subresource. */
-  Any,
-  /** Matches only when the pattern equals "resource/subresource" (or "resource"). */
-  Exact,
-}
-
-interface ResourcePattern {
-  text: string;
-  kind: ResourcePatternKind;
-  /** For "*\/sub": "sub"; otherwise null. */
-  anyResourceWithSubresource: string | null;
-  /** For "res/*": "res"; otherwise null. */
-  resourceWithAnySubresource: string | null;
+/**
+ * The resource patterns of one `resources` entry, sorted by the only ways
+ * upstream's ruleMatchesResource lets a pattern match (checker.go): equal to
+ * "resource" or "resource/subresource", "*", "*\/sub" and "res/*".
+ */
+interface ResourcePatterns {
+  /** "*", or an entry naming no resources: every resource of the group (see resourceNames). */
+  any: boolean;
+  /** Patterns without "/" (other than "*"): equal to the resource when the request has no subresource. */
+  plain: Set<string>;
+  /**
+   * Patterns with "/": compared in full with resource + "/" + subresource (or the
+   * resource alone, which may itself hold "/"). This also covers "*\/sub" and
+   * "res/*" taken literally, as upstream's equality test does.
+   */
+  slashed: string[];
+  /** "sub" of every "*\/sub": any resource's subresource "sub". */
+  anyResourceWithSubresource: Set<string>;
+  /** "res" of every "res/*": res itself and every subresource of it. */
+  resourceWithAnySubresource: Set<string>;
 }
 
 interface CompiledGroupResources {
-  anyGroup: boolean;
-  group: string;
-  /** An entry that names no resources covers its whole group. */
-  allResources: boolean;
-  patterns: ResourcePattern[];
-  /** null when the entry does not restrict names. */
+  patterns: ResourcePatterns;
+  /** null when the entry does not restrict names (an entry naming no resources never does). */
   resourceNames: Set<string> | null;
 }
 
@@ -79,7 +85,13 @@ interface CompiledRule {
   /** Rules with resources or namespaces only ever match resource requests. */
   resourceOnly: boolean;
   namespaces: Set<string> | null;
-  resources: CompiledGroupResources[] | null;
+  /**
+   * The rule's `resources` entries by API group ("*" entries apart); null when the
+   * rule has none. Which entry matches does not matter, only whether one does, so
+   * only the request's group (and "*") need be looked at.
+   */
+  resourcesByGroup: Map<string, CompiledGroupResources[]> | null;
+  resourcesAnyGroup: CompiledGroupResources[];
   /** Rules with only non-resource URLs only ever match non-resource requests. */
   nonResourceOnly: boolean;
   nonResource: CompiledNonResourceURLs | null;
@@ -94,31 +106,62 @@ interface CompiledNonResourceURLs {
   prefixes: string[];
 }
 
+/** The rules that can match a request with a given verb, in policy order. */
+interface VerbCandidates {
+  /** For resource requests, per API group some rule names. */
+  resourceByGroup: Map<string, Int32Array>;
+  /** For resource requests in any other API group. */
+  resourceOtherGroup: Int32Array;
+  nonResource: Int32Array;
+  /** watch and proxy are long-running whatever else the request is. */
+  longRunningVerb: boolean;
+}
+
 export interface CompiledPolicy {
   readonly policy: Policy;
   /** @internal */
   readonly rules: readonly CompiledRule[];
-  /** @internal Candidate rule indices per verb, for resource and non-resource requests. */
-  readonly candidates: {
-    resource: Map<string, Int32Array>;
-    nonResource: Map<string, Int32Array>;
-    /** For verbs no rule names. */
-    resourceOtherVerb: Int32Array;
-    nonResourceOtherVerb: Int32Array;
-  };
+  /** @internal Candidates per verb some rule names (and the long-running verbs). */
+  readonly byVerb: Map<string, VerbCandidates>;
+  /** @internal Candidates for every other verb. */
+  readonly otherVerb: VerbCandidates;
   /** @internal */
   readonly defaults: readonly [AuditDecision, AuditDecision, AuditDecision];
 }
 
 const toSet = (values: readonly string[]): Set<string> | null => (values.length > 0 ? new Set(values) : null);
 
-function compileResourcePattern(text: string): ResourcePattern {
-  return {
-    text,
-    kind: text === '*' ? ResourcePatternKind.Any : ResourcePatternKind.Exact,
-    anyResourceWithSubresource: text.startsWith('*/') ? text.slice(2) : null,
-    resourceWithAnySubresource: text.endsWith('/*') ? text.slice(0, -2) : null,
+function compileGroupResources(gr: GroupResources): CompiledGroupResources {
+  const patterns: ResourcePatterns = {
+    any: gr.resources.length === 0,
+    plain: new Set(),
+    slashed: [],
+    anyResourceWithSubresource: new Set(),
+    resourceWithAnySubresource: new Set(),
   };
+  for (const text of gr.resources) {
+    if (text === '*') patterns.any = true;
+    else if (!text.includes('/')) patterns.plain.add(text);
+    else {
+      patterns.slashed.push(text);
+      if (text.startsWith('*/')) patterns.anyResourceWithSubresource.add(text.slice(2));
+      if (text.endsWith('/*')) patterns.resourceWithAnySubresource.add(text.slice(0, -2));
+    }
+  }
+  // Upstream returns true for an entry without resources before it looks at resourceNames.
+  return { patterns, resourceNames: gr.resources.length === 0 ? null : toSet(gr.resourceNames) };
+}
+
+function groupResourcesByGroup(resources: readonly GroupResources[]): Map<string, CompiledGroupResources[]> | null {
+  if (resources.length === 0) return null;
+  const byGroup = new Map<string, CompiledGroupResources[]>();
+  for (const gr of resources) {
+    if (gr.group === '*') continue;
+    const list = byGroup.get(gr.group);
+    if (list) list.push(compileGroupResources(gr));
+    else byGroup.set(gr.group, [compileGroupResources(gr)]);
+  }
+  return byGroup;
 }
 
 function compileNonResourceURLs(urls: readonly string[]): CompiledNonResourceURLs {
@@ -173,16 +216,8 @@ function compileRule(rule: PolicyRule, index: number, policy: Policy): CompiledR
     verbs: toSet(rule.verbs),
     resourceOnly,
     namespaces: toSet(rule.namespaces),
-    resources:
-      rule.resources.length > 0
-        ? rule.resources.map((gr) => ({
-            anyGroup: gr.group === '*',
-            group: gr.group,
-            allResources: gr.resources.length === 0,
-            patterns: gr.resources.map(compileResourcePattern),
-            resourceNames: toSet(gr.resourceNames),
-          }))
-        : null,
+    resourcesByGroup: groupResourcesByGroup(rule.resources),
+    resourcesAnyGroup: rule.resources.filter((gr) => gr.group === '*').map(compileGroupResources),
     nonResourceOnly: !resourceOnly && rule.nonResourceURLs.length > 0,
     nonResource: !resourceOnly && rule.nonResourceURLs.length > 0 ? compileNonResourceURLs(rule.nonResourceURLs) : null,
     decisions: makeDecisions(
@@ -198,33 +233,49 @@ function compileRule(rule: PolicyRule, index: number, policy: Policy): CompiledR
 /** Compiles a loaded (valid) policy for repeated evaluation. */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const rules = policy.rules.map((rule, index) => compileRule(rule, index, policy));
-  const namedVerbs = new Set<string>();
+  // The long-running verbs always get their own entry, so the shared entry for
+  // other verbs can say "not long-running" once.
+  const namedVerbs = new Set<string>(LONG_RUNNING_VERBS);
   for (const rule of rules) rule.verbs?.forEach((verb) => namedVerbs.add(verb));
+  const namedGroups = new Set<string>();
+  for (const rule of policy.rules) for (const gr of rule.resources) if (gr.group !== '*') namedGroups.add(gr.group);
+  // The index holds (verbs × groups) lists of up to all rules: for an outsized
+  // policy, lists per verb only (every group then shares one list).
+  const indexGroups = (namedVerbs.size + 1) * (namedGroups.size + 1) * rules.length <= 2_000_000;
+  if (!indexGroups) namedGroups.clear();
 
-  const candidatesFor = (resourceRequest: boolean, verb: string | null): Int32Array => {
+  // A rule can match only requests of its kind, with its verbs, and (when it
+  // lists resources) in one of its groups; null stands for any verb or group
+  // no rule names.
+  const candidates = (resourceRequest: boolean, verb: string | null, group: string | null): Int32Array => {
     const indices: number[] = [];
     rules.forEach((rule, index) => {
       if (resourceRequest ? rule.nonResourceOnly : rule.resourceOnly) return;
       if (rule.verbs !== null && (verb === null || !rule.verbs.has(verb))) return;
+      if (indexGroups && resourceRequest && rule.resourcesByGroup !== null && rule.resourcesAnyGroup.length === 0) {
+        if (group === null || !rule.resourcesByGroup.has(group)) return;
+      }
       indices.push(index);
     });
     return Int32Array.from(indices);
   };
-  const resource = new Map<string, Int32Array>();
-  const nonResource = new Map<string, Int32Array>();
-  for (const verb of namedVerbs) {
-    resource.set(verb, candidatesFor(true, verb));
-    nonResource.set(verb, candidatesFor(false, verb));
-  }
+  const forVerb = (verb: string | null): VerbCandidates => {
+    const resourceByGroup = new Map<string, Int32Array>();
+    for (const group of namedGroups) resourceByGroup.set(group, candidates(true, verb, group));
+    return {
+      resourceByGroup,
+      resourceOtherGroup: candidates(true, verb, null),
+      nonResource: candidates(false, verb, null),
+      longRunningVerb: verb !== null && LONG_RUNNING_VERBS.has(verb),
+    };
+  };
+  const byVerb = new Map<string, VerbCandidates>();
+  for (const verb of namedVerbs) byVerb.set(verb, forVerb(verb));
   return {
     policy,
     rules,
-    candidates: {
-      resource,
-      nonResource,
-      resourceOtherVerb: candidatesFor(true, null),
-      nonResourceOtherVerb: candidatesFor(false, null),
-    },
+    byVerb,
+    otherVerb: forVerb(null),
     defaults: makeDecisions('None', new Set(policy.omitStages), policy.omitManagedFields, null, null),
   };
 }
@@ -254,22 +305,36 @@ function equalsCombinedResource(pattern: string, resource: string, subresource: 
   );
 }
 
+function groupResourcesMatch(gr: CompiledGroupResources, resource: string, subresource: string, name: string): boolean {
+  if (gr.resourceNames !== null && !gr.resourceNames.has(name)) return false;
+  const patterns = gr.patterns;
+  if (patterns.any) return true;
+  if (subresource === '') {
+    if (patterns.plain.has(resource)) return true;
+  } else if (patterns.anyResourceWithSubresource.has(subresource)) return true;
+  // "res/*" also covers the resource itself, without a subresource.
+  if (patterns.resourceWithAnySubresource.has(resource)) return true;
+  const slashed = patterns.slashed;
+  for (let i = 0; i < slashed.length; i++) {
+    if (equalsCombinedResource(slashed[i], resource, subresource)) return true;
+  }
+  return false;
+}
+
 function resourceMatches(rule: CompiledRule, attrs: RequestAttributes): boolean {
   // Namespaced-ness is not checked: cluster-scoped resources have namespace "".
   if (rule.namespaces !== null && !rule.namespaces.has(attrs.namespace)) return false;
-  if (rule.resources === null) return true;
-  const { apiGroup, resource, subresource, name } = attrs;
-  for (const gr of rule.resources) {
-    if (!gr.anyGroup && gr.group !== apiGroup) continue;
-    if (gr.allResources) return true;
-    if (gr.resourceNames !== null && !gr.resourceNames.has(name)) continue;
-    for (const pattern of gr.patterns) {
-      if (pattern.kind === ResourcePatternKind.Any) return true;
-      if (equalsCombinedResource(pattern.text, resource, subresource)) return true;
-      if (subresource !== '' && pattern.anyResourceWithSubresource === subresource) return true;
-      // "res/*" also covers the resource itself, without a subresource.
-      if (pattern.resourceWithAnySubresource === resource) return true;
+  if (rule.resourcesByGroup === null) return true;
+  const { resource, subresource, name } = attrs;
+  const inGroup = rule.resourcesByGroup.get(attrs.apiGroup);
+  if (inGroup !== undefined) {
+    for (let i = 0; i < inGroup.length; i++) {
+      if (groupResourcesMatch(inGroup[i], resource, subresource, name)) return true;
     }
+  }
+  const anyGroup = rule.resourcesAnyGroup;
+  for (let i = 0; i < anyGroup.length; i++) {
+    if (groupResourcesMatch(anyGroup[i], resource, subresource, name)) return true;
   }
   return false;
 }
@@ -291,20 +356,15 @@ function ruleMatches(rule: CompiledRule, attrs: RequestAttributes): boolean {
   return true;
 }
 
-function shapeOf(attrs: RequestAttributes): RequestShape {
-  if (attrs.user === null) return SHAPE_FAILED_AUTHENTICATION;
-  return isLongRunning(attrs) ? SHAPE_LONG_RUNNING : SHAPE_ORDINARY;
+function candidatesFor(compiled: CompiledPolicy, attrs: RequestAttributes): VerbCandidates {
+  return compiled.byVerb.get(attrs.verb) ?? compiled.otherVerb;
 }
 
-/**
- * The index of the first rule that matches, or -1. Exposed for tools (explain,
- * coverage) that need the raw answer.
- */
-export function firstMatchingRule(compiled: CompiledPolicy, attrs: RequestAttributes): number {
-  const { candidates, rules } = compiled;
-  const byVerb = attrs.resourceRequest ? candidates.resource : candidates.nonResource;
-  const indices =
-    byVerb.get(attrs.verb) ?? (attrs.resourceRequest ? candidates.resourceOtherVerb : candidates.nonResourceOtherVerb);
+function firstMatchIn(compiled: CompiledPolicy, entry: VerbCandidates, attrs: RequestAttributes): number {
+  const indices = attrs.resourceRequest
+    ? (entry.resourceByGroup.get(attrs.apiGroup) ?? entry.resourceOtherGroup)
+    : entry.nonResource;
+  const rules = compiled.rules;
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i];
     if (ruleMatches(rules[index], attrs)) return index;
@@ -312,11 +372,28 @@ export function firstMatchingRule(compiled: CompiledPolicy, attrs: RequestAttrib
   return -1;
 }
 
+/**
+ * The index of the first rule that matches, or -1. Exposed for tools (explain,
+ * coverage) that need the raw answer.
+ */
+export function firstMatchingRule(compiled: CompiledPolicy, attrs: RequestAttributes): number {
+  return firstMatchIn(compiled, candidatesFor(compiled, attrs), attrs);
+}
+
 /** Decides a request under a compiled policy, as kube-apiserver would. */
 export function evaluatePolicy(compiled: CompiledPolicy, attrs: RequestAttributes): AuditDecision {
-  const index = firstMatchingRule(compiled, attrs);
-  const shape = shapeOf(attrs);
-  return index < 0 ? compiled.defaults[shape] : compiled.rules[index].decisions[shape];
+  const entry = candidatesFor(compiled, attrs);
+  const index = firstMatchIn(compiled, entry, attrs);
+  const decisions = index < 0 ? compiled.defaults : compiled.rules[index].decisions;
+  // The request's shape: failed authentication, long-running as isLongRunning
+  // says (the verb part already answered by the entry), or ordinary.
+  if (attrs.user === null) return decisions[SHAPE_FAILED_AUTHENTICATION];
+  if (entry.longRunningVerb) return decisions[SHAPE_LONG_RUNNING];
+  if (attrs.resourceRequest) {
+    const subresource = attrs.subresource;
+    return decisions[subresource !== '' && LONG_RUNNING_SUBRESOURCES.has(subresource) ? SHAPE_LONG_RUNNING : SHAPE_ORDINARY];
+  }
+  return decisions[attrs.path.startsWith(LONG_RUNNING_PATH_PREFIX) ? SHAPE_LONG_RUNNING : SHAPE_ORDINARY];
 }
 
 /** Whether rule `index` of the policy, considered alone, matches the request. */
