@@ -1,0 +1,36 @@
+// The end-to-end rows of `npm run bench` on the real binaries, at the smallest
+// size: one cold start, one switch, one timed batch. Only the shape of the
+// figures is checked (never their size), and that every request kube-apiserver
+// logged agrees with the offline decision.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { measureEndToEnd } from '../../bench/endToEnd.js';
+import { obtainBinaries } from '../e2e/support.js';
+
+const policies = fileURLToPath(new URL('../../../shared/corpus/policies/', import.meta.url));
+const { binaries, reason } = await obtainBinaries();
+
+describe.skipIf(!binaries || !existsSync(policies))(
+  `bench: end to end${reason ? ` — ${reason}` : existsSync(policies) ? '' : ` — no corpus at ${policies}`}`,
+  () => {
+    it('measures cold start, switch and a batch, and the batch agrees with evaluatePolicy', async () => {
+      const result = await measureEndToEnd({
+        policyFile: `${policies}gce-configure-helper-default.yaml`,
+        otherPolicyFile: `${policies}k8s-website-audit-policy.yaml`,
+        starts: 1,
+        switches: 1,
+        batches: 1,
+        batchSize: 11,
+      });
+      if (result.skipped !== undefined) throw new Error(`unexpectedly skipped: ${result.skipped}`);
+      for (const figure of [result.coldStartSeconds, result.policySwitchSeconds, result.msPerRequest]) {
+        expect(figure.samples).toBe(1);
+        expect(figure.median).toBeGreaterThan(0);
+      }
+      // A warm-up batch and one timed batch of 11.
+      expect(result.checked).toBe(22);
+      expect(result.agreed).toBe(result.checked);
+    });
+  },
+);
