@@ -11,7 +11,7 @@ import type { ObservedResult } from '../vitest/observer.js';
 import { clusterBackend } from '../clusters/index.js';
 import { type AuditEvent, type Cluster, ClusterError, type ClusterStartOptions, type PolicyToInstall } from '../clusters/types.js';
 import { summariseEvents } from './events.js';
-import { sentinelRequest, withSentinelRule } from './sentinel.js';
+import { SENTINEL_USER, sentinelRequest, withSentinelRule } from './sentinel.js';
 
 const BARRIER_TIMEOUT_MS = 60_000;
 const SEND_CONCURRENCY = 8;
@@ -123,6 +123,13 @@ export class AuditSession {
   }
 
   private async runNow(policyFile: string, requests: readonly HttpRequest[], options: RunOptions): Promise<ProbeOutcome[]> {
+    for (const request of requests) {
+      const caller =
+        request.identity.kind === 'user' ? request.identity.name : request.identity.kind === 'impersonating' ? request.identity.caller.name : '';
+      if (caller === SENTINEL_USER) {
+        throw new ClusterError(`the user "${SENTINEL_USER}" is reserved for auditspec's barrier; use another name (${request.method} ${request.url})`);
+      }
+    }
     await this.ensurePolicy(policyFile);
     const cluster = this.cluster!;
     const prepared = this.installed!;

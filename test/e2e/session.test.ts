@@ -81,6 +81,12 @@ describe('AuditSession', () => {
     expect(fake.stopped).toBe(true);
   });
 
+  it('refuses requests from the reserved sentinel user', async () => {
+    const { session } = await sessionWithFake();
+    await expect(session.run(policies.a, [as(SENTINEL_USER)])).rejects.toThrow(/reserved/);
+    await session.stop();
+  });
+
   it('switches policy only when another file is used, never in the middle of a batch', async () => {
     const { session, fake } = await sessionWithFake();
     await Promise.all([session.run(policies.a, [as('x')]), session.run(policies.b, [as('y')]), session.run(policies.a, [as('z')])]);
