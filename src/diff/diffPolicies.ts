@@ -104,7 +104,9 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const realize: RealizeRequest = options.realize ?? realizeRequest;
   const { classes, stats } = partitionChanges(oldPolicy, newPolicy);
   const changes = classes.map((changedClass): PolicyChange => {
-    const parts = mergeRegions(changedClass.regions).sort((a, b) => readingOrder(a) - readingOrder(b));
+    const merged = mergeRegions(changedClass.regions);
+    const order = new Map(merged.map((region) => [region, readingOrder(region)]));
+    const parts = merged.sort((a, b) => order.get(a)! - order.get(b)!);
     const example = chooseExample(parts, realize);
     // The example's part leads.
     parts.unshift(...parts.splice(example.regionIndex, 1));

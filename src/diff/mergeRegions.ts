@@ -11,19 +11,33 @@ import type { ValueSet } from './valueSet.js';
 
 const VALUE_DIMENSIONS: readonly ValueDimension[] = ['userName', 'verb', 'apiGroup', 'resource', 'subresource', 'namespace', 'name'];
 /** Past this many regions, a class is reported as it is (merging is quadratic in the worst case). */
-const MERGE_LIMIT = 2000;
+const MERGE_LIMIT = 5000;
 
 type Slot = { kind: 'authenticated' } | { kind: 'resourceRequest' } | { kind: 'value'; dimension: ValueDimension } | { kind: 'group'; group: string } | { kind: 'path' };
 
 const sorted = (values: Iterable<string>): string => JSON.stringify([...values].sort());
 
+// Regions share their sets with the regions they were split from, so each set
+// is written down once.
+const valueKeys = new WeakMap<ValueSet, string>();
+const pathKeys = new WeakMap<PathSet, string>();
+
 function valueKey(set: ValueSet): string {
-  return `${set.kind}${sorted(set.values)}`;
+  let key = valueKeys.get(set);
+  if (key === undefined) valueKeys.set(set, (key = `${set.kind}${sorted(set.values)}`));
+  return key;
 }
 
 function pathKey(set: PathSet): string {
-  if (set.kind === 'only') return `only${sorted(set.paths)}`;
-  return `prefixed${JSON.stringify(set.prefix)}${sorted(set.excludedPrefixes)}${sorted(set.excludedPaths)}`;
+  let key = pathKeys.get(set);
+  if (key === undefined) {
+    key =
+      set.kind === 'only'
+        ? `only${sorted(set.paths)}`
+        : `prefixed${JSON.stringify(set.prefix)}${sorted(set.excludedPrefixes)}${sorted(set.excludedPaths)}`;
+    pathKeys.set(set, key);
+  }
+  return key;
 }
 
 function uniteValues(a: ValueSet, b: ValueSet): ValueSet {

@@ -107,13 +107,50 @@ function firstDifference(before: PolicyForDiff, old: Candidates, after: PolicyFo
   return sameWrittenOutcome(before.outcomes[before.defaultIndex], after.outcomes[after.defaultIndex]) ? -1 : common;
 }
 
+const atomKeys = new WeakMap<Atom, string>();
+
+/** Equal for atoms that test the same thing, whichever rule they come from. */
+function atomKey(atom: Atom): string {
+  let key = atomKeys.get(atom);
+  if (key === undefined) {
+    key = JSON.stringify(atom, (_key, value: unknown) => (value instanceof Set ? [...value].sort() : value));
+    atomKeys.set(atom, key);
+  }
+  return key;
+}
+
+/** The undecided condition that the most candidates of both policies would split on next (the earliest on a tie). */
+function mostCommonAtom(old: Candidates, neu: Candidates): Atom | null {
+  const counts = new Map<string, { atom: Atom; count: number }>();
+  let best: { atom: Atom; count: number } | null = null;
+  for (const verdicts of [old.verdicts, neu.verdicts]) {
+    for (const verdict of verdicts) {
+      if (verdict.kind !== 'split') continue;
+      const key = atomKey(verdict.atom);
+      let entry = counts.get(key);
+      if (entry === undefined) counts.set(key, (entry = { atom: verdict.atom, count: 0 }));
+      entry.count++;
+      if (best === null || entry.count > best.count) best = entry;
+    }
+  }
+  return best?.atom ?? null;
+}
+
 /**
  * The condition to split an undecided region on. Splitting on any undecided
- * condition of a candidate is correct; splitting where the two sequences first
- * differ is what separates the changed requests from the rest soonest: where
- * that rule misses, it drops out and the sequences often become the same.
+ * condition of a candidate is correct; the choice only decides how many
+ * regions the walk visits. Where the two sequences share a prefix, splitting
+ * on the rule where they first differ separates the changed requests from the
+ * rest soonest: where that rule misses, it drops out and the sequences often
+ * become the same (an edited policy). Where they differ from the first rule on
+ * (unrelated policies), the condition most candidates test is split on, as a
+ * decision tree would: it settles the most rules at once.
  */
 function splitAtom(old: Candidates, neu: Candidates, difference: number): Atom {
+  if (difference === 0) {
+    const atom = mostCommonAtom(old, neu);
+    if (atom !== null) return atom;
+  }
   for (const verdict of [old.verdicts[difference], neu.verdicts[difference]]) {
     if (verdict?.kind === 'split') return verdict.atom;
   }
