@@ -96,6 +96,16 @@ describe('equivalent rewrites report no change', () => {
     expect(diffYaml(a, b).changes).toEqual([]);
   });
 
+  it('an explicit None catch-all, and no catch-all at all', () => {
+    const a = policy(`- level: Metadata\n  resources: [{group: "", resources: [secrets]}]\n- level: None\n  omitStages: [Panic]\n`);
+    const b = policy(`- level: Metadata\n  resources: [{group: "", resources: [secrets]}]\n`, 'omitStages: [ResponseStarted]\n');
+    // Everything but secrets is None either way (the explicit rule's stages are moot); the
+    // secrets rule gains b's policy-level stage, which joins every rule's.
+    expect(diffYaml(a, b).changes.map((c) => c.changed)).toEqual([['omitStages']]);
+    const c = policy(`- level: Metadata\n  resources: [{group: "", resources: [secrets]}]\n  omitStages: [ResponseStarted]\n`);
+    expect(diffYaml(c, b).changes).toEqual([]);
+  });
+
   it('stages of a None rule are moot', () => {
     const a = policy(`- level: None\n  nonResourceURLs: ["/healthz"]\n- level: Metadata\n`);
     const b = policy(`- level: None\n  nonResourceURLs: ["/healthz"]\n  omitStages: [RequestReceived]\n- level: Metadata\n`);
