@@ -12,7 +12,7 @@
 // or the two matchers disagreed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,6 +51,8 @@ export interface Machine {
   cpu: string;
   node: string;
   go: string | null;
+  /** 1-minute load average when the run started: how shared the machine was. */
+  loadAverage: number;
 }
 
 function machine(): Machine {
@@ -66,7 +68,7 @@ function machine(): Machine {
   } catch {
     go = null;
   }
-  return { cores: availableParallelism(), cpu, node: process.version, go };
+  return { cores: availableParallelism(), cpu, node: process.version, go, loadAverage: loadavg()[0] };
 }
 
 type Outcome<T> = { ok: T } | { skipped: string } | { failed: string };
@@ -254,7 +256,9 @@ export async function main(argv: string[]): Promise<number> {
     for (const name of ['local control plane cold start', 'policy switch', 'end to end, per request in a batch']) rows.push([name, notMeasured(e2e)]);
   }
   console.log(table(rows));
-  console.log(`machine: ${env.cores} cores (nproc), ${env.cpu}, node ${env.node}, ${env.go ?? 'go not found'}`);
+  console.log(
+    `machine: ${env.cores} cores (nproc), ${env.cpu}, node ${env.node}, ${env.go ?? 'go not found'}, load average ${env.loadAverage.toFixed(1)} at start`,
+  );
   if (m && m.disagreements > 0) console.log(`WARNING: auditspec and upstream disagreed on ${m.disagreements} requests`);
   for (const [name, o] of [['matcher', matcher], ['replay', replay], ['e2e', e2e]] as const) {
     if ('failed' in o) console.error(`${name} failed:\n${o.failed}`);
