@@ -26,19 +26,28 @@ function deployment(i: number): Json {
   };
 }
 
+// kube-apiserver's field order for audit.k8s.io/v1 Event, as its JSON encoder writes it.
+const FIELD_ORDER = [
+  'kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'sourceIPs', 'userAgent',
+  'objectRef', 'responseStatus', 'requestObject', 'responseObject', 'requestReceivedTimestamp', 'stageTimestamp', 'annotations',
+];
+
 function base(id: string, stage: string, level: string, fields: Json): Json {
-  return {
+  const all: Json = {
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',
     level,
     auditID: id,
     stage,
-    ...fields,
     sourceIPs: ['10.0.0.12'],
     userAgent: 'kubelet/v1.36.4 (linux/amd64) kubernetes/abcdef',
     requestReceivedTimestamp: '2026-01-01T00:00:00.000000Z',
     stageTimestamp: '2026-01-01T00:00:00.002000Z',
+    ...fields,
   };
+  const ordered: Json = {};
+  for (const key of FIELD_ORDER) if (all[key] !== undefined) ordered[key] = all[key];
+  return ordered;
 }
 
 const response = (code: number): Json => ({
@@ -121,8 +130,17 @@ export interface SyntheticLog {
   bytes: number;
 }
 
+export interface SyntheticLogOptions {
+  gzip?: boolean;
+  /**
+   * Write only each request's last event, as under the common omitStages:
+   * [RequestReceived] (every line is then a request of its own).
+   */
+  lastStageOnly?: boolean;
+}
+
 /** Writes `requests` requests' events to `path`; the second event of each request comes after the next request's first. */
-export async function writeSyntheticAuditLog(path: string, requests: number, options: { gzip?: boolean } = {}): Promise<SyntheticLog> {
+export async function writeSyntheticAuditLog(path: string, requests: number, options: SyntheticLogOptions = {}): Promise<SyntheticLog> {
   const file = createWriteStream(path);
   const gzip = options.gzip ? createGzip() : undefined;
   if (gzip) gzip.pipe(file);
@@ -137,7 +155,8 @@ export async function writeSyntheticAuditLog(path: string, requests: number, opt
     if (!out.write(line)) await once(out, 'drain');
   };
   for (let i = 0; i < requests; i++) {
-    const [first, ...rest] = requestEvents(i);
+    const all = requestEvents(i);
+    const [first, ...rest] = options.lastStageOnly ? all.slice(-1) : all;
     await write(first);
     for (const event of held) await write(event);
     held = rest;

@@ -4,67 +4,93 @@
 // way kube-apiserver does is the costliest step of a replay after JSON.parse.
 //
 // Everything but the user follows from the verb, the requestURI and the
-// objectRef, so those are the key and the user is put back on each hit. Memory is
-// bounded: two generations of at most `capacity` entries each; when the young
-// one fills up the old one is dropped, so entries in use survive and the rest go.
+// objectRef, so those must all match for a hit, and the user is put back on each
+// hit. The requestURI (a flat string straight from JSON.parse, whose hash V8
+// keeps) is the Map key; verb and objectRef are compared field by field, which
+// is cheaper than building a combined key per event. Memory is bounded: two
+// generations of at most `capacity` URIs each; when the young one fills up the
+// old one is dropped, so entries in use survive and the rest go.
 import type { AuditEventRecord } from '../request/event.js';
 import { attributesFromEvent, eventUser } from '../request/event.js';
 import type { RequestAttributes } from '../request/types.js';
 
-type CachedAttributes = Omit<RequestAttributes, 'user'>;
+type ObjectRef = NonNullable<AuditEventRecord['objectRef']>;
 
-function keyOf(event: AuditEventRecord): string {
-  const ref = event.objectRef;
-  const refKey =
-    ref === undefined || ref === null
-      ? '\u0001'
-      : `${ref.apiGroup ?? ''}\u0000${ref.apiVersion ?? ''}\u0000${ref.resource ?? ''}\u0000${ref.subresource ?? ''}\u0000${ref.namespace ?? ''}\u0000${ref.name ?? ''}`;
-  return `${event.verb ?? ''}\u0000${event.requestURI ?? '\u0001'}\u0000${refKey}`;
+interface Entry {
+  verb: string;
+  ref: ObjectRef | undefined;
+  attributes: Omit<RequestAttributes, 'user'>;
 }
 
+function sameRef(a: ObjectRef | undefined, b: ObjectRef | null | undefined): boolean {
+  if (a === undefined || b === undefined || b === null) return a === undefined && (b === undefined || b === null);
+  return (
+    a.apiGroup === b.apiGroup &&
+    a.apiVersion === b.apiVersion &&
+    a.resource === b.resource &&
+    a.subresource === b.subresource &&
+    a.namespace === b.namespace &&
+    a.name === b.name
+  );
+}
+
+/** At most this many verb/objectRef variants are kept per requestURI. */
+const VARIANTS = 4;
+
 export class AttributeCache {
-  private young = new Map<string, CachedAttributes>();
-  private old = new Map<string, CachedAttributes>();
+  private young = new Map<string, Entry[]>();
+  private old = new Map<string, Entry[]>();
   hits = 0;
   misses = 0;
 
   constructor(readonly capacity = 20_000) {}
 
   attributesOf(event: AuditEventRecord): RequestAttributes {
-    const key = keyOf(event);
-    let cached = this.young.get(key);
-    if (cached === undefined) {
-      cached = this.old.get(key);
-      if (cached !== undefined) this.remember(key, cached);
+    const uri = event.requestURI;
+    if (typeof uri !== 'string') return attributesFromEvent(event);
+    const verb = event.verb ?? '';
+    const ref = event.objectRef;
+    let entries = this.young.get(uri);
+    if (entries === undefined) {
+      entries = this.old.get(uri);
+      if (entries !== undefined) this.remember(uri, entries);
     }
-    if (cached !== undefined) {
-      this.hits++;
-      // Spelled out rather than spread: one fixed object shape, cheaper by far in a hot loop.
-      return {
-        user: eventUser(event),
-        verb: cached.verb,
-        resourceRequest: cached.resourceRequest,
-        apiGroup: cached.apiGroup,
-        apiVersion: cached.apiVersion,
-        resource: cached.resource,
-        subresource: cached.subresource,
-        namespace: cached.namespace,
-        name: cached.name,
-        path: cached.path,
-      };
+    if (entries !== undefined) {
+      for (const entry of entries) {
+        if (entry.verb === verb && sameRef(entry.ref, ref)) {
+          this.hits++;
+          const a = entry.attributes;
+          // Spelled out rather than spread: one fixed object shape, cheaper by far in a hot loop.
+          return {
+            user: eventUser(event),
+            verb: a.verb,
+            resourceRequest: a.resourceRequest,
+            apiGroup: a.apiGroup,
+            apiVersion: a.apiVersion,
+            resource: a.resource,
+            subresource: a.subresource,
+            namespace: a.namespace,
+            name: a.name,
+            path: a.path,
+          };
+        }
+      }
     }
     this.misses++;
     const attributes = attributesFromEvent(event);
     const { user: _user, ...rest } = attributes;
-    this.remember(key, rest);
+    const entry: Entry = { verb, ref: ref === null || ref === undefined ? undefined : { ...ref }, attributes: rest };
+    if (entries === undefined) this.remember(uri, [entry]);
+    else if (entries.length < VARIANTS) entries.push(entry);
+    else entries[entries.length - 1] = entry;
     return attributes;
   }
 
-  private remember(key: string, value: CachedAttributes): void {
+  private remember(uri: string, entries: Entry[]): void {
     if (this.young.size >= this.capacity) {
       this.old = this.young;
       this.young = new Map();
     }
-    this.young.set(key, value);
+    this.young.set(uri, entries);
   }
 }

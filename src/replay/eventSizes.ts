@@ -191,3 +191,50 @@ export function measureEvent(event: Json, line: string, stage: Stage, lineBytes:
     responseTailBytes,
   };
 }
+
+/** `,"key":value` in the line (its first top-level occurrence before `before`), in bytes with one comma; 0 when absent. */
+function memberBytes(line: string, key: string, before: number): number {
+  const at = line.indexOf(key);
+  if (at === -1 || at > before) return 0;
+  return Buffer.byteLength(line.slice(at, skipJsonValue(line, at + key.length)));
+}
+
+/**
+ * Measures an event from its line alone, without parsing it: for the later
+ * events of a request the replay has already decided, in kube-apiserver's
+ * layout. Undefined when the layout is not the expected one (the caller then
+ * parses the line).
+ */
+export function measureEventLine(line: string, stage: Stage, lineBytes: number, options: MeasureOptions): EventSample | undefined {
+  const hasRequest = line.indexOf(REQUEST_KEY) !== -1;
+  const hasResponse = line.indexOf(RESPONSE_KEY) !== -1;
+  let requestBodyBytes = 0;
+  let responseBodyBytes = 0;
+  let requestManagedFieldsBytes = 0;
+  let responseManagedFieldsBytes = 0;
+  let bodiesStart = line.length;
+  let bodiesEnd = 0;
+  if (hasRequest || hasResponse) {
+    const positions = bodiesByPosition(line, hasRequest, hasResponse);
+    if (positions === undefined) return undefined;
+    requestBodyBytes = positions.requestBytes;
+    responseBodyBytes = positions.responseBytes;
+    bodiesStart = positions.start;
+    bodiesEnd = positions.end;
+    if (options.managedFields) {
+      requestManagedFieldsBytes = managedFieldsByPosition(line, positions.start, positions.split);
+      responseManagedFieldsBytes = managedFieldsByPosition(line, positions.split, positions.end);
+    }
+  }
+  let responseTailBytes = 0;
+  if (options.tail) {
+    // responseStatus comes before the bodies, annotations last.
+    responseTailBytes = memberBytes(line, ',"responseStatus":', bodiesStart);
+    const annotations = line.lastIndexOf(',"annotations":');
+    if (annotations !== -1 && annotations >= bodiesEnd) {
+      responseTailBytes += Buffer.byteLength(line.slice(annotations, skipJsonValue(line, annotations + ',"annotations":'.length)));
+    }
+  }
+  return { stage, bytes: lineBytes, requestBodyBytes, responseBodyBytes, requestManagedFieldsBytes, responseManagedFieldsBytes, responseTailBytes };
+}
+

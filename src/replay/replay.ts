@@ -9,7 +9,7 @@ import { compilePolicy, evaluatePolicy } from '../audit/policy/checker.js';
 import type { RequestAttributes } from '../request/types.js';
 import { AttributeCache } from './attributeCache.js';
 import { readLines } from './lines.js';
-import { measureEvent } from './eventSizes.js';
+import { measureEvent, measureEventLine } from './eventSizes.js';
 import { readRecordedEvent } from './recordedEvent.js';
 import { formatRequestClass, requestClassKey, requestClassOf, resourceTarget, type RequestClass } from './requestClass.js';
 import { RequestWindow } from './requestWindow.js';
@@ -251,8 +251,39 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
           report.input.blankLines++;
           return;
         }
+        if (window.size > 0 && text.charCodeAt(text.length - 1) === 0x7d /* } */) {
+          const head = CONTINUATION_PREFIX.exec(text);
+          const open = head === null ? undefined : window.get(head[2]);
+          const stage = head === null ? undefined : STAGE_BY_NAME.get(head[3]);
+          if (open !== undefined && stage !== undefined && open.level === head![1]) {
+            const stageIndex = STAGE_INDEX[stage];
+            if (open.samples[stageIndex] === undefined) {
+              const sample = measureEventLine(text, stage, bytes, {
+                tail: stageIndex !== 0 && open.wantsRequestReceived && open.samples[0] === undefined,
+                managedFields: mayOmitManagedFields,
+              });
+              if (sample !== undefined) {
+                report.input.events++;
+                open.samples[stageIndex] = sample;
+                if (stageIndex >= 2 || (stageIndex === 1 && open.failedAuthentication)) window.finish(head![2]);
+                return;
+              }
+            }
+          }
+        }
+        // kube-apiserver's own lines are parsed only up to the request's metadata (see metadataPrefix).
         let record: unknown;
-        try {
+        const prefixEnd = metadataPrefixEnd(text);
+        let prefixOnly = false;
+        if (prefixEnd !== -1) {
+          try {
+            record = JSON.parse(`${text.slice(0, prefixEnd)}}`);
+            prefixOnly = true;
+          } catch {
+            // Not the layout it looked like: parse the whole line below.
+          }
+        }
+        if (!prefixOnly) try {
           record = JSON.parse(text);
         } catch (err) {
           problem(lineNumber, `not JSON: ${(err as Error).message}`);
@@ -292,11 +323,16 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
           }
           request = startRequest(attributes, level, file, lineNumber, auditID, read.requestURI);
         }
-        request.samples[stageIndex] = measureEvent(event as Record<string, unknown>, text, stage, bytes, {
+        const measure = {
           tail: stageIndex !== 0 && request.wantsRequestReceived && request.samples[0] === undefined,
           managedFields: mayOmitManagedFields,
           wrapped: read.wrapped,
-        });
+        };
+        // A prefix-parsed line whose bodies cannot be located (an odd layout after all)
+        // falls back to the parsed part: its whole size then counts as metadata.
+        request.samples[stageIndex] =
+          (prefixOnly ? measureEventLine(text, stage, bytes, measure) : undefined) ??
+          measureEvent(event as Record<string, unknown>, text, stage, bytes, measure);
         // ResponseComplete and Panic are always a request's last event; ResponseStarted is
         // the only one written for a failed authentication.
         const last = stageIndex >= 2 || (stageIndex === 1 && request.failedAuthentication);
@@ -339,6 +375,41 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
   report.volume.notes = volumeNotes(before !== undefined, settledBefore, settledAfter);
   return report;
 }
+
+/**
+ * The first fields of an event as kube-apiserver writes it. A later event of a
+ * request that is already open is recognised by them and measured from the line
+ * alone: the request was decided on its first event, so the only thing this
+ * event adds is its size, and skipping JSON.parse for it halves the work on a
+ * typical log. Such a line is checked for the expected layout (this prefix,
+ * a closing brace, the request's recorded level and a stage not seen yet) but
+ * not parsed in full; anything else takes the ordinary path.
+ */
+const CONTINUATION_PREFIX = /^\{"kind":"Event","apiVersion":"audit\.k8s\.io\/v1","level":"([A-Za-z]+)","auditID":"([^"\\]+)","stage":"([A-Za-z]+)",/;
+/**
+ * Where the request's metadata ends in a line of kube-apiserver's layout, or -1.
+ * Its Event fields come in a fixed order: everything the policy and the replay
+ * read (level, auditID, stage, requestURI, verb, user, impersonatedUser,
+ * objectRef) precedes responseStatus, the bodies and the timestamps. Parsing the
+ * line only up to there skips the bodies, usually most of the bytes; they are
+ * measured by position instead. A quote inside a JSON string is always escaped,
+ * so `,"responseStatus":` with bare quotes is a member boundary; if the cut
+ * lands anywhere odd, the shortened text does not parse and the whole line is
+ * parsed instead. The price: a line damaged only inside its bodies still counts
+ * as an event (a truncated line does not: it lacks the closing brace).
+ */
+const AFTER_METADATA_KEYS = [',"responseStatus":', ',"requestObject":', ',"responseObject":', ',"requestReceivedTimestamp":'];
+function metadataPrefixEnd(text: string): number {
+  if (!text.startsWith('{"kind":"Event","apiVersion":"audit.k8s.io/v1",') || text.charCodeAt(text.length - 1) !== 0x7d /* } */) return -1;
+  let end = -1;
+  for (const key of AFTER_METADATA_KEYS) {
+    const at = text.indexOf(key);
+    if (at !== -1 && (end === -1 || at < end)) end = at;
+  }
+  return end;
+}
+
+const STAGE_BY_NAME = new Map<string, Stage>(STAGES.map((stage) => [stage, stage]));
 
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {

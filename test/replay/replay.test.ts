@@ -8,6 +8,8 @@ import type { Policy } from '../../src/audit/types.js';
 import { formatReplayText } from '../../src/replay/format.js';
 import { replayAuditLogs } from '../../src/replay/replay.js';
 import { corpusPath, hasCorpus } from './corpus.js';
+import { readFileSync } from 'node:fs';
+import { writeSyntheticAuditLog } from '../../bench/syntheticLog.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-replay-'));
 let fileCount = 0;
@@ -171,6 +173,68 @@ rules:
     expect(report.input.notEventExamples.map((e) => e.line)).toEqual([4, 6]);
     expect(formatReplayText(report)).toContain(`${log}:2: not JSON`);
   });
+
+  test('a broken later event of an open request is still reported as malformed', async () => {
+    const rr = JSON.stringify(ev('a', 'RequestReceived', 'Metadata', getSecret('prod')));
+    const rc = JSON.stringify(ev('a', 'ResponseComplete', 'Metadata', { ...getSecret('prod'), ...ok }));
+    const report = await replayAuditLogs([logFile([rr, rc.slice(0, -20)])], { policy: metadataEverything });
+    expect(report.input.events).toBe(1);
+    expect(report.malformed).toMatchObject({ count: 1, examples: [{ line: 2 }] });
+  });
+
+  test('later events read without parsing count exactly as parsed ones', async () => {
+    const body = { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'db', managedFields: [{ manager: 'x' }] } };
+    const events = [
+      ev('a', 'RequestReceived', 'RequestResponse', getSecret('prod')),
+      ev('a', 'ResponseComplete', 'RequestResponse', { ...getSecret('prod'), ...ok, responseObject: body, requestReceivedTimestamp: 't', stageTimestamp: 't' }),
+    ];
+    // The same events with one field moved ahead: no longer kube-apiserver's layout, so every line is parsed.
+    const reordered = events.map(({ kind, ...rest }) => ({ ...rest, kind }));
+    const p = policy('apiVersion: audit.k8s.io/v1\nkind: Policy\nomitManagedFields: true\nrules:\n- level: Request\n');
+    const fast = await replayAuditLogs([logFile(events)], { policy: p });
+    const slow = await replayAuditLogs([logFile(reordered)], { policy: p });
+    expect(fast.input.events).toBe(2);
+    expect(fast.volume.stages.map((s) => s.after)).toEqual(slow.volume.stages.map((s) => s.after));
+    expect(fast.transitions).toEqual(slow.transitions);
+  });
+
+  test.each([{ lastStageOnly: false }, { lastStageOnly: true }])(
+    "kube-apiserver's layout, read partly by position, gives the report a full parse gives (lastStageOnly: $lastStageOnly)",
+    async ({ lastStageOnly }) => {
+      const goLayout = join(dir, `synthetic-${lastStageOnly}.log`);
+      await writeSyntheticAuditLog(goLayout, 3000, { lastStageOnly });
+      // Moving "kind" to the end keeps every byte count but leaves kube-apiserver's layout: every line is parsed in full.
+      const moved = readFileSync(goLayout, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => {
+          const { kind, ...rest } = JSON.parse(l);
+          return { ...rest, kind };
+        });
+      const p = policy(`apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+omitManagedFields: true
+rules:
+- level: None
+  userGroups: ["system:nodes"]
+- level: Request
+  resources: [{group: "apps"}]
+- level: RequestResponse
+  verbs: ["create"]
+- level: Metadata
+`);
+      const fast = await replayAuditLogs([goLayout], { policy: p });
+      const slow = await replayAuditLogs([logFile(moved)], { policy: p });
+      expect(fast.input.events).toBeGreaterThanOrEqual(3000);
+      const { input: _a, ...fastRest } = fast;
+      const { input: _b, ...slowRest } = slow;
+      // Examples name the file; everything else must agree exactly.
+      const noFiles = (r: typeof fastRest) => ({ ...r, changedClasses: r.changedClasses.map((c) => ({ ...c, examples: c.examples.map((e) => ({ ...e, file: '' })) })) });
+      expect(noFiles(fastRest)).toEqual(noFiles(slowRest));
+      expect({ ...fast.input, files: [] }).toEqual({ ...slow.input, files: [] });
+    },
+  );
 
   test('gzip logs and plain logs give the same report', async () => {
     const lines = [ev('a', 'RequestReceived', 'Metadata', getSecret('prod')), ev('a', 'ResponseComplete', 'Metadata', { ...getSecret('prod'), ...ok })];

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { Level, Stage } from '../../src/audit/types.js';
-import { managedFieldsBytes, measureEvent } from '../../src/replay/eventSizes.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSyntheticAuditLog } from '../../bench/syntheticLog.js';
+import { managedFieldsBytes, measureEvent, measureEventLine } from '../../src/replay/eventSizes.js';
 import { BodySizeSamples, settleVolume, STAGE_INDEX, VolumeTally, type RecordedRequest } from '../../src/replay/volume.js';
 
 const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value)) + 1; // + newline
@@ -76,6 +80,27 @@ describe('measureEvent', () => {
     expect(byPosition.responseManagedFieldsBytes).toBeGreaterThan(0);
     const { requestObject, responseObject, ...rest } = goOrder;
     expect(byPosition.requestBodyBytes + byPosition.responseBodyBytes).toBe(Buffer.byteLength(line) - Buffer.byteLength(JSON.stringify(rest)));
+  });
+
+  test('measuring a line without parsing it gives what measuring the parsed event gives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auditspec-sizes-'));
+    try {
+      const path = join(dir, 'audit.log');
+      await writeSyntheticAuditLog(path, 200);
+      const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+      let withBodies = 0;
+      for (const line of lines) {
+        const event = JSON.parse(line);
+        const options = { tail: true, managedFields: true };
+        const bytes = Buffer.byteLength(line) + 1;
+        const fromLine = measureEventLine(line, event.stage, bytes, options);
+        expect(fromLine).toEqual(measureEvent(event, line, event.stage, bytes, options));
+        if (fromLine!.requestBodyBytes > 0) withBodies++;
+      }
+      expect(withBodies).toBeGreaterThan(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('managed fields of objects and of list items are measured', () => {
