@@ -199,7 +199,19 @@ export class LocalControlPlane implements Cluster {
     }
   }
 
+  /** Starts a child unless the plane was stopped meanwhile (an interrupted start must not spawn after cleanup). */
+  private async spawn(name: string, bin: string, flags: string[]): Promise<SupervisedProcess> {
+    if (this.stopped) throw new ClusterError('the local control plane has been stopped');
+    const proc = await SupervisedProcess.start(name, bin, flags, { cwd: this.runDir });
+    if (this.stopped) {
+      proc.killNow();
+      throw new ClusterError('the local control plane has been stopped');
+    }
+    return proc;
+  }
+
   private killNow(): void {
+    this.stopped = true;
     this.preflightProcess?.killNow();
     this.apiserver?.process.killNow();
     this.etcd?.killNow();
@@ -250,7 +262,7 @@ export class LocalControlPlane implements Cluster {
       const [client, peer] = await freeLoopbackPorts(2);
       const flags = fillFlags(definition.etcd, { runDir: this.runDir, etcdClientPort: client, etcdPeerPort: peer });
       await rm(this.path('etcd'), { recursive: true, force: true });
-      const etcd = await SupervisedProcess.start('etcd', this.binaries.etcd, flags, { cwd: this.runDir });
+      const etcd = await this.spawn('etcd', this.binaries.etcd, flags);
       this.etcd = etcd;
       this.etcdPort = client;
       await this.writePids();
@@ -307,7 +319,7 @@ export class LocalControlPlane implements Cluster {
       'admission-control-config-file',
       stopHere,
     );
-    const proc = await SupervisedProcess.start('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags, { cwd: this.runDir });
+    const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags);
     this.preflightProcess = proc;
     await this.writePids();
     const timer = setTimeout(() => proc.killNow(), PREFLIGHT_TIMEOUT_MS);
@@ -357,7 +369,7 @@ export class LocalControlPlane implements Cluster {
     for (let attempt = 1; ; attempt++) {
       const [port] = await freeLoopbackPorts(1);
       const flags = this.apiserverFlags({ port, policyFile, auditLogFile: auditLog });
-      const proc = await SupervisedProcess.start('kube-apiserver', this.binaries.kubeApiserver, flags, { cwd: this.runDir });
+      const proc = await this.spawn('kube-apiserver', this.binaries.kubeApiserver, flags);
       this.apiserver = { process: proc, port, generation, auditLog };
       await this.writePids();
       const agent = await this.agentFor(ADMIN);
