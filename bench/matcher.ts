@@ -129,7 +129,13 @@ export async function measureMatcher(options: MatcherOptions): Promise<MatcherRe
       const upstream = await oracle.eval({ policyRef: `p${i}` }, w.requests);
       w.requests.forEach((request, j) => {
         const ours = evaluatePolicy(w.compiled, request);
-        if (ours.level !== upstream[j].level || ours.ruleIndex !== upstream[j].ruleIndex) disagreements++;
+        const theirs = upstream[j];
+        const same =
+          ours.level === theirs.level &&
+          ours.ruleIndex === theirs.ruleIndex &&
+          ours.omitManagedFields === theirs.omitManagedFields &&
+          ours.omitStages.join() === theirs.omitStages.join();
+        if (!same) disagreements++;
       });
       // Enough iterations that one sample lasts about sampleMs on our side.
       const probe = timeOurs(w.compiled, w.requests, 1);
