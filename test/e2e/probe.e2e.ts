@@ -1,0 +1,85 @@
+// `auditspec probe` through the CLI entry point, on the real kube-apiserver.
+import { writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { obtainBinaries, writePolicies } from './support.js';
+
+const { binaries, reason } = await obtainBinaries();
+
+const policies = writePolicies({
+  policy: `apiVersion: audit.k8s.io/v1
+kind: Policy
+rules:
+- level: None
+  users: [bob]
+- level: RequestResponse
+  resources: [{group: "", resources: [secrets]}]
+- level: Metadata
+`,
+  broken: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  verbs: get\n',
+});
+const dir = dirname(policies.policy);
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  return {
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+    restore: () => {
+      o.mockRestore();
+      e.mockRestore();
+    },
+  };
+}
+
+describe.skipIf(!binaries)(`auditspec probe${reason ? ` — ${reason}` : ''}`, () => {
+  let io: ReturnType<typeof capture>;
+  beforeEach(() => {
+    io = capture();
+  });
+  afterEach(() => io.restore());
+
+  it('prints one result per input line, in order, with error objects for malformed lines', async () => {
+    const requests = join(dir, 'requests.jsonl');
+    writeFileSync(
+      requests,
+      [
+        '{"method":"GET","url":"/api/v1/namespaces/default/secrets/db","user":{"username":"alice","groups":["dev"]}}',
+        '{"method":"GET","url":"/api/v1/namespaces"}',
+        '{"method":"GET","url":"/api/v1/namespaces","user":{"username":"bob"}}',
+        'not json',
+        '',
+        '{"method":"GET","url":"/api/v1/watch/namespaces/default/pods","user":{"username":"alice"}}',
+      ].join('\n'),
+    );
+    const code = await main(['probe', policies.policy, '--requests', requests, '--cluster', 'local']);
+    io.restore();
+    expect(code).toBe(0);
+    const lines = io
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatchObject({ status: 403, level: 'RequestResponse', stages: ['RequestReceived', 'ResponseComplete'] });
+    expect(lines[1]).toMatchObject({ status: 401, level: 'Metadata', stages: ['ResponseStarted'] });
+    expect(lines[2]).toMatchObject({ status: 403, level: 'None', stages: [] });
+    expect(lines[3]).toMatchObject({ line: 4, error: expect.stringMatching(/not JSON/) });
+    expect(lines[4]).toMatchObject({ level: 'Metadata', stages: ['RequestReceived', 'ResponseStarted', 'ResponseComplete'] });
+    for (const l of [lines[0], lines[1], lines[2], lines[4]]) expect(typeof l.auditID).toBe('string');
+  });
+
+  it("exits 1 with kube-apiserver's message for a policy it refuses, 2 for usage mistakes", async () => {
+    const requests = join(dir, 'one.jsonl');
+    writeFileSync(requests, '{"method":"GET","url":"/healthz"}\n');
+    expect(await main(['probe', policies.broken, '--requests', requests])).toBe(1);
+    expect(io.stderr()).toMatch(/auditspec probe: loading audit policy file: .*from file .*broken\.yaml/);
+    expect(await main(['probe', policies.policy, '--requests', join(dir, 'missing.jsonl')])).toBe(2);
+    expect(await main(['probe', policies.policy, '--requests', requests, '--format', 'xml'])).toBe(2);
+    expect(await main(['probe', policies.policy, '--requests', requests, '--cluster', 'nowhere'])).toBe(2);
+  });
+});
