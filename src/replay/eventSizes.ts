@@ -34,7 +34,10 @@ export function managedFieldsBytes(body: unknown): number {
 }
 
 export interface MeasureOptions {
-  /** Measure responseStatus/annotations: only needed to derive a RequestReceived the log lacks. */
+  /**
+   * Measure what kube-apiserver adds after writing RequestReceived (responseStatus,
+   * annotations, impersonatedUser): only needed to derive a RequestReceived the log lacks.
+   */
   tail: boolean;
   /** Measure managed fields: only needed when some decision omits them. */
   managedFields: boolean;
@@ -180,7 +183,9 @@ export function measureEvent(event: Json, line: string, stage: Stage, lineBytes:
       }
     }
   }
-  const responseTailBytes = options.tail ? fieldBytes('responseStatus', event.responseStatus) + fieldBytes('annotations', event.annotations) : 0;
+  const responseTailBytes = options.tail
+    ? fieldBytes('responseStatus', event.responseStatus) + fieldBytes('annotations', event.annotations) + fieldBytes('impersonatedUser', event.impersonatedUser)
+    : 0;
   return {
     stage,
     bytes: lineBytes,
@@ -228,8 +233,8 @@ export function measureEventLine(line: string, stage: Stage, lineBytes: number, 
   }
   let responseTailBytes = 0;
   if (options.tail) {
-    // responseStatus comes before the bodies, annotations last.
-    responseTailBytes = memberBytes(line, ',"responseStatus":', bodiesStart);
+    // impersonatedUser and responseStatus come before the bodies, annotations last.
+    responseTailBytes = memberBytes(line, ',"responseStatus":', bodiesStart) + memberBytes(line, ',"impersonatedUser":', bodiesStart);
     const annotations = line.lastIndexOf(',"annotations":');
     if (annotations !== -1 && annotations >= bodiesEnd) {
       responseTailBytes += Buffer.byteLength(line.slice(annotations, skipJsonValue(line, annotations + ',"annotations":'.length)));

@@ -429,7 +429,7 @@ function volumeNotes(
       ? 'before: estimated for the baseline policy from the recorded events; after: estimated for the policy.'
       : 'before: the recorded lines, byte for byte; after: estimated for the policy from the recorded events.',
     'Recorded stages keep their measured size minus bodies the new level drops (measured) and plus bodies it adds.',
-    'Stages the log does not hold are derived from the same request\'s other events (RequestReceived = the response event without responseStatus, annotations and bodies).',
+    'Stages the log does not hold are derived from the same request\'s other events (RequestReceived = the response event without responseStatus, annotations, impersonatedUser and bodies).',
     'Panic events are only written when a request panicked; the replay keeps them where the log has them.',
   ];
   const fromMeans = before.bodiesFromMeans + after.bodiesFromMeans;
@@ -444,7 +444,7 @@ function volumeNotes(
   }
   const tails = before.responseTailsFromMean + after.responseTailsFromMean;
   if (tails > 0) {
-    notes.push(`${tails} response events were derived from RequestReceived alone, with the log's mean responseStatus + annotations size added.`);
+    notes.push(`${tails} response events were derived from RequestReceived alone, with the log's mean size of responseStatus, annotations and impersonatedUser added.`);
   }
   return notes;
 }

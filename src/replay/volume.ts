@@ -14,9 +14,9 @@
 //   metadata.managedFields in recorded bodies (items[] of lists too) is dropped.
 // - A stage that was not recorded (omitted by the recording policy): derived from
 //   a recorded stage of the same request. RequestReceived is the response event
-//   without responseStatus and annotations (which do not exist yet when it is
-//   written); a response stage missing when only RequestReceived was recorded gets
-//   the mean size of those two fields over the log.
+//   without responseStatus, annotations and impersonatedUser (none exists yet when
+//   it is written); a response stage missing when only RequestReceived was
+//   recorded gets the mean size of those fields over the log.
 // kube-apiserver writes requestObject from ResponseStarted on and responseObject
 // only with ResponseComplete, which is how bodies are assigned to stages below.
 import type { Level, Stage } from '../audit/types.js';
@@ -40,7 +40,11 @@ export interface EventSample {
   /** Bytes metadata.managedFields takes inside those bodies. */
   requestManagedFieldsBytes: number;
   responseManagedFieldsBytes: number;
-  /** `"responseStatus":…` and `"annotations":…` with separators: what RequestReceived lacks. */
+  /**
+   * `"responseStatus":…`, `"annotations":…` and `"impersonatedUser":…` with separators:
+   * what RequestReceived lacks (kube-apiserver writes it before impersonation,
+   * authorization and the handler run: see DefaultBuildHandlerChain's filter order).
+   */
   responseTailBytes: number;
 }
 
@@ -112,7 +116,8 @@ export class VolumeTally {
       if (own !== undefined) {
         core = own.bytes - own.requestBodyBytes - own.responseBodyBytes;
       } else if (index === 0) {
-        // RequestReceived: written before the handler runs, so no status, annotations or bodies.
+        // RequestReceived: written before impersonation, authorization and the handler run,
+        // so no impersonatedUser, status, annotations or bodies.
         const ref = response as EventSample;
         core = ref.bytes - ref.requestBodyBytes - ref.responseBodyBytes - ref.responseTailBytes + stageNameDelta(ref.stage, stage);
       } else if (response !== undefined) {

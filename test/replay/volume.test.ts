@@ -158,6 +158,14 @@ describe('VolumeTally', () => {
     expect(v.bytes[0]).toBe(bytesOf(event('RequestReceived', 'Metadata')));
   });
 
+  test('the derived RequestReceived also lacks impersonatedUser, which impersonation adds after it is written', () => {
+    const impersonated = { impersonatedUser: { username: 'bob', groups: ['system:authenticated'] } };
+    const onlyComplete = recorded('Metadata', [event('ResponseComplete', 'Metadata', impersonated)]);
+    const tally = new VolumeTally();
+    tally.addEstimated(onlyComplete, { level: 'Metadata', stages: ['RequestReceived'], omitManagedFields: false });
+    expect(settle(tally).bytes[0]).toBe(bytesOf(event('RequestReceived', 'Metadata')));
+  });
+
   test('bodies the log never held are sized from the means of the same verb and resource, settled at the end', () => {
     const metadataOnly = recorded('Metadata', [event('ResponseComplete', 'Metadata')]);
     const tally = new VolumeTally();
