@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { goBuildArgs, kubeApiserverLdflags } from '../../src/binaries/build.js';
+import { goBinariesModuleDir, goBuildArgs, kubeApiserverLdflags } from '../../src/binaries/build.js';
 import { BinariesUnavailableError, ensureBinaries } from '../../src/binaries/ensure.js';
 import { binariesCacheDir } from '../../src/binaries/cache.js';
 
@@ -110,6 +110,13 @@ chmod +x "$out"
 });
 
 describe('go build arguments', () => {
+  it('builds from the go/binaries module shipped beside the code (package.json "files" has go/)', () => {
+    const dir = goBinariesModuleDir();
+    expect(dir.replace(/\/$/, '').endsWith(join('go', 'binaries'))).toBe(true);
+    expect(readFileSync(join(dir, 'go.mod'), 'utf8')).toMatch(/k8s\.io\/kubernetes v1\.36\.4/);
+    expect(existsSync(join(dir, 'cmd', 'etcd', 'main.go'))).toBe(true);
+  });
+
   it('stamps the release into component-base and client-go, as an official build reports it', () => {
     const flags = kubeApiserverLdflags();
     for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
