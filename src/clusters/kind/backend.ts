@@ -1,0 +1,494 @@
+// --cluster kind: a kind cluster (kubeadm, kubelet, containerd in a Docker
+// container) whose kube-apiserver audits with the policy under test, following
+// kind's auditing recipe (clusters/kind/audit-cluster.yaml).
+//
+// - the policy directory and the audit log directory are host directories
+//   mounted into the node; the log is read from the host, or through
+//   `docker exec` when kube-apiserver's 0600 file is not readable here;
+// - identities: client certificates signed with the cluster's own CA, read from
+//   the node (/etc/kubernetes/pki);
+// - another policy: the mounted file is rewritten and the kube-apiserver static
+//   pod restarted (staticPod.ts);
+// - --reuse (AUDITSPEC_KIND_REUSE=1) keeps the cluster after the run; the next
+//   run uses it as it is when the policy is unchanged, and switches it in place
+//   otherwise. Without it the cluster is deleted at the end.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import { readPolicyFile } from '../../audit/policy/reader.js';
+import type { HttpRequest } from '../../request/types.js';
+import { sendHttps } from '../https.js';
+import { type ClientCertificateSubject, credentialsFor, IMPERSONATOR_ROLE, impersonationGrant } from '../identity.js';
+import { PemCertificateAuthority } from '../issuer.js';
+import { commandFailure } from '../local/apiserverOutput.js';
+import {
+  type AuditEvent,
+  type Cluster,
+  ClusterError,
+  type ClusterStartOptions,
+  type PolicyToInstall,
+  type SendOptions,
+  type SentResponse,
+} from '../types.js';
+import { type CommandResult, kindCreateFailure, requireDocker, requireKind, runCommand, type RunOptions, tail } from './commands.js';
+import { DEFAULT_CLUSTER_NAME, DEFAULT_NODE_IMAGE, isValidClusterName, NODE_AUDIT_LOG_FILE, renderKindConfig } from './config.js';
+import { type AuditLogReader, openAuditLog } from './nodeLog.js';
+import {
+  annotateManifest,
+  APISERVER_MANIFEST,
+  MANIFEST_STAGING,
+  parseCrictlContainers,
+  restartState,
+} from './staticPod.js';
+import {
+  createWorkspaceDirs,
+  type KindClusterRecord,
+  type KindWorkspace,
+  kindWorkspace,
+  readRecord,
+  reusableWorkspaceRoot,
+  sha256,
+  writeRecord,
+  writeWorkspacePolicy,
+} from './workspace.js';
+
+const ADMIN: ClientCertificateSubject = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
+const CREATE_TIMEOUT_MS = 15 * 60_000;
+const READY_TIMEOUT_MS = 180_000;
+const RESTART_TIMEOUT_MS = 240_000;
+const GRANT_TIMEOUT_MS = 60_000;
+
+export type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
+
+export interface KindClusterOptions extends ClusterStartOptions {
+  /** Cluster name (default $AUDITSPEC_KIND_NAME or "auditspec"). */
+  name?: string;
+  /** Node image (default $AUDITSPEC_KIND_IMAGE or kind v0.32's Kubernetes 1.36 image). */
+  image?: string;
+  /** Keep the cluster for the next run (default $AUDITSPEC_KIND_REUSE=1). */
+  reuse?: boolean;
+  /** Keep a cluster whose creation failed, to debug it (default $AUDITSPEC_KIND_RETAIN=1). */
+  retain?: boolean;
+  /** Runs docker and kind (tests). */
+  run?: Run;
+}
+
+export function kindOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KindClusterOptions {
+  const flag = (name: string) => (env[name] === undefined ? undefined : ['1', 'true', 'yes'].includes(env[name]!.toLowerCase()));
+  return {
+    name: env.AUDITSPEC_KIND_NAME || undefined,
+    image: env.AUDITSPEC_KIND_IMAGE || undefined,
+    reuse: flag('AUDITSPEC_KIND_REUSE'),
+    retain: flag('AUDITSPEC_KIND_RETAIN'),
+  };
+}
+
+/** The argument list of `kind create cluster`. */
+export function kindCreateArgs(name: string, configFile: string, kubeconfigFile: string, retain: boolean): string[] {
+  return ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigFile, ...(retain ? ['--retain'] : [])];
+}
+
+export type KindStartPlan =
+  | { action: 'create' }
+  | { action: 'reuse'; switchPolicy: boolean }
+  | { action: 'refuse'; reason: string };
+
+/** What to do given the clusters that exist and what auditspec recorded about its own. */
+export function planKindStart(input: {
+  name: string;
+  exists: boolean;
+  reuse: boolean;
+  record: KindClusterRecord | undefined;
+  policySha256: string;
+}): KindStartPlan {
+  if (!input.exists) return { action: 'create' };
+  const reuseHint = `(kind delete cluster --name ${input.name}, or choose another name with AUDITSPEC_KIND_NAME)`;
+  if (!input.reuse) {
+    return {
+      action: 'refuse',
+      reason: `cluster name taken: a kind cluster named "${input.name}" already exists; pass --reuse (AUDITSPEC_KIND_REUSE=1) to use it if auditspec created it, or remove it ${reuseHint}`,
+    };
+  }
+  if (!input.record || input.record.clusterName !== input.name) {
+    return {
+      action: 'refuse',
+      reason: `cluster name taken: the kind cluster "${input.name}" was not created by auditspec --reuse (its mounts are unknown), so it cannot be reused ${reuseHint}`,
+    };
+  }
+  return { action: 'reuse', switchPolicy: input.record.policySha256 !== input.policySha256 };
+}
+
+/** kube-apiserver's verdict on the user's file, from auditspec's loader (which decides exactly as kube-apiserver 1.36). */
+export function policyVerdict(file: string): ClusterError | undefined {
+  let result;
+  try {
+    result = readPolicyFile(file);
+  } catch (err) {
+    return new ClusterError(`loading audit policy file: ${(err as Error).message}`, [], true);
+  }
+  if (result.ok) return undefined;
+  return new ClusterError(`loading audit policy file: ${result.error.message}: from file ${file}`, [], true);
+}
+
+interface Endpoint {
+  host: string;
+  port: number;
+  ca: string;
+}
+
+function endpointFromKubeconfig(text: string, name: string): Endpoint {
+  const config = parse(text) as { clusters?: { cluster?: { server?: string; 'certificate-authority-data'?: string } }[] };
+  const cluster = config?.clusters?.[0]?.cluster;
+  if (!cluster?.server || !cluster['certificate-authority-data']) {
+    throw new ClusterError(`kind get kubeconfig --name ${name} gave no server or CA`);
+  }
+  const url = new URL(cluster.server);
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || 443),
+    ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
+  };
+}
+
+export class KindCluster implements Cluster {
+  readonly backend = 'kind';
+  private currentPolicy = '';
+  private policySha = '';
+  private readonly agents = new Map<string, Agent>();
+  private authority!: PemCertificateAuthority;
+  private endpoint!: Endpoint;
+  private logReader: AuditLogReader | undefined;
+  private stopped = false;
+  private created = false;
+
+  private constructor(
+    readonly name: string,
+    readonly image: string,
+    readonly workspace: KindWorkspace,
+    private readonly reuse: boolean,
+    private readonly run: Run,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get node(): string {
+    return `${this.name}-control-plane`;
+  }
+
+  get policyFile(): string {
+    return this.currentPolicy;
+  }
+
+  static async start(policy: PolicyToInstall, options: KindClusterOptions = {}): Promise<KindCluster> {
+    const env = kindOptionsFromEnv();
+    const name = options.name ?? env.name ?? DEFAULT_CLUSTER_NAME;
+    const image = options.image ?? env.image ?? DEFAULT_NODE_IMAGE;
+    const reuse = options.reuse ?? env.reuse ?? false;
+    const retain = options.retain ?? env.retain ?? false;
+    const run: Run = options.run ?? runCommand;
+    const log = options.log ?? (() => {});
+    if (!isValidClusterName(name)) throw new ClusterError(`"${name}" is not a valid kind cluster name (lowercase letters, digits and "-")`);
+    const verdict = policyVerdict(policy.file);
+    if (verdict) throw verdict;
+    const docker = await requireDocker(run);
+    const kind = await requireKind(run);
+    log(`kind: ${kind}, Docker ${docker}`);
+
+    const listed = await run('kind', ['get', 'clusters'], { timeoutMs: 60_000 });
+    if (listed.code !== 0) throw kindCreateFailure(`${listed.stdout}\n${listed.stderr}`, name, image);
+    const exists = listed.stdout.split(/\r?\n/).some((line) => line.trim() === name);
+    const reusableRoot = reusableWorkspaceRoot(name);
+    const record = reuse ? await readRecord(kindWorkspace(reusableRoot)) : undefined;
+    const policySha256 = sha256(policy.withSentinel);
+    const plan = planKindStart({ name, exists, reuse, record, policySha256 });
+    if (plan.action === 'refuse') throw new ClusterError(plan.reason);
+
+    const root = reuse ? reusableRoot : await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-kind-'));
+    const cluster = new KindCluster(name, record?.nodeImage ?? image, kindWorkspace(root), reuse, run, log);
+    try {
+      if (plan.action === 'create') {
+        await cluster.create(policy, retain);
+      } else {
+        log(`kind: reusing cluster "${name}"${plan.switchPolicy ? ' with another policy' : ''}`);
+      }
+      await cluster.connect();
+      if (plan.action === 'reuse' && plan.switchPolicy) {
+        await cluster.restartApiserver(policy, { text: await readFile(cluster.workspace.policyFile, 'utf8'), sha256: record!.policySha256 });
+      } else {
+        cluster.policySha = policySha256;
+      }
+      await cluster.ensureImpersonationGrant();
+      cluster.logReader = await openAuditLog(cluster.workspace.auditLogFile, cluster.node, NODE_AUDIT_LOG_FILE, true);
+      cluster.currentPolicy = resolve(policy.file);
+      await cluster.saveRecord();
+      return cluster;
+    } catch (err) {
+      await cluster.stop().catch(() => {});
+      throw err;
+    }
+  }
+
+  private async create(policy: PolicyToInstall, retain: boolean): Promise<void> {
+    const ws = this.workspace;
+    await createWorkspaceDirs(ws);
+    await writeWorkspacePolicy(ws, policy.withSentinel);
+    const config = renderKindConfig({ clusterName: this.name, nodeImage: this.image, policyDir: ws.policyDir, auditLogDir: ws.auditLogDir });
+    const configFile = join(ws.root, 'kind-config.yaml');
+    await writeFile(configFile, config);
+    this.log(`kind: creating cluster "${this.name}" (${this.image}); this takes a minute or two`);
+    const result = await this.run('kind', kindCreateArgs(this.name, configFile, join(ws.root, 'kubeconfig'), retain), {
+      timeoutMs: CREATE_TIMEOUT_MS,
+      onLine: (line) => this.log(`  ${line}`),
+    });
+    if (result.code !== 0) throw kindCreateFailure(`${result.stdout}\n${result.stderr}`, this.name, this.image);
+    this.created = true;
+  }
+
+  private async docker(args: readonly string[], input?: string): Promise<CommandResult> {
+    return this.run('docker', args, { input, timeoutMs: 120_000 });
+  }
+
+  private async nodeFile(path: string): Promise<string> {
+    const result = await this.docker(['exec', this.node, 'cat', path]);
+    if (result.code !== 0) throw new ClusterError(`cannot read ${path} in ${this.node}`, tail(result.stderr));
+    return result.stdout;
+  }
+
+  /** The API endpoint and CA from kind, the cluster CA from the node, and kube-apiserver answering. */
+  private async connect(): Promise<void> {
+    const kubeconfig = await this.run('kind', ['get', 'kubeconfig', '--name', this.name], { timeoutMs: 60_000 });
+    if (kubeconfig.code !== 0) throw new ClusterError(`kind get kubeconfig --name ${this.name} failed`, tail(kubeconfig.stderr));
+    this.endpoint = endpointFromKubeconfig(kubeconfig.stdout, this.name);
+    const [cert, key] = [await this.nodeFile('/etc/kubernetes/pki/ca.crt'), await this.nodeFile('/etc/kubernetes/pki/ca.key')];
+    this.authority = await PemCertificateAuthority.fromPem(cert, key);
+    if (!(await this.waitReady(READY_TIMEOUT_MS))) {
+      throw new ClusterError(`kube-apiserver of kind cluster "${this.name}" did not become ready within ${READY_TIMEOUT_MS / 1000}s`, await this.apiserverLogs());
+    }
+  }
+
+  private async waitReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const ok = await this.adminCall('GET', '/readyz').then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return true;
+      await sleep(500);
+    }
+    return false;
+  }
+
+  private async agentFor(subject: ClientCertificateSubject | undefined): Promise<Agent> {
+    const key = subject ? JSON.stringify([subject.commonName, subject.organizations]) : '';
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const pair = subject ? await this.authority.client(subject) : undefined;
+      agent = new Agent({ keepAlive: true, ca: this.endpoint.ca, cert: pair?.cert, key: pair?.key });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  private async adminCall(method: string, path: string, body?: object): Promise<{ status: number; body: unknown }> {
+    const agent = await this.agentFor(ADMIN);
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const { request } = await import('node:https');
+    return new Promise((resolvePromise, reject) => {
+      const req = request(
+        {
+          host: this.endpoint.host,
+          port: this.endpoint.port,
+          method,
+          path,
+          agent,
+          headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = raw;
+            try {
+              parsed = JSON.parse(raw);
+            } catch {
+              // not JSON
+            }
+            resolvePromise({ status: res.statusCode ?? 0, body: parsed });
+          });
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy(new Error('timed out')));
+      req.on('error', reject);
+      req.end(text);
+    });
+  }
+
+  /** Grants impersonation to every authenticated user (identity.ts): this cluster is auditspec's own. */
+  private async ensureImpersonationGrant(): Promise<void> {
+    const { clusterRole, clusterRoleBinding } = impersonationGrant();
+    for (const [path, object] of [
+      ['/apis/rbac.authorization.k8s.io/v1/clusterroles', clusterRole],
+      ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', clusterRoleBinding],
+    ] as const) {
+      const res = await this.adminCall('POST', path, object);
+      if (res.status !== 201 && res.status !== 409) {
+        throw new ClusterError(`could not create ${IMPERSONATOR_ROLE} (${path}): HTTP ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }
+    const review = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: 'auditspec:grant-check', groups: ['system:authenticated'], resourceAttributes: { verb: 'impersonate', resource: 'users', name: 'someone' } },
+    };
+    const deadline = Date.now() + GRANT_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const res = await this.adminCall('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', review);
+      if ((res.body as { status?: { allowed?: boolean } })?.status?.allowed === true) return;
+      await sleep(100);
+    }
+    throw new ClusterError(`RBAC never allowed impersonation through ${IMPERSONATOR_ROLE}`);
+  }
+
+  private async apiserverContainers(): Promise<ReturnType<typeof parseCrictlContainers>> {
+    const result = await this.docker(['exec', this.node, 'crictl', 'ps', '-a', '--name', 'kube-apiserver', '-o', 'json']);
+    if (result.code !== 0) throw new ClusterError(`cannot list kube-apiserver containers in ${this.node}`, tail(result.stderr));
+    return parseCrictlContainers(result.stdout);
+  }
+
+  private async apiserverLogs(id?: string): Promise<string[]> {
+    try {
+      const container = id ?? (await this.apiserverContainers())[0]?.id;
+      if (!container) return [];
+      const logs = await this.docker(['exec', this.node, 'crictl', 'logs', '--tail', '40', container]);
+      return tail(`${logs.stdout}\n${logs.stderr}`, 40);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Installs `policy` into the running cluster: the mounted file is rewritten and
+   * the kube-apiserver static pod restarted (staticPod.ts). When the new
+   * kube-apiserver refuses to start, `previous` is put back the same way and
+   * the error carries kube-apiserver's own message.
+   */
+  private async restartApiserver(policy: PolicyToInstall, previous: { text: string; sha256: string }): Promise<void> {
+    const hash = sha256(policy.withSentinel);
+    const manifest = await this.nodeFile(APISERVER_MANIFEST);
+    const install = async (text: string, sha: string) => {
+      const before = new Set((await this.apiserverContainers()).map((c) => c.id));
+      await writeWorkspacePolicy(this.workspace, text);
+      await this.writeManifest(annotateManifest(manifest, sha));
+      const outcome = await this.waitForRestart(before);
+      // Kept-alive connections went to the kube-apiserver that was stopped.
+      for (const agent of this.agents.values()) agent.destroy();
+      this.agents.clear();
+      return outcome;
+    };
+    this.log(`kind: restarting kube-apiserver with ${policy.file}`);
+    const outcome = await install(policy.withSentinel, hash);
+    if (outcome.ok) {
+      this.policySha = hash;
+      return;
+    }
+    const failure = commandFailure(outcome.logs);
+    this.log('kind: kube-apiserver refused the policy; putting the previous one back');
+    const restored = await install(previous.text, previous.sha256);
+    if (!restored.ok) {
+      throw new ClusterError(
+        `kube-apiserver refused ${policy.file}${failure ? ` (${failure})` : ''}, and did not come back with the previous policy either`,
+        restored.logs,
+      );
+    }
+    throw new ClusterError(failure ?? `kube-apiserver did not start with ${policy.file}`, failure ? [] : outcome.logs, failure !== undefined);
+  }
+
+  private async writeManifest(text: string): Promise<void> {
+    const result = await this.docker(
+      ['exec', '-i', this.node, 'sh', '-c', `cat > ${MANIFEST_STAGING} && mv ${MANIFEST_STAGING} ${APISERVER_MANIFEST}`],
+      text,
+    );
+    if (result.code !== 0) throw new ClusterError(`cannot write ${APISERVER_MANIFEST} in ${this.node}`, tail(result.stderr));
+  }
+
+  private async waitForRestart(before: ReadonlySet<string>): Promise<{ ok: true } | { ok: false; logs: string[] }> {
+    const deadline = Date.now() + RESTART_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const state = restartState(before, await this.apiserverContainers());
+      if (state.kind === 'exited') return { ok: false, logs: await this.apiserverLogs(state.id) };
+      if (state.kind === 'running' && (await this.waitReady(2000))) return { ok: true };
+      await sleep(500);
+    }
+    return { ok: false, logs: await this.apiserverLogs() };
+  }
+
+  async switchPolicy(policy: PolicyToInstall): Promise<void> {
+    this.assertUsable();
+    const verdict = policyVerdict(policy.file);
+    if (verdict) throw verdict;
+    if (sha256(policy.withSentinel) === this.policySha) {
+      this.currentPolicy = resolve(policy.file);
+      return;
+    }
+    await this.restartApiserver(policy, { text: await readFile(this.workspace.policyFile, 'utf8'), sha256: this.policySha });
+    this.currentPolicy = resolve(policy.file);
+    await this.saveRecord();
+  }
+
+  async send(request: HttpRequest, options: SendOptions): Promise<SentResponse> {
+    this.assertUsable();
+    const credentials = credentialsFor(request.identity);
+    const agent = await this.agentFor(credentials.clientCertificate);
+    const headers: Record<string, string | string[]> = { ...credentials.headers, 'audit-id': options.auditID };
+    if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    return sendHttps(
+      { host: this.endpoint.host, port: this.endpoint.port, agent },
+      { method: request.method, path: request.url, headers, body: options.body },
+    );
+  }
+
+  async readNewEvents(): Promise<AuditEvent[]> {
+    this.assertUsable();
+    return this.logReader ? this.logReader.readNew() : [];
+  }
+
+  private async saveRecord(): Promise<void> {
+    if (!this.reuse) return;
+    await writeRecord(this.workspace, {
+      createdBy: 'auditspec',
+      clusterName: this.name,
+      nodeImage: this.image,
+      configSha256: sha256(
+        renderKindConfig({ clusterName: this.name, nodeImage: this.image, policyDir: this.workspace.policyDir, auditLogDir: this.workspace.auditLogDir }),
+      ),
+      policySha256: this.policySha,
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+    await this.logReader?.close();
+    if (this.reuse) {
+      this.log(`kind: keeping cluster "${this.name}" for the next run (--reuse); delete it with: kind delete cluster --name ${this.name}`);
+      return;
+    }
+    if (this.created) {
+      const result = await this.run('kind', ['delete', 'cluster', '--name', this.name], { timeoutMs: 180_000 });
+      if (result.code !== 0) this.log(`kind: could not delete cluster "${this.name}": ${tail(result.stderr).join(' | ')}`);
+    }
+    await rm(this.workspace.root, { recursive: true, force: true, maxRetries: 3 }).catch((err: Error) => {
+      this.log(`kind: could not remove ${this.workspace.root}: ${err.message}`);
+    });
+  }
+
+  private assertUsable(): void {
+    if (this.stopped) throw new ClusterError(`the kind cluster "${this.name}" session has been stopped`);
+  }
+}
