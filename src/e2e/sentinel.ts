@@ -1,7 +1,7 @@
 // The barrier that proves absence. Every end-to-end run prepends ONE rule to the
 // policy under test:
 //
-//   - {level: Metadata, users: ["auditspec:sentinel"]}
+//   - {"level": "Metadata", "users": ["auditspec:sentinel"]}
 //
 // It matches only requests from the reserved user `auditspec:sentinel`, which
 // specs must not use, so it cannot become any other request's first match:
@@ -21,13 +21,16 @@
 //
 // The rule is inserted into the policy's text (not re-serialised) so that every
 // other byte kube-apiserver reads is the user's.
-import { isSeq, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { HttpRequest } from '../request/types.js';
 
 export const SENTINEL_USER = 'auditspec:sentinel';
 /** Long-running (pprof prefix), forbidden to the sentinel: a fast 403 that is still audited. */
 export const SENTINEL_PATH = '/debug/pprof/auditspec-sentinel';
-export const SENTINEL_RULE = `{level: Metadata, users: ["${SENTINEL_USER}"]}`;
+// Quoted keys and values: the same text is a YAML flow mapping and a JSON object,
+// so it also fits policies written in JSON (kube-apiserver decodes a file that
+// starts with "{" as JSON, where bare words are a syntax error).
+export const SENTINEL_RULE = `{"level": "Metadata", "users": ["${SENTINEL_USER}"]}`;
 
 export function sentinelRequest(): HttpRequest {
   return { method: 'GET', url: SENTINEL_PATH, identity: { kind: 'user', name: SENTINEL_USER, groups: [] } };
@@ -43,7 +46,10 @@ const WRITABLE_BY_SENTINEL = ['RequestReceived', 'ResponseStarted', 'ResponseCom
 export function withSentinelRule(text: string): SentinelPolicy {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) return { ok: false, problem: `the policy is not valid YAML: ${doc.errors[0].message}` };
-  const rules = doc.get('rules', true);
+  // With a repeated "rules" key kube-apiserver keeps the last one (lenient decoding), so that is where the sentinel goes.
+  const rules = isMap(doc.contents)
+    ? doc.contents.items.filter((pair) => isScalar(pair.key) && pair.key.value === 'rules').at(-1)?.value
+    : undefined;
   if (!isSeq(rules) || !rules.range) return { ok: false, problem: 'the policy has no rules list' };
   if (rules.items.length === 0) return { ok: false, problem: 'the policy has no rules' };
   const at = rules.range[0];

@@ -18,16 +18,18 @@ describe('withSentinelRule', () => {
   it('inserts a block item at the indentation of the first rule, leaving every other byte alone', () => {
     const text = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  # first\n  - level: None\n    users: [a]\n  - level: Metadata\n';
     expect(inserted(text)).toBe(
-      `apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  # first\n  - {level: Metadata, users: ["${SENTINEL_USER}"]}\n  - level: None\n    users: [a]\n  - level: Metadata\n`,
+      `apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  # first\n  - {"level": "Metadata", "users": ["${SENTINEL_USER}"]}\n  - level: None\n    users: [a]\n  - level: Metadata\n`,
     );
   });
 
   it('handles unindented block sequences, flow sequences and JSON', () => {
-    expect(inserted('rules:\n- level: None\n')).toBe(`rules:\n- {level: Metadata, users: ["${SENTINEL_USER}"]}\n- level: None\n`);
+    expect(inserted('rules:\n- level: None\n')).toBe(`rules:\n- {"level": "Metadata", "users": ["${SENTINEL_USER}"]}\n- level: None\n`);
+    // Still JSON: kube-apiserver decodes a file starting with "{" as JSON.
+    expect(JSON.parse(inserted('{"kind":"Policy","rules":[{"level":"None"}]}')).rules[0].users).toEqual([SENTINEL_USER]);
     expect(inserted('{"kind":"Policy","rules":[{"level":"None"}]}')).toBe(
-      `{"kind":"Policy","rules":[{level: Metadata, users: ["${SENTINEL_USER}"]}, {"level":"None"}]}`,
+      `{"kind":"Policy","rules":[{"level": "Metadata", "users": ["${SENTINEL_USER}"]}, {"level":"None"}]}`,
     );
-    expect(inserted('rules: [ {level: None} ]\n')).toBe(`rules: [{level: Metadata, users: ["${SENTINEL_USER}"]},  {level: None} ]\n`);
+    expect(inserted('rules: [ {level: None} ]\n')).toBe(`rules: [{"level": "Metadata", "users": ["${SENTINEL_USER}"]},  {level: None} ]\n`);
   });
 
   it('refuses what kube-apiserver must judge first: no rules, empty rules, broken YAML', () => {
