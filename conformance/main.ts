@@ -107,8 +107,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (args.live) {
-    console.error('conformance: --live needs the local control plane (src/clusters/local), not wired in yet');
-    return 2;
+    const { runLive } = await import('./live.js');
+    return runLive({ cases, seed: args.seed, show });
   }
 
   const oracle = await Oracle.start({

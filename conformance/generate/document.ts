@@ -8,16 +8,22 @@ export type DocNode =
   | { kind: 'string'; value: string; style?: StringStyle }
   /** A non-string literal, written as-is: numbers, booleans, null, YAML 1.1 words. */
   | { kind: 'literal'; yaml: string; json: string }
-  | { kind: 'seq'; items: DocNode[]; flow?: boolean }
-  | { kind: 'map'; entries: Array<[string, DocNode]>; flow?: boolean };
+  | { kind: 'seq'; items: DocNode[]; flow?: boolean; anchor?: string }
+  | { kind: 'map'; entries: Array<[string, DocNode]>; flow?: boolean; anchor?: string }
+  /** A YAML alias of an anchored node; JSON has none, so it is written out in full there. */
+  | { kind: 'alias'; name: string; target: DocNode };
 
-/** plain is honoured only where the text can be a YAML plain scalar at all. */
-export type StringStyle = 'plain' | 'single' | 'double';
+/**
+ * plain is honoured only where the text can be a YAML plain scalar at all;
+ * literal/folded (block scalars, "|-" and ">-") only in block context.
+ */
+export type StringStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
 
 export const str = (value: string, style?: StringStyle): DocNode => ({ kind: 'string', value, style });
 export const lit = (yaml: string, json = yaml): DocNode => ({ kind: 'literal', yaml, json });
 export const seq = (items: DocNode[], flow?: boolean): DocNode => ({ kind: 'seq', items, flow });
 export const map = (entries: Array<[string, DocNode]>, flow?: boolean): DocNode => ({ kind: 'map', entries, flow });
+export const alias = (name: string, target: DocNode): DocNode => ({ kind: 'alias', name, target });
 
 /** Words a YAML 1.1 parser (go-yaml v2, which sigs.k8s.io/yaml uses) reads as non-strings. */
 const YAML11_SPECIAL =
@@ -61,6 +67,8 @@ function renderScalar(node: DocNode & { kind: 'string' }, inFlow: boolean): stri
 }
 
 function renderKey(key: string, inFlow: boolean): string {
+  // "<<" written plain is YAML's merge key; quoted it is an ordinary key.
+  if (key === '<<') return key;
   return isSafePlain(key, inFlow) ? key : quoteDouble(key);
 }
 
@@ -74,11 +82,24 @@ function renderFlow(node: DocNode): string {
       return renderScalar(node, true);
     case 'literal':
       return node.yaml;
+    case 'alias':
+      return `*${node.name}`;
     case 'seq':
-      return `[${node.items.map(renderFlow).join(', ')}]`;
+      return `${anchorOf(node)}[${node.items.map(renderFlow).join(', ')}]`;
     case 'map':
-      return `{${node.entries.map(([k, v]) => `${renderKey(k, true)}: ${renderFlow(v)}`).join(', ')}}`;
+      return `${anchorOf(node)}{${node.entries.map(([k, v]) => `${renderKey(k, true)}: ${renderFlow(v)}`).join(', ')}}`;
   }
+}
+
+function anchorOf(node: DocNode): string {
+  return (node.kind === 'seq' || node.kind === 'map') && node.anchor ? `&${node.anchor} ` : '';
+}
+
+/** A block scalar ("|-" or ">-") holding a one-line value, indented under its key. */
+function blockScalar(node: DocNode, indent: string): string | undefined {
+  if (node.kind !== 'string' || (node.style !== 'literal' && node.style !== 'folded')) return undefined;
+  if (node.value === '' || /^\s|\s$|[\n\r\t]/.test(node.value) || /[\u0000-\u001f\u007f-\u009f]/.test(node.value)) return undefined;
+  return `${node.style === 'literal' ? '|-' : '>-'}\n${indent}  ${node.value}`;
 }
 
 export interface YamlLayout {
@@ -88,10 +109,13 @@ export interface YamlLayout {
   documentStart: boolean;
   /** Sprinkle comment lines. */
   comments: boolean;
+  /** Double-quote every key in block mappings ("level": None). */
+  quoteKeys?: boolean;
 }
 
 export function renderYaml(root: DocNode, layout: YamlLayout, random: Random): string {
   const lines: string[] = [];
+  const key = (k: string) => (layout.quoteKeys ? JSON.stringify(k) : renderKey(k, false));
   if (layout.documentStart) lines.push('---');
   const comment = (indent: string) => {
     if (layout.comments && random.chance(0.1)) lines.push(`${indent}# ${random.pick(['audit', 'keep', 'TODO: tighten'])}`);
@@ -103,7 +127,7 @@ export function renderYaml(root: DocNode, layout: YamlLayout, random: Random): s
     if (node.kind === 'map') {
       for (const [k, v] of node.entries) {
         comment(indent);
-        entry(`${indent}${renderKey(k, false)}:`, v, indent);
+        entry(`${indent}${key(k)}:`, v, indent);
       }
     } else if (node.kind === 'seq') {
       for (const item of node.items) item0(indent, item);
@@ -111,11 +135,16 @@ export function renderYaml(root: DocNode, layout: YamlLayout, random: Random): s
   }
 
   function entry(lead: string, value: DocNode, indent: string): void {
-    if (value.kind === 'string' || value.kind === 'literal' || value.flow || isEmptyCollection(value)) {
+    const scalarBlock = blockScalar(value, indent);
+    if (scalarBlock !== undefined) {
+      lines.push(`${lead} ${scalarBlock}`);
+      return;
+    }
+    if (value.kind === 'string' || value.kind === 'literal' || value.kind === 'alias' || value.flow || isEmptyCollection(value)) {
       lines.push(`${lead} ${renderFlow(value)}`);
       return;
     }
-    lines.push(lead);
+    lines.push(anchorOf(value) ? `${lead} ${anchorOf(value).trimEnd()}` : lead);
     if (value.kind === 'seq') {
       block(value, layout.indentSequences ? `${indent}  ` : indent);
     } else {
@@ -124,11 +153,17 @@ export function renderYaml(root: DocNode, layout: YamlLayout, random: Random): s
   }
 
   function item0(indent: string, item: DocNode): void {
+    if (item.kind === 'map' && !item.flow && item.entries.length > 0 && item.anchor) {
+      // "- &name" on its own line, the mapping indented below it.
+      lines.push(`${indent}- &${item.anchor}`);
+      block({ ...item, anchor: undefined }, `${indent}  `);
+      return;
+    }
     if (item.kind === 'map' && !item.flow && item.entries.length > 0) {
       // "- key: value" then the rest of the mapping aligned under the first key.
       const inner = `${indent}  `;
       item.entries.forEach(([k, v], i) => {
-        const lead = i === 0 ? `${indent}- ${renderKey(k, false)}:` : `${inner}${renderKey(k, false)}:`;
+        const lead = i === 0 ? `${indent}- ${key(k)}:` : `${inner}${key(k)}:`;
         entry(lead, v, inner);
       });
       return;
@@ -156,6 +191,8 @@ function renderJsonNode(node: DocNode, indent: string | null, depth: number): st
       return JSON.stringify(node.value);
     case 'literal':
       return node.json;
+    case 'alias':
+      return renderJsonNode(node.target, indent, depth);
     case 'seq':
       if (node.items.length === 0) return '[]';
       return `[${node.items.map((i) => nl + renderJsonNode(i, indent, depth + 1)).join(sep)}${end}]`;

@@ -5,7 +5,7 @@
 // mis-cased fields, duplicate keys, bad values, missing apiVersion/kind, YAML
 // that is not what it seems). Nothing here decides what is valid: the oracle does.
 
-import { lit, map, renderJson, renderYaml, seq, str, type DocNode, type StringStyle } from './document.js';
+import { alias, lit, map, renderJson, renderYaml, seq, str, type DocNode, type StringStyle } from './document.js';
 import { Random } from './random.js';
 import * as V from './vocabulary.js';
 
@@ -82,6 +82,8 @@ class Builder {
       [10, 'double'],
       [9, 'single'],
       [1, 'plain'],
+      [1.5, 'literal'],
+      [1, 'folded'],
     ]);
   }
 
@@ -378,14 +380,24 @@ function policyDocument(b: Builder): DocNode {
     if (rules.length > 0 && r.chance(0.08)) {
       // The same rule twice: the first copy must decide.
       const original = r.pick(rules);
-      if (original.kind === 'map' && r.chance(0.5)) {
+      if (original.kind === 'map' && r.chance(0.3)) {
+        // YAML's own way to repeat: an alias of the anchored rule, or a merge key with a new level.
+        original.anchor ??= `rule${i}`;
+        if (r.chance(0.5)) {
+          rules.push(alias(original.anchor, original));
+          b.tag('yaml:alias');
+        } else {
+          rules.push(map([['<<', alias(original.anchor, original)], ['level', str(r.pick(V.LEVELS))]]));
+          b.tag('yaml:merge');
+        }
+      } else if (original.kind === 'map' && r.chance(0.5)) {
         // Same matching fields, another level: only the index says which copy decided.
         const entries = original.entries.map(([k, v]): [string, DocNode] =>
           k === 'level' ? [k, str(r.pick(V.LEVELS))] : [k, v],
         );
         rules.push(map(entries, original.flow));
       } else {
-        rules.push(original);
+        rules.push(structuredClone(original));
       }
       b.tag('duplicateRule');
     } else {
@@ -434,9 +446,27 @@ export function generatePolicy(r: Random, options: PolicyGenOptions = {}): Gener
   const doc = policyDocument(b);
   const format = r.chance(0.8) ? 'yaml' : 'json';
   b.tag(`format:${format}`);
-  const layout = { indentSequences: r.chance(0.5), documentStart: r.chance(0.1), comments: r.chance(0.2) };
+  const layout = {
+    indentSequences: r.chance(0.5),
+    documentStart: r.chance(0.1),
+    comments: r.chance(0.2),
+    quoteKeys: r.chance(0.1),
+  };
   const pretty = r.chance(0.5);
+  if (format === 'yaml' && doc.kind === 'map' && r.chance(0.02)) {
+    // Looks like JSON to kube-apiserver's decoder (it starts with "{"), but is YAML flow style.
+    doc.flow = true;
+    b.tag('yaml:flowRoot');
+  }
   let text = format === 'yaml' ? renderYaml(doc, layout, r) : renderJson(doc, pretty);
+  if (format === 'yaml' && r.chance(0.02)) {
+    text += r.pick(['---\nkind: Other\n', '---\n', `---\n${text}`, '...\n']);
+    b.tag('yaml:multiDocument');
+  }
+  if (r.chance(0.01)) {
+    text = `\ufeff${text}`;
+    b.tag('bom');
+  }
   const render = (tree: DocNode) =>
     format === 'yaml' ? renderYaml(tree, { ...layout, comments: false }, new Random('render')) : renderJson(tree, pretty);
   let kept: DocNode | undefined = doc;

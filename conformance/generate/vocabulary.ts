@@ -16,6 +16,8 @@ export const USERS = [
   '',
   '*',
   'system:*',
+  'zoë',
+  '用户',
 ];
 
 export const GROUPS = [
@@ -28,6 +30,7 @@ export const GROUPS = [
   'dev',
   'ops',
   'Dev',
+  'équipe',
   '',
   '*',
 ];
@@ -107,7 +110,7 @@ export const RESOURCE_PATTERNS = [
 
 export const NAMESPACES = ['default', 'kube-system', 'kube-public', 'prod', 'dev', 'Default', '', '*'];
 
-export const OBJECT_NAMES = ['web', 'db', 'kube-root-ca.crt', 'a.b', 'x:y', 'prod', 'status', '', '*', 'Web'];
+export const OBJECT_NAMES = ['web', 'db', 'kube-root-ca.crt', 'a.b', 'x:y', 'prod', 'status', '', '*', 'Web', 'ü'];
 
 export const NON_RESOURCE_URLS = [
   '/healthz',

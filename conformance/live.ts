@@ -1,0 +1,151 @@
+// `npm run conformance -- --live --cases N [--seed S]`: the last word goes to a
+// real kube-apiserver. For N generated policies that both upstream's loader
+// and ours accept, the case's HTTP requests that a real client can send are
+// sent, as their identities, to the local control plane running the policy;
+// the level and stages it logs must be exactly what auditspec predicts offline
+// (and the level what upstream's evaluator says).
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compilePolicy, evaluatePolicy } from '../src/audit/policy/checker.js';
+import { readPolicy } from '../src/audit/policy/reader.js';
+import { DEFAULT_KUBE_VERSION } from '../src/audit/types.js';
+import { AuditSession } from '../src/e2e/session.js';
+import { attributesFromHttp } from '../src/request/attributes.js';
+import type { HttpRequest, Identity } from '../src/request/types.js';
+import { generateCase } from './generate/case.js';
+import { Oracle } from './oracle/client.js';
+import type { OracleResolved } from './oracle/protocol.js';
+
+export interface LiveOptions {
+  /** Policies to run (each gets the case's sendable requests). */
+  cases: number;
+  seed: string;
+  /** Mismatches printed in full. */
+  show: number;
+  /** Cluster backend (default local). */
+  backend?: string;
+}
+
+export interface LiveMismatch {
+  caseIndex: number;
+  policyText: string;
+  request: HttpRequest;
+  predicted: { level: string; stages: readonly string[] };
+  upstreamLevel: string | undefined;
+  logged: { level: string; stages: readonly string[]; status: number } | { error: string };
+}
+
+const SENDABLE_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** Who a certificate can say: an x509 client certificate cannot carry an empty name. */
+function presentable(identity: Identity): boolean {
+  if (identity.kind === 'user') return identity.name !== '';
+  if (identity.kind === 'impersonating') return identity.caller.name !== '' && identity.as.name !== '';
+  return true;
+}
+
+/**
+ * A request a real client sends as is and kube-apiserver audits: an ordinary
+ * method, an origin-form target of printable ASCII, and one upstream resolves
+ * without refusing it first.
+ */
+export function sendable(req: HttpRequest, upstream: OracleResolved): boolean {
+  return (
+    SENDABLE_METHODS.has(req.method) &&
+    /^\/[\x21-\x7e]*$/.test(req.url) &&
+    !upstream.urlError &&
+    !upstream.error &&
+    upstream.attributes !== null &&
+    presentable(req.identity)
+  );
+}
+
+function formatLive(m: LiveMismatch): string {
+  const logged = 'error' in m.logged ? `error: ${m.logged.error}` : `${m.logged.status} ${m.logged.level} [${m.logged.stages.join(', ')}]`;
+  return [
+    `✗ live (case ${m.caseIndex}) ${m.request.method} ${m.request.url} as ${JSON.stringify(m.request.identity)}`,
+    '  policy:',
+    m.policyText.replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n'),
+    `  auditspec predicts: ${m.predicted.level} [${m.predicted.stages.join(', ')}]`,
+    `  upstream evaluator: ${m.upstreamLevel ?? '-'}`,
+    `  kube-apiserver logged: ${logged}`,
+  ].join('\n');
+}
+
+export async function runLive(options: LiveOptions): Promise<number> {
+  const oracle = await Oracle.start({
+    onBuild: (binary) => console.error(`conformance: building the oracle into ${binary}…`),
+  });
+  const session = new AuditSession(options.backend ?? 'local', { log: (line) => console.error(line) });
+  const dir = await mkdtemp(join(tmpdir(), 'auditspec-conformance-live-'));
+  const mismatches: LiveMismatch[] = [];
+  let policies = 0;
+  let sent = 0;
+  let skippedPolicies = 0;
+  try {
+    for (let index = 0; policies < options.cases && index < options.cases * 50; index++) {
+      const c = generateCase(options.seed, index);
+      const ours = readPolicy(c.policy.text, { kubeVersion: DEFAULT_KUBE_VERSION });
+      const answer = await oracle.conformanceCase(
+        c.policy.text,
+        c.http.map((h) => ({ method: h.method, url: h.url, identity: h.identity })),
+        [],
+      );
+      // Offline disagreements are the offline run's business; live needs a policy both accept.
+      if (!ours.ok || !answer.load.ok) continue;
+      const compiled = compilePolicy(ours.policy);
+      const requests: HttpRequest[] = [];
+      const predictions: Array<{ level: string; stages: readonly string[]; upstreamLevel?: string }> = [];
+      c.http.forEach((req, i) => {
+        if (!sendable(req, answer.http[i])) return;
+        const decision = evaluatePolicy(compiled, attributesFromHttp(req));
+        requests.push(req);
+        // No stage written means no event: the log shows nothing, which reads as None.
+        predictions.push({
+          level: decision.stages.length > 0 ? decision.level : 'None',
+          stages: decision.stages,
+          upstreamLevel: answer.http[i].decision?.level,
+        });
+      });
+      if (requests.length === 0) continue;
+      const file = join(dir, `case-${index}.${c.policy.format}`);
+      await writeFile(file, c.policy.text);
+      let outcomes;
+      try {
+        outcomes = await session.run(file, requests);
+      } catch (err) {
+        // e.g. a policy that leaves no room for the sentinel rule: not a verdict on matching.
+        console.error(`conformance: case ${index} not run live: ${(err as Error).message}`);
+        skippedPolicies++;
+        continue;
+      }
+      policies++;
+      sent += requests.length;
+      outcomes.forEach((o, i) => {
+        const p = predictions[i];
+        const same = o.level === p.level && o.stages.length === p.stages.length && o.stages.every((s, j) => s === p.stages[j]);
+        if (!same) {
+          mismatches.push({
+            caseIndex: index,
+            policyText: c.policy.text,
+            request: requests[i],
+            predicted: { level: p.level, stages: p.stages },
+            upstreamLevel: p.upstreamLevel,
+            logged: { level: o.level, stages: o.stages, status: o.status },
+          });
+        }
+      });
+      console.error(`conformance: live ${policies}/${options.cases} (case ${index}, ${requests.length} requests)`);
+    }
+  } finally {
+    await session.stop().catch((err) => console.error(`conformance: stopping the cluster: ${(err as Error).message}`));
+    await oracle.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  for (const m of mismatches.slice(0, options.show)) console.log(`${formatLive(m)}\n`);
+  console.log(`live, seed ${options.seed}: ${sent} requests under ${policies} policies (${skippedPolicies} not runnable)`);
+  console.log(`conformance: ${policies} cases, ${mismatches.length} mismatches`);
+  return mismatches.length > 0 || policies < options.cases ? 1 : 0;
+}
