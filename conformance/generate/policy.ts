@@ -255,6 +255,16 @@ function rule(b: Builder): DocNode {
     entries.push(['omitManagedFields', omitManagedFieldsValue(b)]);
     b.tag('omitManagedFields:rule');
   }
+  if (r.chance(0.04)) {
+    // An explicit null where a list goes: the same as leaving the field out.
+    const lists = entries.filter(([k]) => k !== 'level' && k !== 'omitManagedFields');
+    if (lists.length > 0) {
+      const [key] = r.pick(lists);
+      const i = entries.findIndex(([k]) => k === key);
+      entries[i] = [key, r.pick([lit('null'), lit('~', 'null'), lit('', 'null')])];
+      b.tag('null:list');
+    }
+  }
   if (b.sloppy()) {
     // A mis-cased or unknown key next to the real ones.
     const key = r.pick(V.UNKNOWN_RULE_KEYS);
@@ -303,6 +313,11 @@ function freshValue(b: Builder, key: string): DocNode {
 }
 
 function omitManagedFieldsValue(b: Builder): DocNode {
+  if (b.r.chance(0.05)) {
+    // null is no value: the policy's default stays false, a rule inherits it.
+    b.tag('null:omitManagedFields');
+    return b.r.pick([lit('null'), lit('~', 'null')]);
+  }
   if (b.flaw(0.3)) {
     b.tag('bad:omitManagedFields');
     return b.r.pick([str('true', 'double'), lit('yes', 'true'), lit('1'), str('false', 'single')]);
