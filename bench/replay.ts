@@ -1,8 +1,11 @@
 // `auditspec replay` throughput next to the least any reader of the same log
 // must do: split it into lines and JSON.parse each one (the baseline of
 // bench/replay.bench.ts). Both read the same synthetic log from disk with the
-// same line reader; they alternate after a warm-up pass of each, and the ratio
-// is taken per pair of runs.
+// same line reader, on the two logs bench/replay.bench.ts uses: every stage of
+// every request (replay reads later events of a request without a full parse),
+// and only each request's last event (every line parsed: the least favourable
+// case). The sides alternate after a warm-up pass of each, and the ratio is
+// taken per pair of runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +25,18 @@ export interface ReplayBenchOptions {
   log?: (line: string) => void;
 }
 
-export interface ReplayBenchResult {
+export interface ReplayLogResult {
   events: number;
   bytes: number;
   /** MB/s (10^6 bytes) of each side, and replay ÷ baseline per pair of runs. */
   baseline: Measured;
   replay: Measured;
   ratio: Measured;
+}
+
+export interface ReplayBenchResult {
+  allStages: ReplayLogResult;
+  lastStageOnly: ReplayLogResult;
 }
 
 // A typical production policy (the rules bench/replay.bench.ts replays with):
@@ -62,49 +70,67 @@ export function typicalPolicy(): Policy {
   return read.policy;
 }
 
+/** Both sides on one log: warm-up, then `rounds` pairs in alternating order. */
+async function measureLog(
+  file: string,
+  written: { events: number; bytes: number },
+  policy: Policy,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<ReplayLogResult> {
+  const mb = written.bytes / 1e6;
+  const baselineRun = async () => {
+    const start = performance.now();
+    await readLines(file, (text) => void JSON.parse(text));
+    return mb / ((performance.now() - start) / 1000);
+  };
+  const replayRun = async () => {
+    const start = performance.now();
+    const report = await replayAuditLogs([file], { policy });
+    const rate = mb / ((performance.now() - start) / 1000);
+    if (report.input.events !== written.events) {
+      throw new Error(`replay read ${report.input.events} events of ${written.events}`);
+    }
+    return rate;
+  };
+  await baselineRun();
+  await replayRun();
+  const baseline: number[] = [];
+  const replay: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // A B, B A, ...: the page cache and the JIT favour neither side.
+    let b: number;
+    let r: number;
+    if (round % 2 === 0) {
+      b = await baselineRun();
+      r = await replayRun();
+    } else {
+      r = await replayRun();
+      b = await baselineRun();
+    }
+    baseline.push(b);
+    replay.push(r);
+    ratios.push(r / b);
+    log(`replay round ${round + 1}/${rounds}: ${r.toFixed(1)} MB/s vs ${b.toFixed(1)} MB/s`);
+  }
+  return { events: written.events, bytes: written.bytes, baseline: measured(baseline), replay: measured(replay), ratio: measured(ratios) };
+}
+
 export async function measureReplay(options: ReplayBenchOptions): Promise<ReplayBenchResult> {
+  const log = options.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'auditspec-bench-'));
   try {
-    const file = join(dir, 'audit.log');
-    const written = await writeSyntheticAuditLog(file, options.requests);
     const policy = typicalPolicy();
-    const mb = written.bytes / 1e6;
-    const baselineRun = async () => {
-      const start = performance.now();
-      await readLines(file, (text) => void JSON.parse(text));
-      return mb / ((performance.now() - start) / 1000);
-    };
-    const replayRun = async () => {
-      const start = performance.now();
-      const report = await replayAuditLogs([file], { policy });
-      const rate = mb / ((performance.now() - start) / 1000);
-      if (report.input.events !== written.events) {
-        throw new Error(`replay read ${report.input.events} events of ${written.events}`);
-      }
-      return rate;
-    };
-    await baselineRun();
-    await replayRun();
-    const baseline: number[] = [];
-    const replay: number[] = [];
-    const ratios: number[] = [];
-    for (let round = 0; round < options.rounds; round++) {
-      // A B, B A, ...: the page cache and the JIT favour neither side.
-      let b: number;
-      let r: number;
-      if (round % 2 === 0) {
-        b = await baselineRun();
-        r = await replayRun();
-      } else {
-        r = await replayRun();
-        b = await baselineRun();
-      }
-      baseline.push(b);
-      replay.push(r);
-      ratios.push(r / b);
-      options.log?.(`replay round ${round + 1}/${options.rounds}: ${r.toFixed(1)} MB/s vs ${b.toFixed(1)} MB/s`);
-    }
-    return { events: written.events, bytes: written.bytes, baseline: measured(baseline), replay: measured(replay), ratio: measured(ratios) };
+    const allStagesFile = join(dir, 'all-stages.log');
+    const lastStageOnlyFile = join(dir, 'last-stage-only.log');
+    const allStages = await writeSyntheticAuditLog(allStagesFile, options.requests);
+    const lastStageOnly = await writeSyntheticAuditLog(lastStageOnlyFile, options.requests, { lastStageOnly: true });
+    log('replay: log with every stage');
+    const all = await measureLog(allStagesFile, allStages, policy, options.rounds, log);
+    log('replay: log with last stages only');
+    const last = await measureLog(lastStageOnlyFile, lastStageOnly, policy, options.rounds, log);
+    return { allStages: all, lastStageOnly: last };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
