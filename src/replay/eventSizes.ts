@@ -35,8 +35,10 @@ export function managedFieldsBytes(body: unknown): number {
 
 export interface MeasureOptions {
   /**
-   * Measure what kube-apiserver adds after writing RequestReceived (responseStatus,
-   * annotations, impersonatedUser): only needed to derive a RequestReceived the log lacks.
+   * Measure what kube-apiserver adds or completes after writing RequestReceived
+   * (responseStatus, annotations, impersonatedUser, and the objectRef, which
+   * gains the name and namespace of the request's object): only needed to derive
+   * a RequestReceived the log lacks.
    */
   tail: boolean;
   /** Measure managed fields: only needed when some decision omits them. */
@@ -184,7 +186,10 @@ export function measureEvent(event: Json, line: string, stage: Stage, lineBytes:
     }
   }
   const responseTailBytes = options.tail
-    ? fieldBytes('responseStatus', event.responseStatus) + fieldBytes('annotations', event.annotations) + fieldBytes('impersonatedUser', event.impersonatedUser)
+    ? fieldBytes('responseStatus', event.responseStatus) +
+      fieldBytes('annotations', event.annotations) +
+      fieldBytes('impersonatedUser', event.impersonatedUser) +
+      fieldBytes('objectRef', event.objectRef)
     : 0;
   return {
     stage,
@@ -234,12 +239,37 @@ export function measureEventLine(line: string, stage: Stage, lineBytes: number, 
   let responseTailBytes = 0;
   if (options.tail) {
     // impersonatedUser and responseStatus come before the bodies, annotations last.
-    responseTailBytes = memberBytes(line, ',"responseStatus":', bodiesStart) + memberBytes(line, ',"impersonatedUser":', bodiesStart);
+    responseTailBytes =
+      memberBytes(line, ',"responseStatus":', bodiesStart) +
+      memberBytes(line, ',"impersonatedUser":', bodiesStart) +
+      memberBytes(line, ',"objectRef":', bodiesStart);
     const annotations = line.lastIndexOf(',"annotations":');
     if (annotations !== -1 && annotations >= bodiesEnd) {
       responseTailBytes += Buffer.byteLength(line.slice(annotations, skipJsonValue(line, annotations + ',"annotations":'.length)));
     }
   }
   return { stage, bytes: lineBytes, requestBodyBytes, responseBodyBytes, requestManagedFieldsBytes, responseManagedFieldsBytes, responseTailBytes };
+}
+
+/**
+ * Bytes of `,"objectRef":{…}` as RequestReceived carries it: only what the
+ * request itself names (audit.LogRequestMetadata), in ObjectReference's field
+ * order, empty fields left out; 0 for a non-resource request.
+ */
+export function receivedObjectRefBytes(attrs: {
+  resourceRequest: boolean;
+  resource: string;
+  namespace: string;
+  name: string;
+  apiGroup: string;
+  apiVersion: string;
+  subresource: string;
+}): number {
+  if (!attrs.resourceRequest) return 0;
+  const ref: Record<string, string> = {};
+  for (const key of ['resource', 'namespace', 'name', 'apiGroup', 'apiVersion', 'subresource'] as const) {
+    if (attrs[key] !== '') ref[key] = attrs[key];
+  }
+  return fieldBytes('objectRef', ref);
 }
 

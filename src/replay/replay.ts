@@ -9,7 +9,7 @@ import { compilePolicy, evaluatePolicy } from '../audit/policy/checker.js';
 import type { RequestAttributes } from '../request/types.js';
 import { AttributeCache } from './attributeCache.js';
 import { readLines } from './lines.js';
-import { measureEvent, measureEventLine } from './eventSizes.js';
+import { measureEvent, measureEventLine, receivedObjectRefBytes } from './eventSizes.js';
 import { readRecordedEvent } from './recordedEvent.js';
 import { formatRequestClass, requestClassKey, requestClassOf, resourceTarget, type RequestClass } from './requestClass.js';
 import { RequestWindow } from './requestWindow.js';
@@ -229,6 +229,7 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
       level: recordedLevel,
       samples: [undefined, undefined, undefined, undefined],
       sizeClass: `${attrs.verb} ${attrs.resourceRequest ? resourceTarget(attrs) : 'nonresource'}`,
+      receivedObjectRefBytes: receivedObjectRefBytes(attrs),
       verb: attrs.verb,
       after: afterDecision,
       before: beforeDecision,
@@ -429,7 +430,7 @@ function volumeNotes(
       ? 'before: estimated for the baseline policy from the recorded events; after: estimated for the policy.'
       : 'before: the recorded lines, byte for byte; after: estimated for the policy from the recorded events.',
     'Recorded stages keep their measured size minus bodies the new level drops (measured) and plus bodies it adds.',
-    'Stages the log does not hold are derived from the same request\'s other events (RequestReceived = the response event without responseStatus, annotations, impersonatedUser and bodies).',
+    'Stages the log does not hold are derived from the same request\'s other events (RequestReceived = the response event without responseStatus, annotations, impersonatedUser and bodies, with the objectRef the request itself names).',
     'Panic events are only written when a request panicked; the replay keeps them where the log has them.',
   ];
   const fromMeans = before.bodiesFromMeans + after.bodiesFromMeans;

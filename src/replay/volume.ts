@@ -15,8 +15,9 @@
 // - A stage that was not recorded (omitted by the recording policy): derived from
 //   a recorded stage of the same request. RequestReceived is the response event
 //   without responseStatus, annotations and impersonatedUser (none exists yet when
-//   it is written); a response stage missing when only RequestReceived was
-//   recorded gets the mean size of those fields over the log.
+//   it is written) and with the objectRef the request itself names (the handler
+//   later fills in name and namespace from the object); a response stage missing
+//   when only RequestReceived was recorded gets the log's mean of that difference.
 // kube-apiserver writes requestObject from ResponseStarted on and responseObject
 // only with ResponseComplete, which is how bodies are assigned to stages below.
 import type { Level, Stage } from '../audit/types.js';
@@ -55,6 +56,8 @@ export interface RecordedRequest {
   samples: (EventSample | undefined)[];
   /** Key for body-size means, e.g. "create apps/deployments". */
   sizeClass: string;
+  /** `,"objectRef":…` as RequestReceived writes it (what the request names; 0 for non-resource requests). */
+  receivedObjectRefBytes: number;
   verb: string;
 }
 
@@ -119,7 +122,8 @@ export class VolumeTally {
         // RequestReceived: written before impersonation, authorization and the handler run,
         // so no impersonatedUser, status, annotations or bodies.
         const ref = response as EventSample;
-        core = ref.bytes - ref.requestBodyBytes - ref.responseBodyBytes - ref.responseTailBytes + stageNameDelta(ref.stage, stage);
+        core =
+          ref.bytes - ref.requestBodyBytes - ref.responseBodyBytes - ref.responseTailBytes + request.receivedObjectRefBytes + stageNameDelta(ref.stage, stage);
       } else if (response !== undefined) {
         core = response.bytes - response.requestBodyBytes - response.responseBodyBytes + stageNameDelta(response.stage, STAGES[index]);
       } else {
@@ -178,8 +182,9 @@ export class BodySizeSamples {
     const rank = LEVEL_RANK[request.level];
     const response = request.samples[2] ?? request.samples[3] ?? request.samples[1];
     if (response !== undefined && response.responseTailBytes > 0) {
+      // What a response event adds to RequestReceived (the tail less the objectRef RequestReceived has too).
       this.tails.n++;
-      this.tails.sum += response.responseTailBytes;
+      this.tails.sum += response.responseTailBytes - request.receivedObjectRefBytes;
     }
     if (rank < REQUEST || response === undefined) return;
     const slotFor = (map: Map<string, { request: MeanAccumulator; response: MeanAccumulator }>, key: string) => {

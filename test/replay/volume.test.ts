@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticAuditLog } from '../../bench/syntheticLog.js';
-import { managedFieldsBytes, measureEvent, measureEventLine } from '../../src/replay/eventSizes.js';
+import { managedFieldsBytes, measureEvent, measureEventLine, receivedObjectRefBytes } from '../../src/replay/eventSizes.js';
 import { BodySizeSamples, settleVolume, STAGE_INDEX, VolumeTally, type RecordedRequest } from '../../src/replay/volume.js';
 
 const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value)) + 1; // + newline
@@ -42,7 +42,9 @@ function recorded(level: Level, events: Record<string, unknown>[], sizeClass = '
     const stage = ev.stage as Stage;
     samples[STAGE_INDEX[stage]] = measureEvent(ev, JSON.stringify(ev), stage, bytesOf(ev), { tail: stage !== 'RequestReceived', managedFields: true });
   }
-  return { level, samples, sizeClass, verb: sizeClass.split(' ')[0] };
+  // What the request itself names: the fixtures' creates name no object in the URL.
+  const received = receivedObjectRefBytes({ resourceRequest: true, resource: 'deployments', namespace: 'prod', name: '', apiGroup: 'apps', apiVersion: 'v1', subresource: '' });
+  return { level, samples, sizeClass, verb: sizeClass.split(' ')[0], receivedObjectRefBytes: received };
 }
 
 const settle = (tally: VolumeTally, samples = new BodySizeSamples()) => settleVolume(tally, samples);
@@ -55,7 +57,8 @@ describe('measureEvent', () => {
     expect(sample.requestBodyBytes + sample.responseBodyBytes).toBe(bytesOf(withBodies) - bytesOf(without));
     expect(sample.requestBodyBytes).toBe(bytesOf({ ...without, requestObject }) - bytesOf(without));
     expect(sample.responseBodyBytes).toBe(bytesOf({ ...without, responseObject }) - bytesOf(without));
-    const { responseStatus, annotations, ...noTail } = without;
+    // The tail: what a response event has beyond RequestReceived, objectRef included (see volume.ts).
+    const { responseStatus, annotations, objectRef, ...noTail } = without;
     expect(sample.responseTailBytes).toBe(bytesOf(without) - bytesOf(noTail));
   });
 
@@ -161,6 +164,16 @@ describe('VolumeTally', () => {
   test('the derived RequestReceived also lacks impersonatedUser, which impersonation adds after it is written', () => {
     const impersonated = { impersonatedUser: { username: 'bob', groups: ['system:authenticated'] } };
     const onlyComplete = recorded('Metadata', [event('ResponseComplete', 'Metadata', impersonated)]);
+    const tally = new VolumeTally();
+    tally.addEstimated(onlyComplete, { level: 'Metadata', stages: ['RequestReceived'], omitManagedFields: false });
+    expect(settle(tally).bytes[0]).toBe(bytesOf(event('RequestReceived', 'Metadata')));
+  });
+
+  test("the derived RequestReceived has the objectRef the request named, not the one the handler completed from the body", () => {
+    const completed = event('ResponseComplete', 'Metadata', {
+      objectRef: { resource: 'deployments', namespace: 'prod', name: 'web', apiGroup: 'apps', apiVersion: 'v1' },
+    });
+    const onlyComplete = recorded('Metadata', [completed]);
     const tally = new VolumeTally();
     tally.addEstimated(onlyComplete, { level: 'Metadata', stages: ['RequestReceived'], omitManagedFields: false });
     expect(settle(tally).bytes[0]).toBe(bytesOf(event('RequestReceived', 'Metadata')));
