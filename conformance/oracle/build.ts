@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { acquireLock } from '../../src/binaries/lock.js';
 
 const run = promisify(execFile);
 
@@ -52,10 +53,21 @@ export async function ensureOracle(options: EnsureOracleOptions = {}): Promise<s
   const dir = join(oracleCacheRoot(), await oracleSourceHash());
   const binary = join(dir, 'oracle');
   if (existsSync(binary)) return binary;
-  options.onBuild?.(binary);
   await mkdir(dir, { recursive: true });
-  // Concurrent builders each write their own file; rename makes whichever
-  // finishes last win atomically, and both results are the same program.
+  // One build at a time (parallel test files all want the oracle); whoever
+  // waited finds the binary there once the lock is theirs.
+  const release = await acquireLock(join(dir, 'build.lock'));
+  try {
+    if (existsSync(binary)) return binary;
+    options.onBuild?.(binary);
+    await build(binary);
+  } finally {
+    await release();
+  }
+  return binary;
+}
+
+async function build(binary: string): Promise<void> {
   const partial = `${binary}.partial-${process.pid}`;
   try {
     await run('go', ['build', '-trimpath', '-o', partial, '.'], {
@@ -69,5 +81,4 @@ export async function ensureOracle(options: EnsureOracleOptions = {}): Promise<s
     const detail = (err as { stderr?: string }).stderr ?? String(err);
     throw new Error(`building the conformance oracle in ${ORACLE_SOURCE_DIR} failed:\n${detail}`);
   }
-  return binary;
 }
