@@ -65,7 +65,12 @@ export function withSentinelRule(text: string): SentinelPolicy {
     }
     inserted = `${text.slice(0, at)}- ${SENTINEL_RULE}\n${indent}${text.slice(at)}`;
   }
-  const omit = doc.toJS()?.omitStages;
+  let omit: unknown;
+  try {
+    omit = (doc.toJS() as { omitStages?: unknown } | null)?.omitStages;
+  } catch {
+    omit = undefined; // e.g. unresolvable aliases: kube-apiserver's verdict comes from the preflight
+  }
   const omitted = new Set(Array.isArray(omit) ? omit.map(String) : []);
   return { ok: true, text: inserted, sentinelLogged: !WRITABLE_BY_SENTINEL.every((s) => omitted.has(s)) };
 }
