@@ -18,12 +18,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
-import { readPolicyFile } from '../../audit/policy/reader.js';
 import type { HttpRequest } from '../../request/types.js';
 import { sendHttps } from '../https.js';
-import { type ClientCertificateSubject, credentialsFor, IMPERSONATOR_ROLE, impersonationGrant } from '../identity.js';
+import { type AdminTarget, grantImpersonationToAll, waitReady } from '../adminApi.js';
+import { type ClientCertificateSubject, credentialsFor } from '../identity.js';
 import { PemCertificateAuthority } from '../issuer.js';
 import { commandFailure } from '../local/apiserverOutput.js';
+import { policyVerdict } from '../policyVerdict.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -59,7 +60,6 @@ const ADMIN: ClientCertificateSubject = { commonName: 'auditspec:admin', organiz
 const CREATE_TIMEOUT_MS = 15 * 60_000;
 const READY_TIMEOUT_MS = 180_000;
 const RESTART_TIMEOUT_MS = 240_000;
-const GRANT_TIMEOUT_MS = 60_000;
 
 export type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
 
@@ -119,18 +119,6 @@ export function planKindStart(input: {
     };
   }
   return { action: 'reuse', switchPolicy: input.record.policySha256 !== input.policySha256 };
-}
-
-/** kube-apiserver's verdict on the user's file, from auditspec's loader (which decides exactly as kube-apiserver 1.36). */
-export function policyVerdict(file: string): ClusterError | undefined {
-  let result;
-  try {
-    result = readPolicyFile(file);
-  } catch (err) {
-    return new ClusterError(`loading audit policy file: ${(err as Error).message}`, [], true);
-  }
-  if (result.ok) return undefined;
-  return new ClusterError(`loading audit policy file: ${result.error.message}: from file ${file}`, [], true);
 }
 
 interface Endpoint {
@@ -219,7 +207,7 @@ export class KindCluster implements Cluster {
       } else {
         cluster.policySha = policySha256;
       }
-      await cluster.ensureImpersonationGrant();
+      await grantImpersonationToAll(cluster.admin);
       cluster.logReader = await openAuditLog(cluster.workspace.auditLogFile, cluster.node, NODE_AUDIT_LOG_FILE, true);
       cluster.currentPolicy = resolve(policy.file);
       await cluster.saveRecord();
@@ -268,17 +256,12 @@ export class KindCluster implements Cluster {
     }
   }
 
-  private async waitReady(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const ok = await this.adminCall('GET', '/readyz').then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return true;
-      await sleep(500);
-    }
-    return false;
+  private get admin(): AdminTarget {
+    return { host: this.endpoint.host, port: this.endpoint.port, agent: () => this.agentFor(ADMIN) };
+  }
+
+  private waitReady(timeoutMs: number): Promise<boolean> {
+    return waitReady(this.admin, timeoutMs);
   }
 
   private async agentFor(subject: ClientCertificateSubject | undefined): Promise<Agent> {
@@ -290,67 +273,6 @@ export class KindCluster implements Cluster {
       this.agents.set(key, agent);
     }
     return agent;
-  }
-
-  private async adminCall(method: string, path: string, body?: object): Promise<{ status: number; body: unknown }> {
-    const agent = await this.agentFor(ADMIN);
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const { request } = await import('node:https');
-    return new Promise((resolvePromise, reject) => {
-      const req = request(
-        {
-          host: this.endpoint.host,
-          port: this.endpoint.port,
-          method,
-          path,
-          agent,
-          headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const raw = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = raw;
-            try {
-              parsed = JSON.parse(raw);
-            } catch {
-              // not JSON
-            }
-            resolvePromise({ status: res.statusCode ?? 0, body: parsed });
-          });
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('timed out')));
-      req.on('error', reject);
-      req.end(text);
-    });
-  }
-
-  /** Grants impersonation to every authenticated user (identity.ts): this cluster is auditspec's own. */
-  private async ensureImpersonationGrant(): Promise<void> {
-    const { clusterRole, clusterRoleBinding } = impersonationGrant();
-    for (const [path, object] of [
-      ['/apis/rbac.authorization.k8s.io/v1/clusterroles', clusterRole],
-      ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', clusterRoleBinding],
-    ] as const) {
-      const res = await this.adminCall('POST', path, object);
-      if (res.status !== 201 && res.status !== 409) {
-        throw new ClusterError(`could not create ${IMPERSONATOR_ROLE} (${path}): HTTP ${res.status} ${JSON.stringify(res.body)}`);
-      }
-    }
-    const review = {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SubjectAccessReview',
-      spec: { user: 'auditspec:grant-check', groups: ['system:authenticated'], resourceAttributes: { verb: 'impersonate', resource: 'users', name: 'someone' } },
-    };
-    const deadline = Date.now() + GRANT_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      const res = await this.adminCall('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', review);
-      if ((res.body as { status?: { allowed?: boolean } })?.status?.allowed === true) return;
-      await sleep(100);
-    }
-    throw new ClusterError(`RBAC never allowed impersonation through ${IMPERSONATOR_ROLE}`);
   }
 
   private async apiserverContainers(): Promise<ReturnType<typeof parseCrictlContainers>> {
