@@ -6,6 +6,9 @@ export * from './types.js';
 
 const BACKENDS: Record<string, () => Promise<ClusterBackend>> = {
   local: async () => (await import('./local/index.js')).localBackend,
+  kind: async () => (await import('./kind/index.js')).kindBackend,
+  containers: async () => (await import('./containers/index.js')).containersBackend,
+  existing: async () => (await import('./existing/index.js')).existingBackend,
 };
 
 export function clusterBackendNames(): string[] {
