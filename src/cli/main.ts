@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { UsageError } from './errors.js';
+import { InvalidPolicyError } from './options.js';
 
 /** Runs the CLI and returns the process exit code (never calls process.exit). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -26,6 +27,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`auditspec: ${err.message}\n`);
       return 2;
+    }
+    // kube-apiserver would refuse to start with the policy: its own message, exit 1.
+    if (err instanceof InvalidPolicyError) {
+      process.stderr.write(`auditspec: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

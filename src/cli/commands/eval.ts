@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { compilePolicy, evaluatePolicy, type AuditDecision } from '../../audit/policy/checker.js';
 import { parseRequestLine } from '../../request/jsonl.js';
 import { UsageError } from '../errors.js';
-import { InvalidPolicyError, loadPolicyArgument, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseKubeVersion } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 export function decisionJson(decision: AuditDecision) {
@@ -33,17 +33,7 @@ export const registerEval: RegisterCommand = (program: Command, setExitCode) => 
     .requiredOption('--requests <file>', 'JSON lines of requests; "-" for standard input')
     .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
     .action(async (policyPath: string, options: { requests: string; kubeVersion: string }) => {
-      let policy;
-      try {
-        policy = loadPolicyArgument(policyPath, parseKubeVersion(options.kubeVersion));
-      } catch (err) {
-        if (err instanceof InvalidPolicyError) {
-          process.stderr.write(`auditspec: ${err.message}\n`);
-          setExitCode(1);
-          return;
-        }
-        throw err;
-      }
+      const policy = loadPolicyArgument(policyPath, parseKubeVersion(options.kubeVersion));
       const compiled = compilePolicy(policy);
       let input: NodeJS.ReadableStream;
       if (options.requests === '-') input = process.stdin;

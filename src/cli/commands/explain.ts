@@ -8,7 +8,7 @@ import { attributesFromHttp } from '../../request/attributes.js';
 import { parseRequestLine } from '../../request/jsonl.js';
 import type { AuditRequest, Identity } from '../../request/types.js';
 import { UsageError } from '../errors.js';
-import { InvalidPolicyError, loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
 import { decisionJson } from './eval.js';
 import type { RegisterCommand } from './index.js';
 
@@ -63,17 +63,7 @@ export const registerExplain: RegisterCommand = (program: Command, setExitCode) 
     .option('--format <format>', 'text or json', 'text')
     .action((policyPath: string, words: string[], options: ExplainOptions) => {
       const format = parseFormat(options.format, ['text', 'json'] as const, 'text');
-      let policy;
-      try {
-        policy = loadPolicyArgument(policyPath, parseKubeVersion(options.kubeVersion));
-      } catch (err) {
-        if (err instanceof InvalidPolicyError) {
-          process.stderr.write(`auditspec: ${err.message}\n`);
-          setExitCode(1);
-          return;
-        }
-        throw err;
-      }
+      const policy = loadPolicyArgument(policyPath, parseKubeVersion(options.kubeVersion));
       const request = requestFromWords(words, options);
       const explanation = explainRequest(compilePolicy(policy), request.attributes);
       if (format === 'json') {
