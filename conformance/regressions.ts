@@ -35,11 +35,11 @@ const loadMessage = (ours: RegExp, upstream: RegExp) => (m: Mismatch) =>
  */
 const yamlSyntaxWording = loadMessage(/^failed decoding: yaml: /, /^failed decoding: yaml: /);
 
-const isConnectTarget = (m: Mismatch) =>
+/** A request target that is not origin-form ("/path"): absolute-form, or CONNECT's authority form. */
+const isNotOriginForm = (m: Mismatch) =>
   (m.kind === 'resolve-verdict' || m.kind === 'resolve-info' || m.kind === 'attributes') &&
   m.request !== undefined &&
   'method' in m.request &&
-  m.request.method === 'CONNECT' &&
   !m.request.url.startsWith('/');
 
 const header = 'apiVersion: audit.k8s.io/v1\nkind: Policy\n';
@@ -117,7 +117,7 @@ export const REGRESSIONS: Regression[] = [
     policy: `${header}rules:\n- level: Metadata\n`,
     http: { method: 'CONNECT', url: '*', identity: { kind: 'user', name: 'bob', groups: [] } },
     open: true,
-    signature: isConnectTarget,
+    signature: isNotOriginForm,
   },
   {
     name: 'CONNECT with an empty target reaches kube-apiserver with path "" (Go parses it as http://)',
@@ -125,7 +125,7 @@ export const REGRESSIONS: Regression[] = [
     policy: `${header}rules:\n- level: Metadata\n`,
     http: { method: 'CONNECT', url: '', identity: { kind: 'anonymous' } },
     open: true,
-    signature: isConnectTarget,
+    signature: isNotOriginForm,
   },
   {
     name: 'CONNECT with "host/path" keeps only the path after the authority',
@@ -133,7 +133,15 @@ export const REGRESSIONS: Regression[] = [
     policy: `${header}rules:\n- level: Metadata\n`,
     http: { method: 'CONNECT', url: 'api/v1/pods', identity: { kind: 'anonymous' } },
     open: true,
-    signature: isConnectTarget,
+    signature: isNotOriginForm,
+  },
+  {
+    name: 'an absolute-form target (http://host/path) reaches kube-apiserver with its path',
+    owner: REQUEST_TARGET,
+    policy: `${header}rules:\n- level: Metadata\n`,
+    http: { method: 'GET', url: 'http://kube/api/v1/namespaces/prod/pods', identity: { kind: 'anonymous' } },
+    open: true,
+    signature: isNotOriginForm,
   },
 ];
 

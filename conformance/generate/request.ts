@@ -171,7 +171,24 @@ export function generateHttpRequest(r: Random, m: Mentions): HttpRequest {
       ? resourcePath(r, m)
       : kind === 'nonResource'
         ? nonResourcePath(r, m)
-        : r.pick(['*', '', '/a%zz', 'api/v1/pods', '/api/v1/watch', '/apis/apps/v1/proxy', '/api/v1/namespaces', '/a b', '/\u0001', '/é']);
+        : r.pick([
+            '*',
+            '',
+            '/a%zz',
+            'api/v1/pods',
+            '/api/v1/watch',
+            '/apis/apps/v1/proxy',
+            '/api/v1/namespaces',
+            '/a b',
+            '/\u0001',
+            '/é',
+            // absolute-form: Go's server takes the path from it
+            'http://kube/api/v1/namespaces/prod/pods',
+            'https://kube:6443/apis/apps/v1/deployments?watch=1',
+            'HTTP://kube',
+            '//kube/api/v1/pods',
+            'kube:443',
+          ]);
   if (kind !== 'odd' && r.chance(0.3)) url += `?${query(r, m)}`;
   return { method: method(r), url, identity: identity(r, m) };
 }
