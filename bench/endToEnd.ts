@@ -34,6 +34,9 @@ export type EndToEndResult =
       skipped?: undefined;
       coldStartSeconds: Measured;
       policySwitchSeconds: Measured;
+      /** Where the time went, phase by phase as the local backend records it (seconds). */
+      coldStartPhases: Record<string, Measured>;
+      policySwitchPhases: Record<string, Measured>;
       msPerRequest: Measured;
       /** Requests whose logged level and stages were checked against evaluatePolicy, and how many agreed. */
       checked: number;
@@ -68,6 +71,21 @@ function batch(size: number, offset: number): HttpRequest[] {
   return Array.from({ length: size }, (_, i) => TRAFFIC[(offset + i) % TRAFFIC.length]);
 }
 
+/** Per phase name, the seconds of every sample that has it. */
+function phaseFigures(samples: readonly Record<string, number>[]): Record<string, Measured> {
+  const byPhase = new Map<string, number[]>();
+  for (const sample of samples) {
+    for (const [phase, ms] of Object.entries(sample)) byPhase.set(phase, [...(byPhase.get(phase) ?? []), ms / 1000]);
+  }
+  return Object.fromEntries([...byPhase].map(([phase, seconds]) => [phase, measured(seconds)]));
+}
+
+function localPlane(session: AuditSession): LocalControlPlane {
+  const plane = session.current;
+  if (!(plane instanceof LocalControlPlane)) throw new Error('the session does not run on the local backend');
+  return plane;
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const start = performance.now();
   const value = await fn();
@@ -89,25 +107,27 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
   // once; the last one serves the rest. The figure is the control plane's own
   // (start() to kube-apiserver ready), which leaves out checking the binaries.
   const starts: number[] = [];
+  const startPhases: Record<string, number>[] = [];
   let session: AuditSession | undefined;
   try {
     for (let i = 0; i < Math.max(1, options.starts); i++) {
       await session?.stop();
       session = new AuditSession('local', { apiserverBin: binaries.kubeApiserver, etcdBin: binaries.etcd });
       await session.use(options.policyFile);
-      const plane = session.current;
-      if (!(plane instanceof LocalControlPlane) || plane.timings.coldStartMs === undefined) {
-        throw new Error('the local backend did not report its cold start time');
-      }
+      const plane = localPlane(session);
+      if (plane.timings.coldStartMs === undefined) throw new Error('the local backend did not report its cold start time');
       starts.push(plane.timings.coldStartMs / 1000);
+      startPhases.push({ ...plane.timings.phases });
       log(`cold start ${i + 1}/${options.starts}: ${(plane.timings.coldStartMs / 1000).toFixed(1)} s`);
     }
     const live = session!;
     const switches: number[] = [];
+    const switchPhases: Record<string, number>[] = [];
     for (let i = 0; i < options.switches; i++) {
       const to = i % 2 === 0 ? options.otherPolicyFile : options.policyFile;
       const { seconds } = await timed(() => live.use(to));
       switches.push(seconds);
+      switchPhases.push({ ...localPlane(live).timings.phases });
       log(`policy switch ${i + 1}/${options.switches}: ${seconds.toFixed(1)} s`);
     }
     // Back on the batch policy (untimed when the switches left it elsewhere).
@@ -130,6 +150,8 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
     return {
       coldStartSeconds: measured(starts),
       policySwitchSeconds: measured(switches),
+      coldStartPhases: phaseFigures(startPhases),
+      policySwitchPhases: phaseFigures(switchPhases),
       msPerRequest: measured(perRequest),
       checked,
       agreed,

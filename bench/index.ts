@@ -263,6 +263,14 @@ export async function main(argv: string[]): Promise<number> {
     for (const name of ['local control plane cold start', 'policy switch', 'end to end, per request in a batch']) rows.push([name, notMeasured(e2e)]);
   }
   console.log(table(rows));
+  if (e) {
+    const phases = (figures: Record<string, Measured>) =>
+      Object.entries(figures)
+        .map(([phase, m]) => `${phase} ${m.median.toFixed(1)}`)
+        .join(', ');
+    console.log(`cold start phases (median s): ${phases(e.coldStartPhases)}`);
+    console.log(`policy switch phases (median s): ${phases(e.policySwitchPhases)}`);
+  }
   console.log(
     `machine: ${env.cores} cores (nproc), ${env.cpu}, node ${env.node}, ${env.go ?? 'go not found'}, load average ${env.loadAverage.toFixed(1)} at start`,
   );
