@@ -79,7 +79,9 @@ function isPathSegmentName(name: string): boolean {
  * Resolves a request exactly as kube-apiserver 1.36 does.
  *
  * @param method the HTTP method as sent on the wire (case matters: "get" is not GET).
- * @param url an origin-form request target, e.g. "/api/v1/namespaces/a/pods?watch=1".
+ * @param url the request target as on the request line: usually origin-form, e.g.
+ *   "/api/v1/namespaces/a/pods?watch=1"; absolute-form and CONNECT's authority
+ *   form are read as Go reads them (see parseRequestTarget).
  * @throws BadRequestTargetError when Go's HTTP server rejects the request line (400).
  * @throws RequestInfoError when NewRequestInfo fails (500).
  */
@@ -119,7 +121,7 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   let verbViaPathPrefix = false;
   if (SPECIAL_VERBS.has(parts[0])) {
     if (parts.length < 2) {
-      throw new RequestInfoError(`unable to determine kind and namespace from url, ${url}`, { ...info, parts: [] });
+      throw new RequestInfoError(`unable to determine kind and namespace from url, ${target.url}`, { ...info, parts: [] });
     }
     info.verb = parts[0];
     parts = parts.slice(1);

@@ -1,9 +1,12 @@
 // The request target (method + URL) as kube-apiserver's Go HTTP server hands it
-// to the handler chain: net/http's request-line checks, then net/url's
-// ParseRequestURI for r.URL.Path / r.URL.RawQuery, and url.ParseQuery for
-// r.URL.Query(). Go strings are bytes; ours are UTF-16, so percent-decoded bytes
-// are read back as UTF-8 the way Go's encoding/json writes them into the audit
-// log: every byte that is not part of a valid sequence becomes one U+FFFD.
+// to the handler chain: net/http's request-line checks (readRequest), then
+// net/url's ParseRequestURI (goUrl.ts) for r.URL.Path / r.URL.RawQuery, and
+// url.ParseQuery for r.URL.Query(). Percent-decoded bytes are read back as
+// UTF-8 the way Go's encoding/json writes them into the audit log (goString.ts).
+import { fromByteString, goQuote, toByteString } from './goString.js';
+import { parseRequestUri, tryUnescape, UrlParseError, urlString, type GoUrl } from './goUrl.js';
+
+export { decodeGoString } from './goString.js';
 
 /** Why Go's HTTP server answers 400 before kube-apiserver's handlers ever run. */
 export class BadRequestTargetError extends Error {
@@ -15,48 +18,9 @@ export interface RequestTarget {
   path: string;
   /** r.URL.RawQuery: everything after the first "?", still escaped. */
   rawQuery: string;
+  /** r.URL as Go prints it (URL.String()), as upstream quotes it in error messages. */
+  url: string;
 }
-
-const HEX = /^[0-9A-Fa-f]{2}$/;
-const encoder = new TextEncoder();
-
-/**
- * Bytes to string as Go's utf8.DecodeRune walks them: a byte that does not start
- * a valid, shortest-form, non-surrogate sequence is one U+FFFD. (TextDecoder
- * would fold a truncated sequence into a single U+FFFD instead.)
- */
-export function decodeGoString(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; ) {
-    const b0 = bytes[i];
-    if (b0 < 0x80) {
-      out += String.fromCharCode(b0);
-      i++;
-      continue;
-    }
-    const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < bytes.length && bytes[i + k] >= lo && bytes[i + k] <= hi;
-    let width = 0;
-    if (b0 >= 0xc2 && b0 <= 0xdf) width = cont(1) ? 2 : 0;
-    else if (b0 >= 0xe0 && b0 <= 0xef) {
-      // E0 needs A0..BF (no overlong forms); ED needs 80..9F (no surrogates).
-      const [lo, hi] = b0 === 0xe0 ? [0xa0, 0xbf] : b0 === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
-      width = cont(1, lo, hi) && cont(2) ? 3 : 0;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      // F0 needs 90..BF (no overlong forms); F4 needs 80..8F (nothing past U+10FFFF).
-      const [lo, hi] = b0 === 0xf0 ? [0x90, 0xbf] : b0 === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
-      width = cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
-    }
-    if (width === 0) {
-      out += '\uFFFD';
-      i++;
-    } else {
-      out += utf8.decode(bytes.subarray(i, i + width));
-      i += width;
-    }
-  }
-  return out;
-}
-const utf8 = new TextDecoder('utf-8');
 
 /** RFC 7230 token characters, as net/http's validMethod accepts them. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -66,59 +30,54 @@ export function isValidMethod(method: string): boolean {
 }
 
 /**
- * net/url.unescape. In path mode "+" stays "+"; in query-component mode it is a
- * space. A "%" not followed by two hex digits is an error.
+ * The request line "METHOD SP target SP HTTP/1.1" as net/http reads it: split
+ * at the first two spaces, so a space in the method or target leaves a version
+ * Go cannot read. CR or LF would end the line early: no client sends them.
  */
-function unescape(s: string, mode: 'path' | 'query'): string {
-  if (!s.includes('%') && !(mode === 'query' && s.includes('+'))) return s;
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; ) {
-    const c = s[i];
-    if (c === '%') {
-      const hex = s.slice(i + 1, i + 3);
-      if (!HEX.test(hex)) throw new BadRequestTargetError(`invalid URL escape ${JSON.stringify(s.slice(i, i + 3))}`);
-      bytes.push(parseInt(hex, 16));
-      i += 3;
-    } else if (c === '+' && mode === 'query') {
-      bytes.push(0x20);
-      i++;
-    } else {
-      const cp = s.codePointAt(i)!;
-      const width = cp > 0xffff ? 2 : 1;
-      for (const b of encoder.encode(s.slice(i, i + width))) bytes.push(b);
-      i += width;
-    }
-  }
-  return decodeGoString(new Uint8Array(bytes));
+function checkRequestLine(method: string, target: string): void {
+  if (/[\r\n]/.test(method + target)) throw new BadRequestTargetError('a request line cannot contain CR or LF');
+  const line = `${method} ${target} HTTP/1.1`;
+  const first = line.indexOf(' ');
+  const second = line.indexOf(' ', first + 1);
+  const sentMethod = line.slice(0, first);
+  const version = line.slice(second + 1);
+  if (!isValidMethod(sentMethod)) throw new BadRequestTargetError(`invalid method ${goQuote(toByteString(sentMethod))}`);
+  if (version !== 'HTTP/1.1') throw new BadRequestTargetError(`malformed HTTP version ${goQuote(toByteString(version))}`);
 }
 
 /**
- * Splits and decodes an origin-form request target ("/path?query") exactly as
- * Go's server does. Throws BadRequestTargetError where Go answers 400 (or, for
- * "OPTIONS *", answers by itself), so kube-apiserver never sees the request.
+ * Splits and decodes a request target exactly as Go's server does before any
+ * handler runs (net/http readRequest, then url.ParseRequestURI). Throws
+ * BadRequestTargetError where Go answers 400 (or, for "OPTIONS *", answers by
+ * itself), so kube-apiserver never sees the request.
  *
- * Go would also accept absolute-form targets ("http://host/path"); auditspec
- * only sends origin-form ones, and refuses the others rather than guess.
+ * Besides origin-form targets ("/path?query") Go takes absolute-form ones
+ * ("http://host/path": the path is what counts) and, for CONNECT, a target not
+ * starting with "/" is an authority ("host:443", "*", even ""): Go reads it as
+ * "http://" + target, so the path is empty unless a "/" follows the host.
  */
 export function parseRequestTarget(method: string, target: string): RequestTarget {
-  if (!isValidMethod(method)) throw new BadRequestTargetError(`invalid method ${JSON.stringify(method)}`);
-  // The HTTP/1 request line is "METHOD SP target SP version": a space ends the target.
-  if (target.includes(' ')) throw new BadRequestTargetError('malformed HTTP request: space in the request target');
-  // net/url refuses ASCII control characters anywhere in the URL.
-  if (/[\x00-\x1f\x7f]/.test(target)) throw new BadRequestTargetError('net/url: invalid control character in URL');
-  if (target === '') throw new BadRequestTargetError('empty url');
-  if (target === '*') {
-    // net/http answers "OPTIONS *" itself; any other method reaches the handlers with path "*".
-    if (method === 'OPTIONS') throw new BadRequestTargetError('OPTIONS * is answered by the Go HTTP server itself');
-    return { path: '*', rawQuery: '' };
+  checkRequestLine(method, target);
+  const authorityForm = method === 'CONNECT' && !target.startsWith('/');
+  const raw = toByteString(target);
+  let url: GoUrl;
+  try {
+    url = parseRequestUri(authorityForm ? `http://${raw}` : raw);
+  } catch (err) {
+    if (err instanceof UrlParseError) throw new BadRequestTargetError(err.message);
+    throw err;
   }
-  if (!target.startsWith('/')) {
-    throw new BadRequestTargetError(`request target must be a path starting with "/", got ${JSON.stringify(target)}`);
+  // net/http answers "OPTIONS *" itself; any other method reaches the handlers with path "*".
+  if (method === 'OPTIONS' && target === '*') {
+    throw new BadRequestTargetError("OPTIONS * is answered by Go's HTTP server itself");
   }
-  const q = target.indexOf('?');
-  const rawPath = q < 0 ? target : target.slice(0, q);
-  const rawQuery = q < 0 ? '' : target.slice(q + 1);
-  return { path: unescape(rawPath, 'path'), rawQuery };
+  // readRequest drops the scheme it added for an authority.
+  if (authorityForm) url.scheme = '';
+  return {
+    path: fromByteString(url.path),
+    rawQuery: fromByteString(url.rawQuery),
+    url: fromByteString(urlString(url)),
+  };
 }
 
 /** Go's defaultMaxParams: more parameters than this and ParseQuery keeps none. */
@@ -134,17 +93,13 @@ export function parseQuery(rawQuery: string): Map<string, string[]> {
   for (const pair of rawQuery.split('&')) {
     if (pair.includes(';') || pair === '') continue;
     const eq = pair.indexOf('=');
-    let key: string;
-    let value: string;
-    try {
-      key = unescape(eq < 0 ? pair : pair.slice(0, eq), 'query');
-      value = unescape(eq < 0 ? '' : pair.slice(eq + 1), 'query');
-    } catch {
-      continue;
-    }
-    const list = values.get(key);
-    if (list) list.push(value);
-    else values.set(key, [value]);
+    const key = tryUnescape(toByteString(eq < 0 ? pair : pair.slice(0, eq)), 'queryComponent');
+    const value = tryUnescape(toByteString(eq < 0 ? '' : pair.slice(eq + 1)), 'queryComponent');
+    if (key === undefined || value === undefined) continue;
+    const name = fromByteString(key);
+    const list = values.get(name);
+    if (list) list.push(fromByteString(value));
+    else values.set(name, [fromByteString(value)]);
   }
   return values;
 }

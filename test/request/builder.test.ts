@@ -122,7 +122,7 @@ describe('raw requests', () => {
   it('nonResource() refuses resource paths, and bad requests are refused with the reason', () => {
     expect(() => alice.nonResource('GET', '/api/v1/pods')).toThrow(/is a resource request for kube-apiserver \(list pods\)/);
     expect(() => alice.nonResource('GET', 'healthz')).toThrow(/starts with "\/"/);
-    expect(() => alice.http('GET /api/v1/pods/%zz')).toThrow(/kube-apiserver would refuse GET \/api\/v1\/pods\/%zz before auditing it: invalid URL escape/);
+    expect(() => alice.http('GET /api/v1/pods/%zz')).toThrow(/kube-apiserver would refuse GET \/api\/v1\/pods\/%zz before auditing it: parse "\/api\/v1\/pods\/%zz": invalid URL escape "%zz"/);
     expect(() => alice.http('GET')).toThrow(/expected "METHOD \/url"/);
     expect(sent(alice.nonResource('HEAD', '/livez'))).toEqual({ method: 'HEAD', url: '/livez' });
     expect(alice.nonResource('HEAD', '/livez').attributes.verb).toBe('head');

@@ -59,9 +59,9 @@ describe('HTTP-shaped lines', () => {
     [{ method: 'GET', url: '/x', user: { username: 7 } }, /"user.username" must be a string/],
     [{ method: 'GET', url: '/x', impersonate: { username: 'bob' } }, /impersonation needs an authenticated "user"/],
     [{ method: 'GET', url: '/x', user: { username: 'a' }, impersonate: [] }, /"impersonate" must be an object/],
-    [{ method: 'GET', url: '/api/v1/pods/%zz', user: { username: 'a' } }, /rejects this request before auditing it: invalid URL escape "%zz"/],
+    [{ method: 'GET', url: '/api/v1/pods/%zz', user: { username: 'a' } }, /rejects this request before auditing it: parse "\/api\/v1\/pods\/%zz": invalid URL escape "%zz"/],
     [{ method: 'GET', url: '/api/v1/watch', user: { username: 'a' } }, /rejects this request before auditing it: unable to determine kind and namespace/],
-    [{ method: 'GET', url: 'api/v1/pods' }, /must be a path starting with "\/"/],
+    [{ method: 'GET', url: 'api/v1/pods' }, /parse "api\/v1\/pods": invalid URI for request/],
   ])('refuse %j', (line, message) => {
     expect(error(line)).toMatch(message);
   });

@@ -27,17 +27,57 @@ const samples = [
 ];
 
 describe('parseRequestTarget', () => {
+  // Expected values below were checked against Go 1.26's http.ReadRequest; the
+  // upstream tables (requestInfo.test.ts, goUrl.test.ts) hold many more.
   it('leaves "OPTIONS *" to the Go HTTP server, which answers it without kube-apiserver', () => {
     expect(() => parseRequestTarget('OPTIONS', '*')).toThrow(BadRequestTargetError);
-    expect(parseRequestTarget('GET', '*')).toEqual({ path: '*', rawQuery: '' });
+    expect(parseRequestTarget('GET', '*')).toEqual({ path: '*', rawQuery: '', url: '*' });
   });
 
-  it('refuses absolute-form targets rather than guess', () => {
-    expect(() => parseRequestTarget('GET', 'http://host/api/v1/pods')).toThrow(/must be a path starting with "\/"/);
+  it('reads a CONNECT target not starting with "/" as an authority: the path is what follows the host', () => {
+    // Go parses "http://" + target and drops the scheme again.
+    for (const target of ['', '*', 'host:443', 'user@[::1]:6443', '?x']) {
+      expect(parseRequestTarget('CONNECT', target).path).toBe('');
+    }
+    expect(parseRequestTarget('CONNECT', 'api/v1/pods')).toEqual({ path: '/v1/pods', rawQuery: '', url: '//api/v1/pods' });
+    expect(parseRequestTarget('CONNECT', '/api/v1/pods').path).toBe('/api/v1/pods');
+    // Only CONNECT: any other method needs a path or an absolute URI.
+    expect(() => parseRequestTarget('GET', '')).toThrow('parse "": empty url');
+    expect(() => parseRequestTarget('GET', 'api/v1/pods')).toThrow('parse "api/v1/pods": invalid URI for request');
+    // ("host:443" would be an absolute URI with scheme "host" and no path.)
+    expect(parseRequestTarget('GET', 'host:443').path).toBe('');
+    // The authority must still be a valid host.
+    expect(() => parseRequestTarget('CONNECT', 'host:1:2')).toThrow('parse "http://host:1:2": invalid port ":1:2" after host');
+    expect(() => parseRequestTarget('CONNECT', 'h{x}')).toThrow('parse "http://h{x}": invalid character "{" in host name');
+  });
+
+  it('reads absolute-form targets as Go does: the path and query count, the authority is only checked', () => {
+    expect(parseRequestTarget('GET', 'HTTP://u:p@host:6443/api/v1/pods?watch=1')).toEqual({
+      path: '/api/v1/pods',
+      rawQuery: 'watch=1',
+      url: 'http://u:p@host:6443/api/v1/pods?watch=1',
+    });
+    expect(parseRequestTarget('GET', 'http://host').path).toBe('');
+    expect(parseRequestTarget('GET', 'mailto:x?watch=1')).toEqual({ path: '', rawQuery: 'watch=1', url: 'mailto:x?watch=1' });
+    expect(() => parseRequestTarget('GET', 'http://[1.2.3.4]/x')).toThrow('parse "http://[1.2.3.4]/x": invalid IP-literal');
+  });
+
+  it('refuses what the request line cannot carry, with net/http\'s reason', () => {
+    expect(() => parseRequestTarget('GET', '/a b')).toThrow('malformed HTTP version "b HTTP/1.1"');
+    expect(() => parseRequestTarget('G T', '/a')).toThrow('malformed HTTP version "/a HTTP/1.1"');
+    expect(() => parseRequestTarget('G\u00e9T', '/a')).toThrow('invalid method "G\u00e9T"');
+    expect(() => parseRequestTarget('GET', '/a\x7f')).toThrow('parse "/a\\x7f": net/url: invalid control character in URL');
+    expect(() => parseRequestTarget('GET', '/a\r\nX: y')).toThrow(BadRequestTargetError);
   });
 
   it('keeps everything after the first "?" as the raw query', () => {
-    expect(parseRequestTarget('GET', '/a%20b?x=%20&y??')).toEqual({ path: '/a b', rawQuery: 'x=%20&y??' });
+    expect(parseRequestTarget('GET', '/a%20b?x=%20&y??')).toEqual({ path: '/a b', rawQuery: 'x=%20&y??', url: '/a%20b?x=%20&y??' });
+  });
+
+  it('prints the URL as Go does: a path it cannot give back as sent is escaped afresh', () => {
+    expect(parseRequestTarget('GET', '/api/v1\u00e9/watch').url).toBe('/api/v1%C3%A9/watch');
+    expect(parseRequestTarget('GET', '/api/v%31/watch').url).toBe('/api/v%31/watch');
+    expect(parseRequestTarget('GET', '/a#b').url).toBe('/a%23b');
   });
 
   it.each(samples)('decodes an escaped segment back: %j', (s) => {
