@@ -82,7 +82,11 @@ function escapePath(path: string): string {
 function* candidates(a: Omit<RequestAttributes, 'user'>): Generator<{ method: string; url: string }> {
   if (!a.resourceRequest) {
     // Non-resource verbs are the lowercased method; clients send methods upper case.
-    if (a.verb !== '' && a.verb === a.verb.toLowerCase()) yield { method: a.verb.toUpperCase(), url: escapePath(a.path) };
+    // The empty path is real (CONNECT "*" or "host:443" gives it), but no HTTP
+    // client sends an empty target: Node's sends "/" instead.
+    if (a.verb !== '' && a.verb === a.verb.toLowerCase() && a.path !== '') {
+      yield { method: a.verb.toUpperCase(), url: escapePath(a.path) };
+    }
     return;
   }
   const seg = escapePathSegment;
