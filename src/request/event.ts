@@ -4,9 +4,12 @@
 // An Event records the attributes the policy saw, with one catch: when the
 // request body is logged (Metadata level and up), kube-apiserver fills an empty
 // objectRef.name / objectRef.namespace from the object (audit.LogRequestObject),
-// so a create shows a name the policy never saw. The requestURI is written
-// verbatim (req.URL.RequestURI()), and the verb tells the method back, so the
-// attributes are resolved from those again wherever they agree with the event.
+// so a create shows a name the policy never saw. The requestURI is
+// req.URL.RequestURI(), the path and query as sent (the path re-escaped only
+// where Go could not give the sent form back), and the verb tells the method
+// back, so the attributes are resolved from those again wherever they agree
+// with the event. (A request without a path, CONNECT "*" or an absolute URI
+// with no path, is recorded as "/" although the policy saw ""; read as "/".)
 import { attributesFromRequestInfo } from './attributes.js';
 import { identityForPolicyUser, describeUser } from './identity.js';
 import { resolveRequestInfo, type RequestInfo } from './requestInfo.js';
