@@ -36,6 +36,8 @@ export interface AuditCoverageOptions {
   injectSetup?: boolean;
   /** Do not print the table. */
   silent?: boolean;
+  /** Where the table and messages go; default Vitest's logger. */
+  log?: (text: string) => void;
 }
 
 /** Where the worker-side setup file lives, next to this module in src/ or dist/. */
@@ -83,7 +85,8 @@ export default class AuditCoverageReporter implements Reporter {
   }
 
   private log(text: string): void {
-    if (this.vitest) this.vitest.logger.log(text);
+    if (this.options.log) this.options.log(text);
+    else if (this.vitest) this.vitest.logger.log(text);
     else process.stdout.write(`${text}\n`);
   }
 

@@ -17,10 +17,10 @@ const out = mkdtempSync(join(tmpdir(), 'auditspec-coverage-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 async function runWithReporter(options: AuditCoverageOptions): Promise<{ reporter: AuditCoverageReporter; exitCode: number | string | undefined; logged: string }> {
-  const reporter = new AuditCoverageReporter(options);
+  let logged = '';
+  const reporter = new AuditCoverageReporter({ ...options, log: (text) => (logged += `${text}\n`) });
   const previousExitCode = process.exitCode;
   process.exitCode = undefined;
-  let logged = '';
   const capture = () =>
     new Writable({
       write(chunk, _encoding, done) {

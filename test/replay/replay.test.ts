@@ -234,6 +234,7 @@ rules:
       expect(noFiles(fastRest)).toEqual(noFiles(slowRest));
       expect({ ...fast.input, files: [] }).toEqual({ ...slow.input, files: [] });
     },
+    60_000,
   );
 
   test('gzip logs and plain logs give the same report', async () => {
