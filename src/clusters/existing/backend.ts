@@ -44,6 +44,7 @@ import { AuditWebhookReceiver, type WebhookReceiverOptions } from './webhook/rec
 /** Default --audit-webhook-batch-max-wait is 30s; leave room for it. */
 const FIRST_EVENT_TIMEOUT_MS = 90_000;
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
+const RESEND_SENTINEL_MS = 5000;
 const GRANT_TIMEOUT_MS = 30_000;
 
 export interface ExistingClusterOptions extends ClusterStartOptions {
@@ -209,16 +210,28 @@ export class ExistingCluster implements Cluster {
     this.currentPolicy = resolve(policy.file);
   }
 
-  /** One sentinel request must come back through the audit source. */
+  /**
+   * One sentinel request must come back through the audit source. The source is
+   * read once first, so a file is positioned (and a following command started)
+   * before the request; a source that needs a moment to start following (ssh,
+   * kubectl logs -f) gets another sentinel every few seconds.
+   */
   private async provePath(): Promise<void> {
-    const id = `auditspec-path-check-${randomUUID()}`;
-    await this.send(sentinelRequest(), { auditID: id });
+    await this.source.readNew();
     const timeout = this.options.firstEventTimeoutMs ?? FIRST_EVENT_TIMEOUT_MS;
     const deadline = Date.now() + timeout;
+    const ids = new Set<string>();
     let others = 0;
+    let nextSend = 0;
     while (Date.now() < deadline) {
+      if (Date.now() >= nextSend) {
+        const id = `auditspec-path-check-${randomUUID()}`;
+        ids.add(id);
+        await this.send(sentinelRequest(), { auditID: id });
+        nextSend = Date.now() + RESEND_SENTINEL_MS;
+      }
       const events = await this.source.readNew();
-      if (events.some((e) => e.auditID === id)) return;
+      if (events.some((e) => ids.has(e.auditID))) return;
       others += events.length;
       await sleep(100);
     }

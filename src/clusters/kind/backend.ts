@@ -209,6 +209,9 @@ export class KindCluster implements Cluster {
       }
       await grantImpersonationToAll(cluster.admin);
       cluster.logReader = await openAuditLog(cluster.workspace.auditLogFile, cluster.node, NODE_AUDIT_LOG_FILE, true);
+      // Read once now: this positions the reader at the log's current end, so
+      // the first batch's events (written after this) are all read.
+      await cluster.logReader.readNew();
       cluster.currentPolicy = resolve(policy.file);
       await cluster.saveRecord();
       return cluster;
