@@ -2,7 +2,7 @@
 // an explicit path, $KUBEBUILDER_ASSETS (setup-envtest's layout), auditspec's
 // cache, and finally a build from the Go module shipped with auditspec.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GoNotFoundError, goBuild } from './build.js';
 import { binariesCacheDir, binariesCacheRoot } from './cache.js';
@@ -127,6 +127,7 @@ async function buildIntoCache(
   cacheDir: string,
   options: EnsureBinariesOptions & { env: NodeJS.ProcessEnv; log: (l: string) => void },
 ): Promise<void> {
+  await removeAbandonedScratch(binariesCacheRoot(options.env));
   const scratch = join(binariesCacheRoot(options.env), `.build-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(scratch, { recursive: true });
   try {
@@ -149,5 +150,26 @@ async function buildIntoCache(
     for (const kind of kinds) await rename(join(scratch, kind), join(cacheDir, kind));
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Scratch folders of builds whose process is gone (killed mid-build). We hold the lock, so none is in use. */
+async function removeAbandonedScratch(root: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(root);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(/^\.build-(\d+)-/.exec(entry)?.[1]);
+    if (!pid) continue;
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) await rm(join(root, entry), { recursive: true, force: true });
   }
 }

@@ -90,6 +90,9 @@ chmod +x "$out"
     mkdirSync(moduleDir);
     writeFileSync(join(moduleDir, 'go.mod'), 'module x\n');
     const buildEnv = { ...env, PATH: [bin, env.PATH].join(delimiter) };
+    // A scratch folder left by a build that was killed (its pid is gone) is cleared.
+    const abandoned = join(dir, 'cache', 'auditspec', 'bin', '.build-999999999-dead');
+    mkdirSync(abandoned, { recursive: true });
     const lines: string[] = [];
     const got = await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir, log: (l) => lines.push(l) });
     expect(got).toMatchObject({ source: 'built', kubeApiserver: join(binariesCacheDir(env), 'kube-apiserver') });
@@ -99,6 +102,7 @@ chmod +x "$out"
     expect(recorded).toContain('./cmd/etcd');
     expect(lines.some((l) => l.startsWith('building kube-apiserver'))).toBe(true);
     expect(existsSync(`${binariesCacheDir(env)}.lock`)).toBe(false);
+    expect(existsSync(abandoned)).toBe(false);
     // Nothing half-built is left beside the cache.
     expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     // Second run: from the cache, no build.
