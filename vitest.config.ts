@@ -14,6 +14,7 @@ const endToEnd = endToEndVitestConfig('local');
 const alias = {
   'auditspec/extend-expect': fileURLToPath(new URL('./src/vitest/extend-expect.ts', import.meta.url)),
   'auditspec/vitest': fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)),
+  'auditspec/coverage': fileURLToPath(new URL('./src/coverage/reporter.ts', import.meta.url)),
   auditspec: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 };
 

@@ -81,6 +81,27 @@ describe('AuditCoverageReporter in a Vitest run', () => {
     expect(readFileSync(html, 'utf8')).toContain('data-rule="3" data-hits="0"');
   }, 240_000);
 
+  test("loads by its package name, 'auditspec/coverage', with options", async () => {
+    const lcov = join(out, 'by-name.info');
+    const previousExitCode = process.exitCode;
+    const vitest = await startVitest(
+      'test',
+      [],
+      {
+        root: repo,
+        config: false,
+        watch: false,
+        include: [relative(repo, fixture)],
+        setupFiles: [join(repo, 'src/vitest/extend-expect.ts')],
+        reporters: [['auditspec/coverage', { lcov, html: false, silent: true }]],
+      },
+      { resolve: { alias: { 'auditspec/coverage': join(repo, 'src/coverage/reporter.ts') } } },
+    );
+    await vitest.close();
+    process.exitCode = previousExitCode;
+    expect(readFileSync(lcov, 'utf8')).toContain('FNDA:2,rule-1-Metadata');
+  }, 240_000);
+
   test('a threshold above the coverage fails the run; include lists policies no spec used', async () => {
     const { reporter, exitCode, logged } = await runWithReporter({
       threshold: 80,
