@@ -133,11 +133,13 @@ export function resolveTagged(tag: string, text: string, plain: boolean): GoScal
     case '!!str':
       return { t: 'str', v: text };
     case '!!binary': {
-      const clean = text.replace(/\s+/g, '');
+      // base64.StdEncoding skips line breaks only.
+      const clean = text.replace(/[\r\n]+/g, '');
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) {
         throw new ScalarError('!!binary value contains invalid base64 data');
       }
-      return { t: 'str', v: Buffer.from(clean, 'base64').toString('latin1') };
+      // The bytes become a Go string; encoding/json then replaces invalid UTF-8 with U+FFFD.
+      return { t: 'str', v: Buffer.from(clean, 'base64').toString('utf8') };
     }
     case '!!bool':
     case '!!int':
@@ -179,91 +181,3 @@ function looksLikeGoTimestamp(s: string): boolean {
     /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?$/.test(s)
   );
 }
-
-/** libyaml's limit on the length of an implicit ("simple") key. */
-export const SIMPLE_KEY_MAX_LENGTH = 1024;
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  '\t': '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  e: '\x1b',
-  ' ': ' ',
-  '"': '"',
-  "'": "'",
-  '\\': '\\',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-};
-
-/**
- * A double-quoted scalar's value as go-yaml's scanner builds it (scannerc.go,
- * yaml_parser_scan_flow_scalar): its escape set, escaped line breaks, and
- * line folding (one break is a space, n breaks are n-1 newlines).
- */
-export function decodeDoubleQuoted(raw: string): string | { problem: string } {
-  const body = raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined);
-  let out = '';
-  let i = 0;
-  const isBreak = (c: string | undefined): boolean => c === '\n' || c === '\r';
-  const skipBreak = (): void => {
-    if (body[i] === '\r' && body[i + 1] === '\n') i += 2;
-    else i += 1;
-  };
-  while (i < body.length) {
-    const c = body[i];
-    if (c === '\\') {
-      const e = body[i + 1];
-      if (isBreak(e)) {
-        // An escaped line break joins the lines; the next line's leading blanks go too.
-        i += 1;
-        skipBreak();
-        while (body[i] === ' ' || body[i] === '\t') i++;
-        continue;
-      }
-      if (e !== undefined && e in SIMPLE_ESCAPES) {
-        out += SIMPLE_ESCAPES[e];
-        i += 2;
-        continue;
-      }
-      const width = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
-      if (width === 0) return { problem: 'found unknown escape character' };
-      const digits = body.slice(i + 2, i + 2 + width);
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(digits)) {
-        return { problem: 'did not find expected hexdecimal number' };
-      }
-      const code = parseInt(digits, 16);
-      if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
-        return { problem: 'found invalid Unicode character escape code' };
-      }
-      out += String.fromCodePoint(code);
-      i += 2 + width;
-      continue;
-    }
-    if (isBreak(c)) {
-      // Fold: drop trailing blanks, count the breaks, drop the next line's leading blanks.
-      out = out.replace(/[ \t]+$/, '');
-      let breaks = 0;
-      while (i < body.length && (isBreak(body[i]) || body[i] === ' ' || body[i] === '\t')) {
-        if (isBreak(body[i])) {
-          breaks++;
-          skipBreak();
-        } else i++;
-      }
-      out += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return out;
-}
-

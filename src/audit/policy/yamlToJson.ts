@@ -3,8 +3,12 @@
 // kube-apiserver turns YAML into JSON with sigs.k8s.io/yaml (YAMLToJSON), which
 // decodes with go.yaml.in/yaml/v2 into interface{} values and marshals them with
 // encoding/json. That route has consequences that decide whether and how a
-// policy loads, so they are reproduced here rather than using the `yaml`
-// package's own data model:
+// policy loads, so it is reproduced step by step rather than with a YAML
+// library's own data model:
+//  - the text is parsed by a port of go-yaml's libyaml scanner and parser
+//    (goYamlScanner.ts, goYamlParser.ts, goYamlNodes.ts), so a broken file is
+//    refused with the very message kube-apiserver prints, and YAML that
+//    go-yaml accepts (and other parsers may not) loads;
 //  - only the first document of a stream is read; later ones are never looked at;
 //  - plain scalars resolve by YAML 1.1 rules (resolve.go): yes/no/on/off/y/n are
 //    booleans, 0x1F and 017 are ints, ~ and empty are null, .inf is a float...
@@ -14,22 +18,14 @@
 //  - map keys become strings (ints, floats and bools printed Go's way) and the
 //    JSON object's keys come out sorted, which decides which decode error is
 //    reported first.
-// The `yaml` package is used only as a parser: its CST/AST gives locations
-// and each scalar's source text and style; resolution is done here.
-// Known parser differences left (found by differential runs, all exotic):
-// a multi-line quoted scalar whose continuation lines are not indented past
-// their mapping, and a plain scalar continued onto the next line inside an
-// unclosed flow collection; libyaml accepts the first, and words the second's
-// error one line further down.
 
-import { LineCounter, parseAllDocuments } from 'yaml';
-import type { Alias, Document, Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { compareUtf8, goQuote } from './goFormat.js';
+import type { Mark } from './goYamlScanner.js';
+import type { YamlNode } from './goYamlNodes.js';
+import { composeYamlDocument, YamlParseError } from './goYamlNodes.js';
 import type { JsonEntry, JsonNode, Loc } from './jsonTree.js';
-import { describeYamlSyntaxError } from './yamlErrors.js';
 import type { GoScalar } from './goYamlScalar.js';
-import { decodeDoubleQuoted, resolvePlain, resolveTagged, ScalarError, shortTag, SIMPLE_KEY_MAX_LENGTH } from './goYamlScalar.js';
+import { resolvePlain, resolveTagged, ScalarError, shortTag } from './goYamlScalar.js';
 
 /** A key that go-yaml's strict pass would report as "already set in map". */
 export interface DuplicateYamlKey {
@@ -90,6 +86,8 @@ interface GoSeq {
   loc: Loc;
 }
 
+let nanKeys = 0;
+
 function identityOf(key: GoScalar): string {
   switch (key.t) {
     case 'str':
@@ -99,146 +97,162 @@ function identityOf(key: GoScalar): string {
     case 'int':
       return 'i:' + key.v.toString();
     case 'float':
-      return 'f:' + String(key.v);
+      // NaN is never equal to itself, so each NaN key is a key of its own in a Go map.
+      return Number.isNaN(key.v) ? `f:NaN#${nanKeys++}` : 'f:' + String(key.v);
     case 'null':
       return 'n:';
   }
 }
 
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
+/** decode.go allowedAliasRatio: how much of a document may come from expanding aliases. */
+function allowedAliasRatio(decodeCount: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decodeCount <= low) return 0.99;
+  if (decodeCount >= high) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - low) / (high - low));
+}
+
+/**
+ * Where each character of the text is, as 1-based line and column (UTF-16
+ * units, lines split on "\n" only, as editors count them); libyaml's own
+ * marks count code points and every kind of line break.
+ */
+class SourceLocator {
+  private readonly offsets: number[] = [];
+  private readonly lineStarts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    // The scanner's characters: code points after a leading byte order mark.
+    let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    while (i < text.length) {
+      this.offsets.push(i);
+      const c = text.charCodeAt(i);
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      i += pair ? 2 : 1;
+    }
+    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
+  }
+
+  loc(index: number): Loc {
+    const offset = index < this.offsets.length ? this.offsets[index] : this.text.length;
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - this.lineStarts[lo] + 1 };
+  }
+
+  at(mark: Mark): Loc {
+    return this.loc(mark.index);
+  }
+}
+
+/** go-yaml's decoder (decode.go) for an interface{} target, on the composed nodes. */
 class Converter {
   private readonly duplicates: DuplicateYamlKey[] = [];
+  /** Aliases being expanded (d.aliases): meeting one again means an anchor contains itself. */
   private readonly activeAliases = new Set<YamlNode>();
+  // The document node counts as one decode.
+  private decodeCount = 1;
+  private aliasCount = 0;
+  private aliasDepth = 0;
 
-  constructor(
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-  ) {}
+  constructor(private readonly source: SourceLocator) {}
 
   duplicateKeys(): DuplicateYamlKey[] {
     return this.duplicates;
   }
 
-  loc(offset: number): Loc {
-    const { line, col } = this.lines.linePos(offset);
-    return { line, col };
-  }
-
   private nodeLoc(node: YamlNode): Loc {
-    return this.loc(node.range?.[0] ?? 0);
+    return this.source.at(node.start);
   }
 
-  decode(node: YamlNode | null | undefined, fallback: Loc): GoValue {
-    if (node === null || node === undefined) return { kind: 'scalar', value: { t: 'null' }, loc: fallback };
-    if (isAlias(node)) return this.alias(node);
-    if (isScalar(node)) return { kind: 'scalar', value: this.scalar(node), loc: this.nodeLoc(node) };
-    if (isMap(node)) {
-      const out: GoMap = { kind: 'map', entries: new Map(), loc: this.nodeLoc(node) };
-      this.mapInto(node as YAMLMap.Parsed, out);
-      return out;
+  /** d.unmarshal's bookkeeping against alias bombs ("billion laughs"). */
+  private count(loc: Loc): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+      throw new YamlToJsonError('yaml: document contains excessive aliasing', loc);
     }
-    if (isSeq(node)) return this.seq(node as YAMLSeq.Parsed);
-    throw new YamlToJsonError('yaml: unknown node kind', this.nodeLoc(node));
   }
 
-  private alias(node: Alias): GoValue {
-    const target = node.resolve(this.doc);
-    if (!target) {
-      throw new YamlToJsonError(`yaml: unknown anchor '${node.source}' referenced`, this.nodeLoc(node));
+  /** The value of a node; `fallback` locates a value that was left out (`key:` alone). */
+  decode(node: YamlNode, fallback: Loc): GoValue {
+    this.count(this.nodeLoc(node));
+    switch (node.kind) {
+      case 'alias':
+        return this.alias(node, (target) => this.decode(target, this.nodeLoc(node)));
+      case 'scalar':
+        return { kind: 'scalar', value: this.scalar(node), loc: node.empty ? fallback : this.nodeLoc(node) };
+      case 'mapping': {
+        const out: GoMap = { kind: 'map', entries: new Map(), loc: this.nodeLoc(node) };
+        this.mapInto(node, out);
+        return out;
+      }
+      case 'sequence':
+        return this.seq(node);
     }
-    if (this.activeAliases.has(target)) {
-      throw new YamlToJsonError(`yaml: anchor '${node.source}' value contains itself`, this.nodeLoc(node));
+  }
+
+  private alias<T>(node: YamlNode, expand: (target: YamlNode) => T): T {
+    if (this.activeAliases.has(node)) {
+      throw new YamlToJsonError(`yaml: anchor '${node.value}' value contains itself`, this.nodeLoc(node));
     }
-    this.activeAliases.add(target);
+    this.activeAliases.add(node);
+    this.aliasDepth++;
     try {
-      return this.decode(target, this.nodeLoc(node));
+      return expand(node.target!);
     } finally {
-      this.activeAliases.delete(target);
+      this.aliasDepth--;
+      this.activeAliases.delete(node);
     }
   }
 
-  private scalar(node: Scalar): GoScalar {
-    let text = typeof node.source === 'string' ? node.source : String(node.value ?? '');
-    if (node.type === 'QUOTE_DOUBLE' && node.srcToken && 'source' in node.srcToken) {
-      // go-yaml's escapes differ from YAML 1.2's (\' yes, \/ no): decode the raw text its way.
-      const raw = String(node.srcToken.source);
-      const decoded = decodeDoubleQuoted(raw);
-      if (typeof decoded !== 'string') {
-        const { line } = this.loc(node.range?.[0] ?? 0);
-        throw new YamlToJsonError(line === 1 ? `yaml: ${decoded.problem}` : `yaml: line ${line}: ${decoded.problem}`, this.nodeLoc(node));
-      }
-      text = decoded;
+  /** decoder.scalar into interface{}: quoted is a string, plain resolves, a tag insists. */
+  private scalar(node: YamlNode): GoScalar {
+    if (node.tag === '' && !node.implicit) return { t: 'str', v: node.value };
+    if (node.tag === '') return resolvePlain(node.value);
+    try {
+      return resolveTagged(shortTag(node.tag), node.value, node.implicit);
+    } catch (e) {
+      if (e instanceof ScalarError) throw new YamlToJsonError(`yaml: ${e.message}`, this.nodeLoc(node));
+      throw e;
     }
-    const tag = node.tag ? shortTag(node.tag) : undefined;
-    const plain = node.type === 'PLAIN' || node.type === undefined;
-    if (tag !== undefined && tag !== '!') {
-      try {
-        return resolveTagged(tag, text, plain);
-      } catch (e) {
-        if (e instanceof ScalarError) throw new YamlToJsonError(`yaml: ${e.message}`, this.nodeLoc(node));
-        throw e;
-      }
-    }
-    if (!plain || tag === '!') return { t: 'str', v: text };
-    if (text === FLOW_DASH) return { t: 'str', v: '-' };
-    return resolvePlain(text);
   }
 
-  private seq(node: YAMLSeq.Parsed): GoSeq {
+  private seq(node: YamlNode): GoSeq {
     const items: GoValue[] = [];
     const itemLocs: Loc[] = [];
-    const token = node.srcToken;
-    const dashOffsets: (number | undefined)[] = [];
-    if (token && token.type === 'block-seq') {
-      for (const item of token.items) {
-        const dash = item.start.find((t) => t.type === 'seq-item-ind');
-        dashOffsets.push(dash?.offset);
-      }
+    const loc = this.nodeLoc(node);
+    for (const child of node.children) {
+      const itemLoc = child.entry ? this.source.at(child.entry) : child.empty ? loc : this.nodeLoc(child);
+      itemLocs.push(itemLoc);
+      items.push(this.decode(child, itemLoc));
     }
-    node.items.forEach((child, i) => {
-      const childNode = child as YamlNode | null;
-      const dash = dashOffsets[i];
-      const loc = dash !== undefined ? this.loc(dash) : childNode ? this.nodeLoc(childNode) : this.nodeLoc(node);
-      itemLocs.push(loc);
-      items.push(this.decode(childNode, loc));
-    });
-    return { kind: 'seq', items, itemLocs, loc: this.nodeLoc(node) };
+    return { kind: 'seq', items, itemLocs, loc };
   }
 
   /** decoder.mapping for a map[interface{}]interface{} target, merges included. */
-  private mapInto(node: YAMLMap.Parsed, out: GoMap): void {
-    const token = node.srcToken;
-    const blockItems = token && token.type === 'block-map' ? token.items : undefined;
-    (node.items as Pair<YamlNode | null, YamlNode | null>[]).forEach((pair, i) => {
-      const keyNode = pair.key;
-      const keyLoc = keyNode ? this.nodeLoc(keyNode) : this.nodeLoc(node);
-      const explicit = blockItems?.[i]?.start.some((t) => t.type === 'explicit-key-ind') ?? false;
-      if (blockItems && !explicit && keyNode?.range && keyNode.range[1] - keyNode.range[0] > SIMPLE_KEY_MAX_LENGTH) {
-        // libyaml gives up on an implicit key longer than 1024 characters.
-        throw new YamlToJsonError(
-          keyLoc.line === 1 ? "yaml: could not find expected ':'" : `yaml: line ${keyLoc.line}: could not find expected ':'`,
-          keyLoc,
-        );
+  private mapInto(node: YamlNode, out: GoMap): void {
+    for (let i = 0; i < node.children.length; i += 2) {
+      const keyNode = node.children[i];
+      const valueNode = node.children[i + 1];
+      const keyLoc = keyNode.empty ? out.loc : this.nodeLoc(keyNode);
+      if (isMergeKey(keyNode)) {
+        this.merge(valueNode, out, keyLoc);
+        continue;
       }
-      if (keyNode && isScalar(keyNode) && this.isMergeKey(keyNode)) {
-        this.merge(pair.value, out, keyLoc);
-        return;
-      }
-      const key = this.key(keyNode, keyLoc);
-      const value = this.decode(pair.value, keyLoc);
-      this.set(out, key, keyLoc, value);
-    });
-  }
-
-  private isMergeKey(node: Scalar): boolean {
-    return node.source === '<<' && (node.type === 'PLAIN' || node.type === undefined) && (!node.tag || shortTag(node.tag) === '!!merge');
-  }
-
-  private key(node: YamlNode | null, loc: Loc): GoScalar {
-    const value = this.decode(node, loc);
-    if (value.kind !== 'scalar') {
-      throw new YamlToJsonError(`yaml: invalid map key: ${describeGoValue(value)}`, loc);
+      const key = this.decode(keyNode, keyLoc);
+      if (key.kind !== 'scalar') throw new YamlToJsonError(`yaml: invalid map key: ${goSharpV(key)}`, keyLoc);
+      const value = this.decode(valueNode, keyLoc);
+      this.set(out, key.value, keyLoc, value);
     }
-    return value.value;
   }
 
   private set(out: GoMap, key: GoScalar, keyLoc: Loc, value: GoValue): void {
@@ -251,41 +265,42 @@ class Converter {
     out.entries.set(identity, { key, identity, keyLoc, value });
   }
 
+  /** A mapping (or an alias of one) decoded into an existing map, as a merge does. */
+  private mergeInto(node: YamlNode, out: GoMap): void {
+    this.count(this.nodeLoc(node));
+    if (node.kind === 'alias') this.alias(node, (target) => this.mergeInto(target, out));
+    else this.mapInto(node, out);
+  }
+
   /** decoder.merge: a map, an alias of one, or a sequence of them (later ones first, so earlier ones win). */
-  private merge(valueNode: YamlNode | null, out: GoMap, loc: Loc): void {
+  private merge(valueNode: YamlNode, out: GoMap, loc: Loc): void {
     const wantMap = (): never => {
       throw new YamlToJsonError('yaml: map merge requires map or sequence of maps as the value', loc);
     };
-    const mergeOne = (n: YamlNode | null): void => {
-      if (!n) wantMap();
-      let target: YamlNode | null | undefined = n;
-      if (isAlias(n)) {
-        target = n.resolve(this.doc);
-        if (!target) throw new YamlToJsonError(`yaml: unknown anchor '${n.source}' referenced`, this.nodeLoc(n));
-        if (this.activeAliases.has(target)) {
-          throw new YamlToJsonError(`yaml: anchor '${n.source}' value contains itself`, this.nodeLoc(n));
+    const isMapOrAliasOfOne = (n: YamlNode): boolean =>
+      n.kind === 'mapping' || (n.kind === 'alias' && n.target!.kind === 'mapping');
+    switch (valueNode.kind) {
+      case 'mapping':
+      case 'alias':
+        if (!isMapOrAliasOfOne(valueNode)) wantMap();
+        this.mergeInto(valueNode, out);
+        return;
+      case 'sequence':
+        for (let i = valueNode.children.length - 1; i >= 0; i--) {
+          const item = valueNode.children[i];
+          if (!isMapOrAliasOfOne(item)) wantMap();
+          this.mergeInto(item, out);
         }
-      }
-      if (!target || !isMap(target)) wantMap();
-      this.activeAliases.add(target as YamlNode);
-      try {
-        this.mapInto(target as YAMLMap.Parsed, out);
-      } finally {
-        this.activeAliases.delete(target as YamlNode);
-      }
-    };
-    if (valueNode && isSeq(valueNode)) {
-      const items = (valueNode as YAMLSeq.Parsed).items as (YamlNode | null)[];
-      for (const item of items) if (!item || !(isMap(item) || isAlias(item))) wantMap();
-      for (let i = items.length - 1; i >= 0; i--) mergeOne(items[i]);
-      return;
+        return;
+      default:
+        wantMap();
     }
-    if (valueNode && (isMap(valueNode) || isAlias(valueNode))) {
-      mergeOne(valueNode);
-      return;
-    }
-    wantMap();
   }
+}
+
+/** isMerge: a `<<` key, plain (or tagged `!`) or tagged !!merge. */
+function isMergeKey(node: YamlNode): boolean {
+  return node.kind === 'scalar' && node.value === '<<' && (node.implicit || node.tag === MERGE_TAG);
 }
 
 function keyText(key: GoScalar): string {
@@ -299,47 +314,76 @@ function keyText(key: GoScalar): string {
   }
 }
 
-/** Roughly what Go's %#v prints for a decoded YAML value (only used in messages about invalid keys). */
-function describeGoValue(value: GoValue): string {
-  if (value.kind === 'scalar') {
-    const v = value.value;
-    switch (v.t) {
-      case 'str':
-        return goQuote(v.v);
-      case 'null':
-        return '<nil>';
-      default:
-        return String(v.v);
-    }
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** resolve() gives uint64 only to integers above int64's range. */
+function isUint64(v: bigint): boolean {
+  return v > INT64_MAX;
+}
+
+/**
+ * Go's %#v (and %+#v, the same here) of a decoded value, as go-yaml's
+ * "invalid map key" and sigs.k8s.io/yaml's "unsupported map key" errors print
+ * it. `nested`: inside a slice or map, where a nil interface is spelled out.
+ */
+function goSharpV(value: GoValue, nested = false): string {
+  if (value.kind === 'scalar') return goSharpVScalar(value.value, nested);
+  if (value.kind === 'seq') return `[]interface {}{${value.items.map((item) => goSharpV(item, true)).join(', ')}}`;
+  // fmt prints map entries sorted by key (internal/fmtsort).
+  const entries = [...value.entries.values()].sort((a, b) => compareGoKeys(a.key, b.key));
+  return `map[interface {}]interface {}{${entries.map((e) => `${goSharpVScalar(e.key, true)}:${goSharpV(e.value, true)}`).join(', ')}}`;
+}
+
+function goSharpVScalar(v: GoScalar, nested: boolean): string {
+  switch (v.t) {
+    case 'str':
+      return goQuote(v.v);
+    case 'null':
+      return nested ? 'interface {}(nil)' : '<nil>';
+    case 'bool':
+      return String(v.v);
+    case 'int':
+      // %#v prints unsigned integers in hex.
+      return isUint64(v.v) ? `0x${v.v.toString(16)}` : v.v.toString();
+    case 'float':
+      return formatFloat64g(v.v);
   }
-  if (value.kind === 'seq') return `[]interface {}{${value.items.map(describeGoValue).join(', ')}}`;
-  return 'map[interface {}]interface {}{...}';
+}
+
+/**
+ * fmtsort's order of interface{} map keys: nil first, then by dynamic type,
+ * then by value. Types compare by the address of their descriptor in the
+ * binary; for these types the Go toolchain lays them out as below (observed
+ * on upstream's code built with go 1.26).
+ */
+const GO_TYPE_ORDER = ['str', 'uint64', 'int', 'float', 'bool'];
+
+function goTypeOf(v: GoScalar): string {
+  return v.t === 'int' && isUint64(v.v) ? 'uint64' : v.t;
+}
+
+function compareGoKeys(a: GoScalar, b: GoScalar): number {
+  if (a.t === 'null' || b.t === 'null') return (a.t === 'null' ? 0 : 1) - (b.t === 'null' ? 0 : 1);
+  const ta = GO_TYPE_ORDER.indexOf(goTypeOf(a));
+  const tb = GO_TYPE_ORDER.indexOf(goTypeOf(b));
+  if (ta !== tb) return ta - tb;
+  if (a.t === 'str' && b.t === 'str') return compareUtf8(a.v, b.v);
+  if (a.t === 'int' && b.t === 'int') return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
+  if (a.t === 'float' && b.t === 'float') {
+    // NaN sorts before every other float.
+    if (Number.isNaN(a.v) || Number.isNaN(b.v)) return (Number.isNaN(a.v) ? 0 : 1) - (Number.isNaN(b.v) ? 0 : 1);
+    return a.v - b.v;
+  }
+  if (a.t === 'bool' && b.t === 'bool') return Number(a.v) - Number(b.v);
+  return 0;
 }
 
 // --- sigs.k8s.io/yaml: interface{} -> JSON ----------------------------------
 
-/** strconv.FormatFloat(f, 'g', -1, 32): how sigs.k8s.io/yaml prints float map keys. */
-function formatFloat32g(f: number): string {
-  if (Number.isNaN(f)) return '.nan';
-  if (f === Infinity) return '.inf';
-  if (f === -Infinity) return '-.inf';
-  const x = Math.fround(f);
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  // Shortest decimal digits that read back as the same float32.
-  let digits = '';
-  let exp = 0;
-  for (let p = 1; p <= 9; p++) {
-    const s = Math.abs(x).toExponential(p - 1);
-    if (Math.fround(Number(s)) === Math.abs(x)) {
-      const [mant, e] = s.split('e');
-      digits = mant.replace('.', '');
-      exp = Number(e);
-      break;
-    }
-  }
-  digits = digits.replace(/0+$/, '') || '0';
-  const sign = x < 0 ? '-' : '';
-  // With the shortest precision Go switches to %e when the exponent is < -4 or >= 6.
+/** strconv's 'g' layout of shortest digits: %e when the exponent is < -4 or >= 6 (the shortest form's precision). */
+function layoutG(negative: boolean, shortestDigits: string, exp: number): string {
+  const digits = shortestDigits.replace(/0+$/, '') || '0';
+  const sign = negative ? '-' : '';
   if (exp < -4 || exp >= 6) {
     const mant = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
     const e = Math.abs(exp);
@@ -350,21 +394,51 @@ function formatFloat32g(f: number): string {
   return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
+/** strconv.FormatFloat(f, 'g', -1, 32): how sigs.k8s.io/yaml prints float map keys. */
+function formatFloat32g(f: number): string {
+  if (Number.isNaN(f)) return '.nan';
+  if (f === Infinity) return '.inf';
+  if (f === -Infinity) return '-.inf';
+  const x = Math.fround(f);
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  // Shortest decimal digits that read back as the same float32.
+  for (let p = 1; p <= 9; p++) {
+    const s = Math.abs(x).toExponential(p - 1);
+    if (Math.fround(Number(s)) === Math.abs(x)) {
+      const [mant, e] = s.split('e');
+      return layoutG(x < 0, mant.replace('.', ''), Number(e));
+    }
+  }
+  return String(x);
+}
+
+/** fmt's %v of a float64: strconv 'g' with the shortest digits, "+Inf", "NaN". */
+function formatFloat64g(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  // toExponential() without a precision gives the shortest digits that read back as f.
+  const [mant, e] = Math.abs(f).toExponential().split('e');
+  return layoutG(f < 0, mant.replace('.', ''), Number(e));
+}
+
 function jsonKey(key: GoScalar, value: GoValue, loc: Loc): string {
   switch (key.t) {
     case 'str':
       return key.v;
     case 'int':
+      // sigs.k8s.io/yaml knows int and int64 keys, not the uint64 that integers past int64 become.
+      if (isUint64(key.v)) {
+        throw new YamlToJsonError(`unsupported map key of type: uint64, key: ${goSharpVScalar(key, false)}, value: ${goSharpV(value)}`, loc);
+      }
       return key.v.toString();
     case 'float':
       return formatFloat32g(key.v);
     case 'bool':
       return key.v ? 'true' : 'false';
     case 'null':
-      throw new YamlToJsonError(
-        `unsupported map key of type: %!s(<nil>), key: <nil>, value: ${describeGoValue(value)}`,
-        loc,
-      );
+      throw new YamlToJsonError(`unsupported map key of type: %!s(<nil>), key: <nil>, value: ${goSharpV(value)}`, loc);
   }
 }
 
@@ -447,80 +521,33 @@ function collisions(value: GoValue, out: DuplicateYamlKey[]): void {
  * Converts the first YAML document of `text` as kube-apiserver's decoder does.
  * Throws YamlToJsonError with Go's message when YAMLToJSON would fail.
  */
-/** Stands in for a lone `-` in a flow collection while the `yaml` package parses (same length, so positions hold). */
-const FLOW_DASH = '\ue000';
-
-function parseYaml(text: string, lines: LineCounter): Document.Parsed[] {
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
-    keepSourceTokens: true,
-    uniqueKeys: false,
-    schema: 'failsafe',
-    merge: false,
-    strict: false,
-    prettyErrors: false,
-    version: '1.1',
-  });
-  return Array.isArray(docs) ? docs : [];
-}
-
-/**
- * libyaml reads `-` directly followed by `,`, `]` or `}` as the plain scalar
- * "-" ([-] is a list holding "-"); YAML 1.2 and the `yaml` package read a
- * block sequence there and fail. Those dashes are swapped for a placeholder
- * before parsing and turned back into "-" when scalars are read.
- */
-function withFlowDashes(text: string, docs: Document.Parsed[]): string | undefined {
-  if (text.includes(FLOW_DASH)) return undefined;
-  const offsets = (docs[0]?.errors ?? [])
-    .filter((e) => e.code === 'BLOCK_IN_FLOW' && text[e.pos[0]] === '-' && /[,\]}]/.test(text[e.pos[0] + 1] ?? ''))
-    .map((e) => e.pos[0]);
-  if (offsets.length === 0) return undefined;
-  const chars = [...text.split('')];
-  for (const o of offsets) chars[o] = FLOW_DASH;
-  return chars.join('');
-}
-
 export function yamlToJson(text: string): YamlAsJson {
-  let lines = new LineCounter();
-  let list = parseYaml(text, lines);
-  for (let patched = withFlowDashes(text, list); patched !== undefined; patched = withFlowDashes(text, list)) {
-    text = patched;
-    lines = new LineCounter();
-    list = parseYaml(text, lines);
+  const source = new SourceLocator(text);
+  let document;
+  try {
+    document = composeYamlDocument(text);
+  } catch (e) {
+    if (e instanceof YamlParseError) throw new YamlToJsonError(e.message, e.at !== undefined ? source.loc(e.at) : undefined);
+    throw e;
   }
   const start: Loc = { line: 1, col: 1 };
-  if (list.length === 0) return { root: { kind: 'null', loc: start }, duplicateKeys: [] };
-  const doc = list[0];
-  // go-yaml reads %YAML 1.1 only.
-  const version = doc.directives?.yaml;
-  if (version?.explicit && version.version !== '1.1') {
-    const at = lines.linePos(text.indexOf('%YAML') >= 0 ? text.indexOf('%YAML') : 0);
-    throw new YamlToJsonError(
-      at.line === 1 ? 'yaml: found incompatible YAML document' : `yaml: line ${at.line - 1}: found incompatible YAML document`,
-      { line: at.line, col: at.col },
-    );
+  if (!document.root) return { root: { kind: 'null', loc: start }, duplicateKeys: [] };
+  try {
+    const converter = new Converter(source);
+    const value = converter.decode(document.root, source.at(document.root.start));
+    const duplicateKeys = converter.duplicateKeys();
+    checkKeys(value);
+    collisions(value, duplicateKeys);
+    // json.Marshal visits object keys in sorted order, so the first unsupported value is found that way.
+    const root = toJson(value);
+    const result: YamlAsJson = { root, duplicateKeys };
+    if (document.following) result.ignoredDocument = source.at(document.following);
+    return result;
+  } catch (e) {
+    // Go's stacks grow; ours do not. Thousands of nested collections are no policy anyone writes.
+    if (e instanceof RangeError) {
+      throw new YamlToJsonError('auditspec: the document nests collections too deeply to be decoded here', source.at(document.root.start));
+    }
+    throw e;
   }
-  // Escapes are judged by decodeDoubleQuoted (go-yaml's set, not YAML 1.2's).
-  // libyaml refuses unknown directives (%FOO); the `yaml` package only warns about them.
-  const error =
-    doc.errors.find((e) => e.code !== 'BAD_DQ_ESCAPE') ?? doc.warnings.find((w) => w.code === 'BAD_DIRECTIVE');
-  if (error) {
-    const at = lines.linePos(Math.min(error.pos[0], text.length));
-    throw new YamlToJsonError('yaml: ' + describeYamlSyntaxError(error, text), { line: at.line, col: at.col });
-  }
-  const converter = new Converter(doc, lines);
-  const contents = doc.contents as YamlNode | null;
-  const value = converter.decode(contents, contents?.range ? converter.loc(contents.range[0]) : start);
-  const duplicateKeys = converter.duplicateKeys();
-  checkKeys(value);
-  collisions(value, duplicateKeys);
-  // json.Marshal visits object keys in sorted order, so the first unsupported value is found that way.
-  const root = toJson(value);
-  const result: YamlAsJson = { root, duplicateKeys };
-  if (list.length > 1) {
-    const next = list[1];
-    result.ignoredDocument = converter.loc(next.range[0]);
-  }
-  return result;
 }

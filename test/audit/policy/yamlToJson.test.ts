@@ -167,6 +167,23 @@ describe('mappings', () => {
     });
   });
 
+  it('refuses an integer key beyond int64: go-yaml makes it a uint64, which sigs.k8s.io/yaml does not convert', () => {
+    // Read back from sigs.k8s.io/yaml v1.6.0 YAMLToJSON.
+    expect(() => root('9223372036854775808: x\n')).toThrow('unsupported map key of type: uint64, key: 0x8000000000000000, value: "x"');
+    expect(objectKeys(root('9223372036854775807: x\n'))).toEqual(['9223372036854775807']);
+  });
+
+  it("prints the refused key's value with Go's %#v (keys sorted, nil and uint64 spelled Go's way)", () => {
+    // Read back from sigs.k8s.io/yaml v1.6.0 YAMLToJSON.
+    expect(() => root('~: {b: 1, a: [1, ~, 2.0, 1e7, .inf, "é\\n", 18446744073709551615, {}, []]}\n')).toThrow(
+      'unsupported map key of type: %!s(<nil>), key: <nil>, value: map[interface {}]interface {}{"a":[]interface {}{1, interface {}(nil), 2, 1e+07, +Inf, "é\\n", 0xffffffffffffffff, map[interface {}]interface {}{}, []interface {}{}}, "b":1}',
+    );
+    expect(() => root('~: {~: 1, true: e, 2: d, b: c}\n')).toThrow(
+      'value: map[interface {}]interface {}{interface {}(nil):1, "b":"c", 2:"d", true:"e"}',
+    );
+    expect(() => root('? {a: 1, b: [x]}\n: y\n')).toThrow('yaml: invalid map key: map[interface {}]interface {}{"a":1, "b":[]interface {}{"x"}}');
+  });
+
   it('refuses a merge of something that is not a mapping', () => {
     expect(() => root('a: {<<: 5}\n')).toThrow('yaml: map merge requires map or sequence of maps as the value');
   });
@@ -177,6 +194,13 @@ describe('documents, aliases and positions', () => {
     const result = yamlToJson('a: 1\n---\nb: [\n');
     expect(objectKeys(result.root)).toEqual(['a']);
     expect(result.ignoredDocument).toEqual({ line: 2, col: 1 });
+  });
+
+  it('says where content after an explicit document end starts, though no `---` opens it', () => {
+    const result = yamlToJson('a: 1\n...\nb: 2\n');
+    expect(objectKeys(result.root)).toEqual(['a']);
+    expect(result.ignoredDocument).toEqual({ line: 3, col: 1 });
+    expect(yamlToJson('a: 1\n...\n').ignoredDocument).toBeUndefined();
   });
 
   it('treats an empty stream as null', () => {
