@@ -6,6 +6,9 @@
 //
 // One addition to libyaml's events: an item of a block sequence carries the
 // position of its `-` (entry), which the loader reports as the item's position.
+//
+// libyaml's licence (MIT, Copyright (c) 2006 Kirill Simonov) applies to this
+// rendition too: see THIRD_PARTY_NOTICES.md.
 
 import type { Mark, ScalarStyle, Token } from './goYamlScanner.js';
 import { YamlScanner, YamlSyntaxError } from './goYamlScanner.js';

@@ -1,6 +1,8 @@
 // The tokenizer of go-yaml v2 (go.yaml.in/yaml/v2 v2.4.3, which sigs.k8s.io/yaml
 // and so kube-apiserver's policy loader use): a TypeScript rendition of its
 // readerc.go and scannerc.go, themselves a port of libyaml.
+// libyaml's licence (MIT, Copyright (c) 2006 Kirill Simonov) applies to this
+// rendition too: see THIRD_PARTY_NOTICES.md.
 //
 // Which YAML mistakes a policy file is refused for, and the exact message, are
 // decided here, so the scanner keeps libyaml's control flow rather than a
