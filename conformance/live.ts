@@ -39,10 +39,23 @@ export interface LiveMismatch {
 
 const SENDABLE_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
-/** Who a certificate can say: an x509 client certificate cannot carry an empty name. */
+/** Text an HTTP client can put in a header (Impersonate-User/Group) as is. */
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
+
+/**
+ * Who a client can say: an x509 client certificate cannot carry an empty name,
+ * and impersonation headers only printable ASCII.
+ */
 function presentable(identity: Identity): boolean {
   if (identity.kind === 'user') return identity.name !== '';
-  if (identity.kind === 'impersonating') return identity.caller.name !== '' && identity.as.name !== '';
+  if (identity.kind === 'impersonating') {
+    return (
+      identity.caller.name !== '' &&
+      identity.as.name !== '' &&
+      HEADER_SAFE.test(identity.as.name) &&
+      identity.as.groups.every((g) => HEADER_SAFE.test(g))
+    );
+  }
   return true;
 }
 
