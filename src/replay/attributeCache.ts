@@ -5,11 +5,17 @@
 //
 // Everything but the user follows from the verb, the requestURI and the
 // objectRef, so those must all match for a hit, and the user is put back on each
-// hit. The requestURI (a flat string straight from JSON.parse, whose hash V8
-// keeps) is the Map key; verb and objectRef are compared field by field, which
-// is cheaper than building a combined key per event. Memory is bounded: two
-// generations of at most `capacity` URIs each; when the young one fills up the
-// old one is dropped, so entries in use survive and the rest go.
+// hit. The query takes part too, except for the parameters that differ on every
+// watch and list of a client yet cannot change what kube-apiserver resolves:
+// resourceVersion and resourceVersionMatch (strings, never rejected) and
+// timeoutSeconds and limit holding plain numbers (always decoded). kube-apiserver
+// decodes the list options to find watch and fieldSelector=metadata.name, and a
+// value it cannot decode drops them all, so any other parameter, any other
+// value, and any parameter given twice stay in the key. The key is a flat
+// string; verb and objectRef are compared field by field, which is cheaper than
+// building them into the key. Memory is bounded: two generations of at most
+// `capacity` keys each; when the young one fills up the old one is dropped, so
+// entries in use survive.
 import type { AuditEventRecord } from '../request/event.js';
 import { attributesFromEvent, eventUser } from '../request/event.js';
 import type { RequestAttributes } from '../request/types.js';
@@ -34,7 +40,22 @@ function sameRef(a: ObjectRef | undefined, b: ObjectRef | null | undefined): boo
   );
 }
 
-/** At most this many verb/objectRef variants are kept per requestURI. */
+const INERT_PARAMETER = /^(?:resourceVersion=\d*|resourceVersionMatch=[A-Za-z]*|timeoutSeconds=\d{1,9}|limit=\d{1,9})$/;
+
+/** The requestURI without the parameters that cannot change the resolved attributes (see above). */
+export function cacheKeyOf(requestURI: string): string {
+  const q = requestURI.indexOf('?');
+  if (q === -1 || requestURI.includes(';', q)) return requestURI;
+  const parameters = requestURI.slice(q + 1).split('&');
+  const names = parameters.map((p) => {
+    const eq = p.indexOf('=');
+    return eq === -1 ? p : p.slice(0, eq);
+  });
+  const kept = parameters.filter((p, i) => !(INERT_PARAMETER.test(p) && names.indexOf(names[i]) === names.lastIndexOf(names[i])));
+  return kept.length === parameters.length ? requestURI : `${requestURI.slice(0, q)}?${kept.join('&')}`;
+}
+
+/** At most this many verb/objectRef variants are kept per key. */
 const VARIANTS = 4;
 
 export class AttributeCache {
@@ -46,8 +67,9 @@ export class AttributeCache {
   constructor(readonly capacity = 20_000) {}
 
   attributesOf(event: AuditEventRecord): RequestAttributes {
-    const uri = event.requestURI;
-    if (typeof uri !== 'string') return attributesFromEvent(event);
+    const requestURI = event.requestURI;
+    if (typeof requestURI !== 'string') return attributesFromEvent(event);
+    const uri = cacheKeyOf(requestURI);
     const verb = event.verb ?? '';
     const ref = event.objectRef;
     let entries = this.young.get(uri);

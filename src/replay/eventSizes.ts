@@ -213,11 +213,12 @@ function memberBytes(line: string, key: string, before: number): number {
  * Measures an event from its line alone, without parsing it: for the later
  * events of a request the replay has already decided, in kube-apiserver's
  * layout. Undefined when the layout is not the expected one (the caller then
- * parses the line).
+ * parses the line). `bodiesFrom`: where the caller knows the metadata ends (the
+ * bodies cannot start before), so the line is not searched from its start.
  */
-export function measureEventLine(line: string, stage: Stage, lineBytes: number, options: MeasureOptions): EventSample | undefined {
-  const hasRequest = line.indexOf(REQUEST_KEY) !== -1;
-  const hasResponse = line.indexOf(RESPONSE_KEY) !== -1;
+export function measureEventLine(line: string, stage: Stage, lineBytes: number, options: MeasureOptions, bodiesFrom = 0): EventSample | undefined {
+  const hasRequest = line.indexOf(REQUEST_KEY, bodiesFrom) !== -1;
+  const hasResponse = line.indexOf(RESPONSE_KEY, bodiesFrom) !== -1;
   let requestBodyBytes = 0;
   let responseBodyBytes = 0;
   let requestManagedFieldsBytes = 0;

@@ -225,16 +225,19 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
         if (tally.examples.length < examplesPerClass) tally.examples.push({ auditID, requestURI, file, line });
       }
     }
+    const wantsRequestReceived =
+      afterDecision.stages.includes('RequestReceived') || (beforeDecision?.stages.includes('RequestReceived') ?? false);
     return {
       level: recordedLevel,
       samples: [undefined, undefined, undefined, undefined],
       sizeClass: `${attrs.verb} ${attrs.resourceRequest ? resourceTarget(attrs) : 'nonresource'}`,
-      receivedObjectRefBytes: receivedObjectRefBytes(attrs),
+      // Only ever used to derive a RequestReceived: not worth serialising otherwise.
+      receivedObjectRefBytes: wantsRequestReceived ? receivedObjectRefBytes(attrs) : 0,
       verb: attrs.verb,
       after: afterDecision,
       before: beforeDecision,
       failedAuthentication: attrs.user === null,
-      wantsRequestReceived: afterDecision.stages.includes('RequestReceived') || (beforeDecision?.stages.includes('RequestReceived') ?? false),
+      wantsRequestReceived,
     };
   };
 
@@ -332,7 +335,7 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
         // A prefix-parsed line whose bodies cannot be located (an odd layout after all)
         // falls back to the parsed part: its whole size then counts as metadata.
         request.samples[stageIndex] =
-          (prefixOnly ? measureEventLine(text, stage, bytes, measure) : undefined) ??
+          (prefixOnly ? measureEventLine(text, stage, bytes, measure, prefixEnd) : undefined) ??
           measureEvent(event as Record<string, unknown>, text, stage, bytes, measure);
         // ResponseComplete and Panic are always a request's last event; ResponseStarted is
         // the only one written for a failed authentication.
@@ -402,9 +405,12 @@ const CONTINUATION_PREFIX = /^\{"kind":"Event","apiVersion":"audit\.k8s\.io\/v1"
 const AFTER_METADATA_KEYS = [',"responseStatus":', ',"requestObject":', ',"responseObject":', ',"requestReceivedTimestamp":'];
 function metadataPrefixEnd(text: string): number {
   if (!text.startsWith('{"kind":"Event","apiVersion":"audit.k8s.io/v1",') || text.charCodeAt(text.length - 1) !== 0x7d /* } */) return -1;
+  // responseStatus, when there is one, is the first of them: stop looking there.
+  const status = text.indexOf(AFTER_METADATA_KEYS[0]);
+  if (status !== -1) return status;
   let end = -1;
-  for (const key of AFTER_METADATA_KEYS) {
-    const at = text.indexOf(key);
+  for (let i = 1; i < AFTER_METADATA_KEYS.length; i++) {
+    const at = text.indexOf(AFTER_METADATA_KEYS[i]);
     if (at !== -1 && (end === -1 || at < end)) end = at;
   }
   return end;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { attributesFromEvent, readAuditRecord, type AuditEventRecord } from '../../src/request/event.js';
-import { AttributeCache } from '../../src/replay/attributeCache.js';
+import { AttributeCache, cacheKeyOf } from '../../src/replay/attributeCache.js';
 import { corpusPath, hasCorpus } from './corpus.js';
 
 const event = (fields: Record<string, unknown>): AuditEventRecord =>
@@ -36,6 +36,54 @@ describe('AttributeCache', () => {
     ];
     for (const e of events) expect(cache.attributesOf(e)).toEqual(attributesFromEvent(e));
     expect(cache.misses).toBe(5);
+  });
+
+  test('queries that differ (resourceVersion, timeouts, selectors, even undecodable ones) give what resolving each gives', () => {
+    const cache = new AttributeCache();
+    const user = { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts'] };
+    const ref = (name?: string) => ({ resource: 'pods', namespace: 'a', apiVersion: 'v1', ...(name ? { name } : {}) });
+    const events: AuditEventRecord[] = [];
+    const queries = [
+      '',
+      '?watch=true&resourceVersion=1',
+      '?watch=true&resourceVersion=7&timeoutSeconds=384',
+      '?watch=true&timeoutSeconds=5&resourceVersion=9&resourceVersionMatch=NotOlderThan',
+      '?watch=1&resourceVersion=2&timeoutSeconds=300',
+      '?watch=true&timeoutSeconds=5&timeoutSeconds=abc',
+      '?watch=true&timeoutSeconds=99999999999999999999',
+      '?limit=500&resourceVersion=0',
+      '?limit=-1',
+      '?watch=true&timeoutSeconds=abc',
+      '?watch=false',
+      '?resourceVersion=5&limit=500',
+      '?fieldSelector=metadata.name%3Dweb',
+      '?watch=true&fieldSelector=metadata.name%3Dweb',
+      '?watch=true&fieldSelector=metadata.name%3D',
+      '?labelSelector=%%%&watch=true',
+      '?labelSelector=a+in+(b&watch=true',
+      '?watch=true&watch=false',
+    ];
+    // Every query with every verb and name a log could record for it, in two rounds (misses, then hits).
+    for (let round = 0; round < 2; round++) {
+      for (const q of queries) {
+        for (const verb of ['list', 'watch']) {
+          for (const name of [undefined, 'web']) {
+            events.push(event({ requestURI: `/api/v1/namespaces/a/pods${q}`, verb, user, objectRef: ref(name) }));
+          }
+        }
+      }
+    }
+    for (const e of events) expect(cache.attributesOf(e), `${e.verb} ${e.requestURI} ${e.objectRef?.name ?? ''}`).toEqual(attributesFromEvent(e));
+    expect(cache.hits).toBeGreaterThan(events.length / 2);
+  });
+
+  test('the key drops only single, plainly valued resourceVersion, resourceVersionMatch, timeoutSeconds and limit', () => {
+    expect(cacheKeyOf('/api/v1/pods?watch=true&resourceVersion=123&timeoutSeconds=384&allowWatchBookmarks=true')).toBe('/api/v1/pods?watch=true&allowWatchBookmarks=true');
+    expect(cacheKeyOf('/api/v1/pods?limit=500&resourceVersion=0')).toBe('/api/v1/pods?');
+    expect(cacheKeyOf('/api/v1/pods?timeoutSeconds=5&timeoutSeconds=abc')).toBe('/api/v1/pods?timeoutSeconds=5&timeoutSeconds=abc');
+    expect(cacheKeyOf('/api/v1/pods?timeoutSeconds=1e3&limit=-1')).toBe('/api/v1/pods?timeoutSeconds=1e3&limit=-1');
+    expect(cacheKeyOf('/api/v1/pods?resourceVersion=1;watch=true')).toBe('/api/v1/pods?resourceVersion=1;watch=true');
+    expect(cacheKeyOf('/api/v1/pods')).toBe('/api/v1/pods');
   });
 
   test('memory is bounded: old entries are dropped a generation at a time', () => {
