@@ -241,6 +241,31 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
     };
   };
 
+  /**
+   * A later event of an open request, recognised and measured from the line
+   * alone (see CONTINUATION_PREFIX). False when the line is anything else: it
+   * then goes the ordinary way.
+   */
+  const recordContinuation = (text: string, bytes: number): boolean => {
+    if (text.charCodeAt(text.length - 1) !== 0x7d /* } */) return false;
+    const head = CONTINUATION_PREFIX.exec(text);
+    if (head === null) return false;
+    const open = window.get(head[2]);
+    const stage = STAGE_BY_NAME.get(head[3]);
+    if (open === undefined || stage === undefined || open.level !== head[1]) return false;
+    const stageIndex = STAGE_INDEX[stage];
+    if (open.samples[stageIndex] !== undefined) return false;
+    const sample = measureEventLine(text, stage, bytes, {
+      tail: stageIndex !== 0 && open.wantsRequestReceived && open.samples[0] === undefined,
+      managedFields: mayOmitManagedFields,
+    });
+    if (sample === undefined) return false;
+    report.input.events++;
+    open.samples[stageIndex] = sample;
+    if (stageIndex >= 2 || (stageIndex === 1 && open.failedAuthentication)) window.finish(head[2]);
+    return true;
+  };
+
   for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
     const file = files[fileIndex];
     const problem = (line: number, reason: string): void => {
@@ -255,44 +280,14 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
           report.input.blankLines++;
           return;
         }
-        if (window.size > 0 && text.charCodeAt(text.length - 1) === 0x7d /* } */) {
-          const head = CONTINUATION_PREFIX.exec(text);
-          const open = head === null ? undefined : window.get(head[2]);
-          const stage = head === null ? undefined : STAGE_BY_NAME.get(head[3]);
-          if (open !== undefined && stage !== undefined && open.level === head![1]) {
-            const stageIndex = STAGE_INDEX[stage];
-            if (open.samples[stageIndex] === undefined) {
-              const sample = measureEventLine(text, stage, bytes, {
-                tail: stageIndex !== 0 && open.wantsRequestReceived && open.samples[0] === undefined,
-                managedFields: mayOmitManagedFields,
-              });
-              if (sample !== undefined) {
-                report.input.events++;
-                open.samples[stageIndex] = sample;
-                if (stageIndex >= 2 || (stageIndex === 1 && open.failedAuthentication)) window.finish(head![2]);
-                return;
-              }
-            }
-          }
-        }
-        // kube-apiserver's own lines are parsed only up to the request's metadata (see metadataPrefix).
-        let record: unknown;
-        const prefixEnd = metadataPrefixEnd(text);
-        let prefixOnly = false;
-        if (prefixEnd !== -1) {
-          try {
-            record = JSON.parse(`${text.slice(0, prefixEnd)}}`);
-            prefixOnly = true;
-          } catch {
-            // Not the layout it looked like: parse the whole line below.
-          }
-        }
-        if (!prefixOnly) try {
-          record = JSON.parse(text);
-        } catch (err) {
-          problem(lineNumber, `not JSON: ${(err as Error).message}`);
+        if (window.size > 0 && recordContinuation(text, bytes)) return;
+        const parsed = parseLine(text);
+        if (!parsed.ok) {
+          problem(lineNumber, `not JSON: ${parsed.error}`);
           return;
         }
+        const { record, prefixEnd } = parsed;
+        const prefixOnly = prefixEnd !== -1;
         const read = readRecordedEvent(record);
         if (read.kind === 'not-event') {
           report.input.notEvents++;
@@ -417,6 +412,28 @@ function metadataPrefixEnd(text: string): number {
 }
 
 const STAGE_BY_NAME = new Map<string, Stage>(STAGES.map((stage) => [stage, stage]));
+
+type ParsedLine = { ok: true; record: unknown; prefixEnd: number } | { ok: false; error: string };
+
+/**
+ * The line as JSON: only its metadata when it is in kube-apiserver's layout
+ * (prefixEnd ≥ 0, see metadataPrefixEnd), else all of it (prefixEnd = -1).
+ */
+function parseLine(text: string): ParsedLine {
+  const prefixEnd = metadataPrefixEnd(text);
+  if (prefixEnd !== -1) {
+    try {
+      return { ok: true, record: JSON.parse(`${text.slice(0, prefixEnd)}}`), prefixEnd };
+    } catch {
+      // Not the layout it looked like: parse the whole line.
+    }
+  }
+  try {
+    return { ok: true, record: JSON.parse(text), prefixEnd: -1 };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
 
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
