@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { recordSpec } from '../../record/record.js';
 import { UsageError } from '../errors.js';
-import { InvalidPolicyError, loadPolicyArgument, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseKubeVersion } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface RecordCommandOptions {
@@ -36,17 +36,7 @@ export const registerRecord: RegisterCommand = (program: Command, setExitCode) =
         }
         if (!isFile) throw new UsageError(`cannot read ${log}: not a file`);
       }
-      let policy;
-      try {
-        policy = options.policy === undefined ? undefined : loadPolicyArgument(options.policy, parseKubeVersion(options.kubeVersion));
-      } catch (err) {
-        if (err instanceof InvalidPolicyError) {
-          process.stderr.write(`auditspec: ${err.message}\n`);
-          setExitCode(1);
-          return;
-        }
-        throw err;
-      }
+      const policy = options.policy === undefined ? undefined : loadPolicyArgument(options.policy, parseKubeVersion(options.kubeVersion));
       const policyPath = options.policy === undefined ? undefined : relative(process.cwd(), options.policy) || options.policy;
       let result;
       try {

@@ -7,7 +7,7 @@ import { formatReplayText } from '../../replay/format.js';
 import { progressBar } from '../../replay/progress.js';
 import { replayAuditLogs } from '../../replay/replay.js';
 import { UsageError } from '../errors.js';
-import { InvalidPolicyError, loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface ReplayCommandOptions {
@@ -49,19 +49,8 @@ export const registerReplay: RegisterCommand = (program: Command, setExitCode) =
         }
         if (!isFile) throw new UsageError(`cannot read ${log}: not a file`);
       }
-      let policy;
-      let baseline;
-      try {
-        policy = loadPolicyArgument(policyPath, kubeVersion);
-        baseline = options.baseline === undefined ? undefined : loadPolicyArgument(options.baseline, kubeVersion);
-      } catch (err) {
-        if (err instanceof InvalidPolicyError) {
-          process.stderr.write(`auditspec: ${err.message}\n`);
-          setExitCode(1);
-          return;
-        }
-        throw err;
-      }
+      const policy = loadPolicyArgument(policyPath, kubeVersion);
+      const baseline = options.baseline === undefined ? undefined : loadPolicyArgument(options.baseline, kubeVersion);
       const progress = progressBar(process.stderr);
       let report;
       try {
