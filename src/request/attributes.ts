@@ -4,9 +4,11 @@
 // request shapes and keeps the first that resolves back to exactly those
 // attributes, so a found request is correct by construction.
 import { escapeFieldSelectorValue } from './fieldSelector.js';
+import { isValidGoDuration } from './goDuration.js';
 import { describeUser, policyUser } from './identity.js';
+import { isLongRunning } from './longRunning.js';
 import { resolveRequestInfo, type RequestInfo } from './requestInfo.js';
-import { escapePathSegment, escapeQueryComponent } from './requestTarget.js';
+import { escapePathSegment, escapeQueryComponent, parseQuery, parseRequestTarget } from './requestTarget.js';
 import type { HttpRequest, RequestAttributes, UserInfo } from './types.js';
 
 export function attributesFromRequestInfo(info: RequestInfo, user: UserInfo | null): RequestAttributes {
@@ -30,7 +32,22 @@ export function attributesFromRequestInfo(info: RequestInfo, user: UserInfo | nu
  *   answer before evaluating any audit policy (no event is written).
  */
 export function attributesFromHttp(req: HttpRequest): RequestAttributes {
-  return attributesFromRequestInfo(resolveRequestInfo(req.method, req.url), policyUser(req.identity));
+  const info = resolveRequestInfo(req.method, req.url);
+  const attributes = attributesFromRequestInfo(info, policyUser(req.identity));
+  if (attributes.user !== null && rejectedByRequestDeadline(req, attributes)) attributes.user = null;
+  return attributes;
+}
+
+/**
+ * kube-apiserver's WithRequestDeadline filter runs before authentication: a
+ * request that is not long-running and whose first `timeout` query value is not
+ * a Go duration is answered 400 and audited right there, with no user (so only
+ * ResponseStarted is written, as for failed authentication).
+ */
+function rejectedByRequestDeadline(req: HttpRequest, attributes: RequestAttributes): boolean {
+  if (isLongRunning(attributes)) return false;
+  const timeout = parseQuery(parseRequestTarget(req.method, req.url).rawQuery).get('timeout')?.[0] ?? '';
+  return timeout !== '' && !isValidGoDuration(timeout);
 }
 
 /** Every attribute the policy can read except the user, compared exactly. */

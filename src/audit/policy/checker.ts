@@ -12,7 +12,15 @@
 // checked in full, as upstream checks it), and it returns a shared, frozen decision.
 import type { GroupResources, Level, Policy, PolicyRule, Stage } from '../types.js';
 import { STAGES } from '../types.js';
+import {
+  isLongRunning,
+  LONG_RUNNING_PATH_PREFIX,
+  LONG_RUNNING_SUBRESOURCES,
+  LONG_RUNNING_VERBS,
+} from '../../request/longRunning.js';
 import type { RequestAttributes } from '../../request/types.js';
+
+export { isLongRunning };
 
 /** What kube-apiserver does with one request under a policy. */
 export interface AuditDecision {
@@ -35,20 +43,6 @@ const SHAPE_ORDINARY: RequestShape = 0;
 const SHAPE_LONG_RUNNING: RequestShape = 1;
 /** Failed authentication: only ResponseStarted is written (authn_audit.go). */
 const SHAPE_FAILED_AUTHENTICATION: RequestShape = 2;
-
-// kube-apiserver's LongRunningFunc (pkg/controlplane/apiserver/config.go builds a
-// BasicLongRunningRequestCheck with these sets).
-const LONG_RUNNING_VERBS = new Set(['watch', 'proxy']);
-const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
-/** Non-resource paths kube-apiserver treats as long-running (pprof profiles). */
-const LONG_RUNNING_PATH_PREFIX = '/debug/pprof/';
-
-/** Whether kube-apiserver treats the request as long-running (and so writes ResponseStarted). */
-export function isLongRunning(attrs: RequestAttributes): boolean {
-  if (LONG_RUNNING_VERBS.has(attrs.verb)) return true;
-  if (attrs.resourceRequest) return LONG_RUNNING_SUBRESOURCES.has(attrs.subresource);
-  return attrs.path.startsWith(LONG_RUNNING_PATH_PREFIX);
-}
 
 /**
  * The resource patterns of one `resources` entry, sorted by the only ways
