@@ -60,11 +60,23 @@ export interface OracleRequestInfo {
   labelSelector: string;
 }
 
+/** What upstream's WithRequestDeadline, which runs before authentication, did with a request. */
+export interface OracleRequestDeadline {
+  /** rejected: a bad `timeout` was answered 400 and audited with no user. */
+  outcome: 'long-running' | 'passed' | 'rejected';
+  /** Only when rejected. */
+  status?: number;
+  /** Only when rejected: the stages written for a policy auditing everything at Metadata. */
+  auditStages?: string[];
+}
+
 export interface OracleResolved {
   urlError?: string;
   error?: string;
   info: OracleRequestInfo | null;
   attributes: RequestAttributes | null;
+  /** Absent when the request never got a RequestInfo (urlError, error). */
+  requestDeadline?: OracleRequestDeadline;
   decision?: OracleDecision;
 }
 

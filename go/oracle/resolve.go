@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apiserver/pkg/audit"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/endpoints/filters"
 	"k8s.io/apiserver/pkg/endpoints/request"
@@ -55,7 +56,10 @@ type resolvedJSON struct {
 	Info  *requestInfoJSON `json:"info"`
 	// Attributes is what GetAuthorizerAttributes hands the audit policy.
 	Attributes *attributesJSON `json:"attributes"`
-	Decision   *decisionJSON   `json:"decision,omitempty"`
+	// RequestDeadline is what WithRequestDeadline, which runs before
+	// authentication, did with the request; absent when RequestInfo failed.
+	RequestDeadline *requestDeadlineJSON `json:"requestDeadline,omitempty"`
+	Decision        *decisionJSON        `json:"decision,omitempty"`
 }
 
 type resolved struct {
@@ -115,7 +119,23 @@ func resolveRequest(in *httpRequestJSON) resolved {
 		out.Error = err.Error()
 		return out
 	}
-	ctx := request.WithRequestInfo(request.NewContext(), info)
+	// WithAuditInit and WithRequestInfo have run; WithRequestDeadline comes
+	// next, before authentication: a request it rejects is audited with no user.
+	ctx := request.WithRequestInfo(audit.WithAuditContext(request.NewContext()), info)
+	deadline, passed, rejected, err := runRequestDeadline(req.WithContext(ctx), info)
+	if err != nil {
+		out.Error = "oracle: " + err.Error()
+		return out
+	}
+	out.RequestDeadline = &deadline
+	if rejected != nil {
+		out.record = rejected
+		converted := attributesFromRecord(rejected)
+		out.Attributes = &converted
+		return out
+	}
+	req = passed
+	ctx = req.Context()
 	if in.Identity != nil {
 		seen, err := policyUserFor(in.Identity, req)
 		if err != nil {

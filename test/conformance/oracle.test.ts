@@ -93,6 +93,30 @@ describe('conformance oracle', () => {
     expect(watchNoKind.attributes).toBeNull();
   });
 
+  it('runs upstream WithRequestDeadline before authentication: a bad timeout leaves no user', async () => {
+    const alice = { kind: 'user', name: 'alice', groups: [] } as const;
+    const [bad, good, watch, repeated] = await oracle.resolve(
+      [
+        { method: 'GET', url: '/api/v1/pods?timeout=soon', identity: alice },
+        { method: 'GET', url: '/api/v1/pods?timeout=1h30m', identity: alice },
+        { method: 'GET', url: '/api/v1/pods?watch=1&timeout=soon', identity: alice },
+        // Only the first value counts.
+        { method: 'GET', url: '/healthz?timeout=5s&timeout=soon', user: { name: 'bob', groups: [] } },
+      ],
+      { policy: `${header}rules:\n- level: Request\n  users: [alice]\n- level: Metadata\n` },
+    );
+    expect(bad.requestDeadline).toEqual({ outcome: 'rejected', status: 400, auditStages: ['ResponseStarted'] });
+    expect(bad.attributes).toMatchObject({ user: null, verb: 'list', resource: 'pods' });
+    expect(bad.decision).toMatchObject({ level: 'Metadata', ruleIndex: 1 });
+    expect(good.requestDeadline).toEqual({ outcome: 'passed' });
+    expect(good.attributes?.user).toEqual({ name: 'alice', groups: ['system:authenticated'] });
+    expect(good.decision).toMatchObject({ level: 'Request', ruleIndex: 0 });
+    expect(watch.requestDeadline).toEqual({ outcome: 'long-running' });
+    expect(watch.attributes?.user?.name).toBe('alice');
+    expect(repeated.requestDeadline).toEqual({ outcome: 'passed' });
+    expect(repeated.attributes?.user?.name).toBe('bob');
+  });
+
   it('times only the evaluation loop', async () => {
     const result = await oracle.bench({ policy: `${header}rules:\n- level: Metadata\n` }, [attrs({})], 50);
     expect(result.evaluations).toBe(50);
