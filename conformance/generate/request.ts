@@ -79,6 +79,10 @@ function nonResourcePath(r: Random, m: Mentions): string {
     '/apis/apps/v1',
     '/logs/kube-apiserver.log',
     '/.well-known/openid-configuration',
+    // long-running (pprof profiles) only under /debug/pprof/
+    '/debug/pprof/profile',
+    '/debug/pprof/',
+    '/debug/pprof',
     '/x',
   ]);
 }
@@ -143,6 +147,29 @@ function query(r: Random, m: Mentions): string {
   return params.join('&');
 }
 
+/**
+ * `timeout=` as clients write it, and as they should not: kube-apiserver's
+ * WithRequestDeadline runs before authentication and answers a non-long-running
+ * request whose first `timeout` value is not a Go duration with 400, audited
+ * without a user. Values go through Go's query decoding first ("+" is a space,
+ * a ";" or bad escape drops the pair).
+ */
+function timeoutQuery(r: Random): string {
+  const value = () =>
+    r.weighted<string>([
+      // valid Go durations
+      [6, r.pick(['5s', '1h30m', '0', '-1s', '300ms', '0s', '1.5h', '.5s', '2m0.5s', '-0', '100ns', '1us'])],
+      [1, r.pick(['%2B5s', '1%C2%B5s', '1%CE%BCs', '5%73', '9223372036854775807ns', '-9223372036854775808ns'])],
+      // invalid ones
+      [6, r.pick(['soon', '10', '1x', '', '1', '5S', '1h-1m', '.s', '-', '+5s', '5s+', '%20', 'ms', '1.5', '9223372036854775808ns'])],
+      [1, r.pick(['2562047h47m16.854775808s', '%zz', '5s;x', '1d', '1e3s'])],
+    ]);
+  const params = [`timeout=${value()}`];
+  if (r.chance(0.25)) params.push(`timeout=${value()}`);
+  if (r.chance(0.05)) params.unshift(r.pick(['timeout', 'Timeout=soon', 'timeout;=soon', 'timeout%3Dsoon']));
+  return params.join('&');
+}
+
 function method(r: Random): string {
   return r.weighted<string>([
     [45, 'GET'],
@@ -189,7 +216,13 @@ export function generateHttpRequest(r: Random, m: Mentions): HttpRequest {
             '//kube/api/v1/pods',
             'kube:443',
           ]);
-  if (kind !== 'odd' && r.chance(0.3)) url += `?${query(r, m)}`;
+  if (kind !== 'odd') {
+    const params: string[] = [];
+    if (r.chance(0.3)) params.push(query(r, m));
+    // Long-running requests (watch, proxy, exec, log, pprof...) included: they are exempt.
+    if (r.chance(0.2)) params.splice(r.between(0, params.length), 0, timeoutQuery(r));
+    if (params.length > 0) url += `?${params.join('&')}`;
+  }
   return { method: method(r), url, identity: identity(r, m) };
 }
 

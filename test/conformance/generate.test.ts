@@ -107,6 +107,15 @@ describe('conformance generators', () => {
     expect(attributes.some((a) => a.resource === '*')).toBe(true);
   });
 
+  it('send timeouts valid and not, repeated, on long-running and ordinary requests', () => {
+    const timed = sample.flatMap((c) => c.http).map((h) => h.url).filter((u) => /[?&]timeout=/.test(u));
+    const values = timed.flatMap((u) => [...u.matchAll(/[?&]timeout=([^&]*)/g)].map((m) => m[1]));
+    for (const v of ['5s', '1h30m', '0', '-1s', '300ms', 'soon', '10', '1x', '']) expect(values).toContain(v);
+    expect(timed.some((u) => (u.match(/[?&]timeout=/g) ?? []).length > 1)).toBe(true);
+    expect(timed.some((u) => /[?&]watch/.test(u) || u.includes('/watch/'))).toBe(true);
+    expect(timed.some((u) => !/[?&]watch|\/watch\/|\/proxy\//.test(u))).toBe(true);
+  });
+
   it('aim requests at what the policy mentions', () => {
     let aimed = 0;
     let total = 0;
