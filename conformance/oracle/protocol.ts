@@ -2,6 +2,7 @@
 // is the reference). Attributes reuse RequestAttributes: the oracle mirrors it.
 
 import type { Identity, RequestAttributes } from '../../src/request/types.js';
+import type { RequestInfo } from '../../src/request/requestInfo.js';
 
 export interface OracleUser {
   name: string;
@@ -44,21 +45,8 @@ export type OracleLoadAnswer =
   | { ok: true; rules: number; strictError: string; policy: OraclePolicy }
   | { ok: false; error: string; strictError: string };
 
-export interface OracleRequestInfo {
-  isResourceRequest: boolean;
-  path: string;
-  verb: string;
-  apiPrefix: string;
-  apiGroup: string;
-  apiVersion: string;
-  namespace: string;
-  resource: string;
-  subresource: string;
-  name: string;
-  parts: string[];
-  fieldSelector: string;
-  labelSelector: string;
-}
+/** Upstream's RequestInfo as the oracle sends it: the same fields, by design, as ours. */
+export type OracleRequestInfo = RequestInfo;
 
 /** What upstream's WithRequestDeadline, which runs before authentication, did with a request. */
 export interface OracleRequestDeadline {
