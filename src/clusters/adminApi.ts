@@ -1,5 +1,6 @@
 // The few administrative calls a backend makes on a cluster of its own (kind,
 // containers): readiness, and the impersonation grant of clusters/identity.ts.
+import type { IncomingMessage } from 'node:http';
 import { type Agent, request } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IMPERSONATOR_ROLE, impersonationGrant } from './identity.js';
@@ -13,6 +14,25 @@ export interface AdminTarget {
   port: number;
   /** An agent presenting a system:masters client certificate. */
   agent: () => Promise<Agent>;
+}
+
+/** A whole API response: its status and its body, parsed when it is JSON, else the text. */
+export function readApiResponse(res: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let parsed: unknown = raw;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        // not JSON: keep the text
+      }
+      resolve({ status: res.statusCode ?? 0, body: parsed });
+    });
+    res.on('error', reject);
+  });
 }
 
 export async function adminCall(target: AdminTarget, method: string, path: string, body?: object): Promise<{ status: number; body: unknown }> {
@@ -29,19 +49,7 @@ export async function adminCall(target: AdminTarget, method: string, path: strin
         headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = raw;
-          try {
-            parsed = JSON.parse(raw);
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-        res.on('error', reject);
+        readApiResponse(res).then(resolve, reject);
       },
     );
     req.setTimeout(CALL_TIMEOUT_MS, () => req.destroy(new Error('timed out')));

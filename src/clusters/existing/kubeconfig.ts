@@ -9,6 +9,7 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { readApiResponse } from '../adminApi.js';
 import { ClusterError } from '../types.js';
 
 const CALL_TIMEOUT_MS = 30_000;
@@ -131,19 +132,7 @@ export class KubeconfigClient {
     }
     return new Promise((resolve, reject) => {
       const req = httpsRequest(options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = raw;
-          try {
-            parsed = JSON.parse(raw);
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-        res.on('error', reject);
+        readApiResponse(res).then(resolve, reject);
       });
       req.setTimeout(CALL_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', (err) => reject(new ClusterError(describeConnectionError(this.endpoint.server, err))));
