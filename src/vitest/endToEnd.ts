@@ -10,7 +10,8 @@ import { evaluatePolicy, type AuditDecision } from '../audit/policy/checker.js';
 import { explainRequest } from '../audit/policy/explain.js';
 import { formatDecision, formatExplanation } from '../format/explanation.js';
 import { attributesFromHttp, httpFromAttributes } from '../request/attributes.js';
-import type { AuditRequest } from '../request/types.js';
+import { ANONYMOUS_USER, AUTHENTICATED_GROUP, anonymous, failedAuthentication, user } from '../request/identity.js';
+import type { AuditRequest, Identity } from '../request/types.js';
 import { currentObserver, type ObservedResult } from './observer.js';
 import type { PolicyBinding } from './policyBinding.js';
 
@@ -62,13 +63,17 @@ export function endToEndBackend(): string | undefined {
   return currentObserver()?.backend;
 }
 
-function identityOf(request: AuditRequest): NonNullable<AuditRequest['http']>['identity'] {
-  const user = request.attributes.user;
-  if (user === null) return { kind: 'failed-authentication' };
-  if (user.name === 'system:anonymous') return { kind: 'anonymous' };
-  // Groups as the policy sees them include system:authenticated, which
-  // kube-apiserver adds itself; a certificate must not carry it twice.
-  return { kind: 'user', name: user.name, groups: user.groups.filter((g) => g !== 'system:authenticated') };
+/**
+ * An identity that sends as close to the recorded user as a client can. Unlike
+ * identityForPolicyUser (exact, or nothing), this always answers: the prediction
+ * is re-made on what kube-apiserver will really see for it.
+ */
+function identityOf(request: AuditRequest): Identity {
+  const seen = request.attributes.user;
+  if (seen === null) return failedAuthentication;
+  if (seen.name === ANONYMOUS_USER) return anonymous;
+  // kube-apiserver adds system:authenticated itself; a certificate must not carry it twice.
+  return user(seen.name, seen.groups.filter((g) => g !== AUTHENTICATED_GROUP));
 }
 
 function sameStages(a: readonly string[], b: readonly string[]): boolean {
