@@ -1,22 +1,28 @@
-// --cluster containers: etcd and kube-apiserver from their release images
-// (registry.k8s.io/etcd, registry.k8s.io/kube-apiserver:v1.36.4) started with
-// testcontainers on a private Docker network. No kubelet, no kubeadm: much
-// faster than kind, and the same kube-apiserver binary a real cluster runs.
+// --cluster containers: etcd and kube-apiserver v1.36.4 in Docker containers,
+// started with testcontainers on a network of the run's own. No kubelet, no
+// kubeadm: much faster than kind, and the same kube-apiserver program a real
+// cluster runs (images.ts says which images: the release images, or the same
+// binaries built into local images where nothing can be pulled).
 //
 // It works like the local backend, with containers for processes: a run
 // directory on the host (certificates made for the run, the policies, the audit
 // logs) is bind-mounted into kube-apiserver's container, which runs as the
 // current user so the 0600 audit log it writes is readable here. Switching
 // policy starts a new kube-apiserver container (etcd and its data stay).
+// Ports are published on 127.0.0.1 only and reached there, never through a
+// container's own address. Cleanup: reaper.ts.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Dockerode from 'dockerode';
+import type { GenericContainer, StartedTestContainer, WaitStrategy } from 'testcontainers';
 import type { HttpRequest } from '../../request/types.js';
 import { type AdminTarget, grantImpersonationToAll, waitReady } from '../adminApi.js';
+import { startWatchdog } from '../common/watchdog.js';
 import { RotatingLogTail } from '../existing/auditSources.js';
 import { sendHttps } from '../https.js';
 import { type ClientCertificateSubject, credentialsFor } from '../identity.js';
@@ -32,37 +38,39 @@ import {
   type SendOptions,
   type SentResponse,
 } from '../types.js';
-import {
-  APISERVER_PORT,
-  apiserverFlags,
-  CONTAINER_RUN_DIR,
-  DEFAULT_APISERVER_IMAGE,
-  DEFAULT_ETCD_IMAGE,
-  ETCD_ALIAS,
-  etcdFlags,
-} from './definition.js';
+import { APISERVER_PORT, apiserverFlags, CONTAINER_RUN_DIR, ETCD_ALIAS, ETCD_CLIENT_PORT, etcdFlags } from './definition.js';
 import { containerRuntimeFailure } from './errors.js';
+import { chooseImage, type ImageChoice } from './images.js';
+import { dockerSocketPath, reapAbandonedRuns, removeLabelled, RUN_LABEL, runLabels } from './reaper.js';
+import { dockerClient } from './runtime.js';
 
 const ADMIN: ClientCertificateSubject = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
-const ETCD_START_TIMEOUT_MS = 120_000;
-const APISERVER_START_TIMEOUT_MS = 180_000;
+const CONTAINER_START_TIMEOUT_MS = 120_000;
+const ETCD_READY_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 120_000;
 const KEPT_LINES = 300;
 const TAIL_LINES = 30;
+/** Host side of every published port: reachable from this machine only. */
+const LOOPBACK = '127.0.0.1';
 
 export interface ContainersClusterOptions extends ClusterStartOptions {
-  /** Default $AUDITSPEC_APISERVER_IMAGE or registry.k8s.io/kube-apiserver:v1.36.4. */
+  /** An image to run instead of the one images.ts would choose (--apiserver-image). */
   apiserverImage?: string;
-  /** Default $AUDITSPEC_ETCD_IMAGE or registry.k8s.io/etcd:3.6.8-0. */
+  /** Likewise for etcd (--etcd-image). */
   etcdImage?: string;
 }
 
 /** Keeps a container's last output lines (for kube-apiserver's own error messages). */
 class ContainerOutput {
   readonly lines: string[] = [];
+  /** The log stream ended: the container has stopped. */
+  ended = false;
   private partial = '';
 
   consume = (stream: Readable): void => {
+    stream.on('end', () => {
+      this.ended = true;
+    });
     stream.on('data', (chunk: Buffer | string) => {
       const parts = (this.partial + chunk.toString()).split('\n');
       this.partial = parts.pop() ?? '';
@@ -82,13 +90,21 @@ interface Apiserver {
   container: StartedTestContainer;
   output: ContainerOutput;
   generation: number;
-  host: string;
   port: number;
+}
+
+/** Publishes a container port on 127.0.0.1 only (testcontainers would publish on every interface). */
+function publishOnLoopback(container: GenericContainer, port: number): GenericContainer {
+  container.withExposedPorts(port);
+  const bindings = (container as unknown as { hostConfig: { PortBindings: Record<string, unknown> } }).hostConfig.PortBindings;
+  bindings[`${port}/tcp`] = [{ HostIp: LOOPBACK, HostPort: '0' }];
+  return container;
 }
 
 export class ContainersCluster implements Cluster {
   readonly backend = 'containers';
-  private network: StartedNetwork | undefined;
+  readonly runId = randomUUID();
+  private networkName = '';
   private etcd: StartedTestContainer | undefined;
   private apiserver: Apiserver | undefined;
   private authority!: PemCertificateAuthority;
@@ -101,8 +117,8 @@ export class ContainersCluster implements Cluster {
 
   private constructor(
     readonly runDir: string,
-    readonly apiserverImage: string,
-    readonly etcdImage: string,
+    readonly apiserverImage: ImageChoice,
+    readonly etcdImage: ImageChoice,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -110,17 +126,22 @@ export class ContainersCluster implements Cluster {
     const verdict = policyVerdict(policy.file);
     if (verdict) throw verdict;
     const log = options.log ?? (() => {});
-    const apiserverImage = options.apiserverImage ?? (process.env.AUDITSPEC_APISERVER_IMAGE || DEFAULT_APISERVER_IMAGE);
-    const etcdImage = options.etcdImage ?? (process.env.AUDITSPEC_ETCD_IMAGE || DEFAULT_ETCD_IMAGE);
+    await dockerClient();
+    const reaped = await reapAbandonedRuns();
+    if (reaped.length > 0) log(`containers: removed what ${reaped.length} abandoned run(s) left behind`);
+    const apiserverImage = await chooseImage('kube-apiserver', options.apiserverImage);
+    const etcdImage = await chooseImage('etcd', options.etcdImage);
     const runDir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-containers-'));
     const cluster = new ContainersCluster(runDir, apiserverImage, etcdImage, log);
+    startWatchdog(runDir, { dockerLabel: `${RUN_LABEL}=${cluster.runId}`, dockerSocket: dockerSocketPath(process.env) });
     const started = Date.now();
     try {
       await cluster.writePki();
+      await cluster.startNetwork();
       await cluster.startEtcd();
       await cluster.installPolicy(policy);
       await grantImpersonationToAll(cluster.admin);
-      log(`containers: kube-apiserver (${apiserverImage}) ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      log(`containers: kube-apiserver (${apiserverImage.image}, ${apiserverImage.origin}) ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
       return cluster;
     } catch (err) {
       await cluster.stop();
@@ -139,16 +160,16 @@ export class ContainersCluster implements Cluster {
   private get admin(): AdminTarget {
     const api = this.apiserver;
     if (!api) throw new ClusterError('kube-apiserver is not running');
-    return { host: api.host, port: api.port, agent: () => this.agentFor(ADMIN) };
+    return { host: LOOPBACK, port: api.port, agent: () => this.agentFor(ADMIN) };
   }
 
   private async writePki(): Promise<void> {
     await mkdir(this.path('pki'), { recursive: true });
-    const { authority, pem } = await PemCertificateAuthority.create(`auditspec-containers-ca-${randomUUID().slice(0, 8)}`);
+    const { authority, pem } = await PemCertificateAuthority.create(`auditspec-containers-ca-${this.runId.slice(0, 8)}`);
     this.authority = authority;
     this.caPem = pem.cert;
-    // Clients name the server "localhost" (SNI and verification) whatever host Docker publishes on.
-    const serving = await authority.serving('kube-apiserver', ['localhost', '127.0.0.1', 'kubernetes.default.svc']);
+    // Clients name the server "localhost" (SNI and verification) and reach it on 127.0.0.1.
+    const serving = await authority.serving('kube-apiserver', ['localhost', LOOPBACK, 'kubernetes.default.svc']);
     const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     await Promise.all([
       writeFile(this.path('pki', 'ca.crt'), pem.cert),
@@ -161,58 +182,102 @@ export class ContainersCluster implements Cluster {
     await mkdir(this.path('audit'), { recursive: true });
   }
 
-  private async startEtcd(): Promise<void> {
-    let tc: typeof import('testcontainers');
+  /** The run's own bridge network (testcontainers' Network cannot carry labels, so the engine's API makes it). */
+  private async startNetwork(): Promise<void> {
+    const { client } = await dockerClient();
+    this.networkName = `auditspec-${this.runId}`;
     try {
-      tc = await import('testcontainers');
-      this.network = await new tc.Network().start();
+      await client.network.create({ Name: this.networkName, Driver: 'bridge', CheckDuplicate: true, Labels: runLabels(this.runId) });
     } catch (err) {
       throw containerRuntimeFailure(err);
     }
-    const output = new ContainerOutput();
-    this.log(`containers: starting etcd (${this.etcdImage})`);
-    try {
-      this.etcd = await new tc.GenericContainer(this.etcdImage)
-        .withNetwork(this.network)
-        .withNetworkAliases(ETCD_ALIAS)
-        .withEntrypoint(['etcd'])
-        .withCommand(etcdFlags())
+  }
+
+  /**
+   * Creates and starts a container of the run. testcontainers waits only until
+   * the engine says it runs (scratch images have no shell for its default
+   * port check); readiness is then checked the way the local backend does.
+   */
+  private async startContainer(
+    image: string,
+    configure: (container: GenericContainer) => GenericContainer,
+    output: ContainerOutput,
+  ): Promise<StartedTestContainer> {
+    const { tc } = await dockerClient();
+    const container = configure(
+      new tc.GenericContainer(image)
+        .withNetworkMode(this.networkName)
+        .withLabels(runLabels(this.runId))
         .withLogConsumer(output.consume)
-        .withWaitStrategy(tc.Wait.forLogMessage(/serving client traffic|ready to serve client requests/))
-        .withStartupTimeout(ETCD_START_TIMEOUT_MS)
-        .start();
+        .withWaitStrategy(new RunningCheck())
+        .withStartupTimeout(CONTAINER_START_TIMEOUT_MS),
+    );
+    if (this.stopped) throw new ClusterError('the containers cluster has been stopped');
+    return container.start();
+  }
+
+  private async startEtcd(): Promise<void> {
+    const output = new ContainerOutput();
+    this.log(`containers: starting etcd (${this.etcdImage.image}, ${this.etcdImage.origin})`);
+    let started: StartedTestContainer;
+    try {
+      started = await this.startContainer(
+        this.etcdImage.image,
+        (c) => publishOnLoopback(c.withNetworkAliases(ETCD_ALIAS).withEntrypoint(['etcd']).withCommand(etcdFlags()), ETCD_CLIENT_PORT),
+        output,
+      );
     } catch (err) {
-      const failure = containerRuntimeFailure(err, this.etcdImage);
-      throw new ClusterError(`etcd did not start: ${failure.message}`, output.tail());
+      const failure = containerRuntimeFailure(err, this.etcdImage.image);
+      throw new ClusterError(`etcd did not start: ${failure.message}`, await this.lastLines(output));
     }
+    this.etcd = started;
+    const port = started.getMappedPort(ETCD_CLIENT_PORT);
+    const deadline = Date.now() + ETCD_READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const res = await fetch(`http://${LOOPBACK}:${port}/health`).catch(() => undefined);
+      if (res?.ok && (await res.text()).includes('"health":"true"')) return;
+      await sleep(200);
+    }
+    throw new ClusterError(`etcd did not become healthy within ${ETCD_READY_TIMEOUT_MS / 1000}s`, await this.lastLines(output));
+  }
+
+  /** What a container printed last; waits a moment for the log stream to deliver its end. */
+  private async lastLines(output: ContainerOutput): Promise<string[]> {
+    await sleep(300);
+    return output.tail();
   }
 
   private async startApiserver(generation: number, policyFile: string, auditLogFile: string): Promise<void> {
-    const tc = await import('testcontainers');
     const output = new ContainerOutput();
     const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
     let container: StartedTestContainer;
     try {
-      container = await new tc.GenericContainer(this.apiserverImage)
-        .withNetwork(this.network!)
-        .withEntrypoint(['kube-apiserver'])
-        .withCommand(apiserverFlags({ policyFile, auditLogFile }))
-        .withExposedPorts(APISERVER_PORT)
-        .withBindMounts([{ source: this.runDir, target: CONTAINER_RUN_DIR, mode: 'rw' }])
-        .withUser(user)
-        .withLogConsumer(output.consume)
-        .withWaitStrategy(tc.Wait.forLogMessage(/Serving securely on/))
-        .withStartupTimeout(APISERVER_START_TIMEOUT_MS)
-        .start();
+      container = await this.startContainer(
+        this.apiserverImage.image,
+        (c) =>
+          publishOnLoopback(
+            c
+              .withEntrypoint(['kube-apiserver'])
+              .withCommand(apiserverFlags({ policyFile, auditLogFile }))
+              .withBindMounts([{ source: this.runDir, target: CONTAINER_RUN_DIR, mode: 'rw' }])
+              .withUser(user),
+            APISERVER_PORT,
+          ),
+        output,
+      );
     } catch (err) {
-      const failure = commandFailure(output.lines);
+      const lines = await this.lastLines(output);
+      const failure = commandFailure(lines);
       if (failure) throw new ClusterError(failure, [], /audit policy/i.test(failure));
-      const runtime = containerRuntimeFailure(err, this.apiserverImage);
+      const runtime = containerRuntimeFailure(err, this.apiserverImage.image);
       throw new ClusterError(`kube-apiserver did not start: ${runtime.message}`, output.tail());
     }
-    this.apiserver = { container, output, generation, host: container.getHost(), port: container.getMappedPort(APISERVER_PORT) };
-    if (!(await waitReady(this.admin, READY_TIMEOUT_MS))) {
-      throw new ClusterError(`kube-apiserver did not become ready within ${READY_TIMEOUT_MS / 1000}s`, output.tail());
+    this.apiserver = { container, output, generation, port: container.getMappedPort(APISERVER_PORT) };
+    if (!(await waitReady(this.admin, READY_TIMEOUT_MS, () => this.stopped || output.ended))) {
+      const lines = await this.lastLines(output);
+      const failure = commandFailure(lines);
+      if (failure) throw new ClusterError(`kube-apiserver exited: ${failure}`, lines, /audit policy/i.test(failure));
+      throw new ClusterError(`kube-apiserver did not become ready within ${READY_TIMEOUT_MS / 1000}s`, lines);
     }
   }
 
@@ -223,7 +288,7 @@ export class ContainersCluster implements Cluster {
     this.agents.clear();
     await this.tail?.close();
     this.tail = undefined;
-    await api?.container.stop({ timeout: 0 }).catch(() => {});
+    await api?.container.stop({ timeout: 0, remove: true }).catch(() => {});
   }
 
   private async installPolicy(policy: PolicyToInstall): Promise<void> {
@@ -239,14 +304,13 @@ export class ContainersCluster implements Cluster {
       await this.startApiserver(generation, `${CONTAINER_RUN_DIR}/policies/${name}`, `${CONTAINER_RUN_DIR}/audit/${log}`);
     } catch (err) {
       await this.stopApiserver();
-      if (previous) {
+      if (previous && !this.stopped) {
         // Back to the policy that ran before, so the cluster stays usable.
-        await this.startApiserver(
-          previous.generation,
-          `${CONTAINER_RUN_DIR}/policies/policy-${previous.generation}.yaml`,
-          `${CONTAINER_RUN_DIR}/audit/audit-${previous.generation}-again-${generation}.log`,
-        ).catch(() => {});
-        if (this.apiserver) this.tail = new RotatingLogTail(this.path('audit', `audit-${previous.generation}-again-${generation}.log`));
+        const again = `audit-${previous.generation}-again-${generation}.log`;
+        await this.startApiserver(previous.generation, `${CONTAINER_RUN_DIR}/policies/policy-${previous.generation}.yaml`, `${CONTAINER_RUN_DIR}/audit/${again}`).catch(
+          () => {},
+        );
+        if (this.apiserver) this.tail = new RotatingLogTail(this.path('audit', again));
       }
       throw err;
     }
@@ -278,7 +342,7 @@ export class ContainersCluster implements Cluster {
     const agent = await this.agentFor(credentials.clientCertificate);
     const headers: Record<string, string | string[]> = { ...credentials.headers, 'audit-id': options.auditID };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    return sendHttps({ host: api.host, port: api.port, agent }, { method: request.method, path: request.url, headers, body: options.body });
+    return sendHttps({ host: LOOPBACK, port: api.port, agent }, { method: request.method, path: request.url, headers, body: options.body });
   }
 
   async readNewEvents(): Promise<AuditEvent[]> {
@@ -290,12 +354,41 @@ export class ContainersCluster implements Cluster {
     if (this.stopped) return;
     this.stopped = true;
     await this.stopApiserver();
-    await this.etcd?.stop({ timeout: 0 }).catch(() => {});
-    await this.network?.stop().catch(() => {});
+    // Everything with the run's label, including containers whose start failed.
+    await removeLabelled(RUN_LABEL, this.runId).catch((err) => this.log(`containers: cleanup: ${(err as Error).message}`));
     await rm(this.runDir, { recursive: true, force: true, maxRetries: 3 });
   }
 
   private assertUsable(): void {
     if (this.stopped) throw new ClusterError('the containers cluster has been stopped');
+  }
+}
+
+/** Ready as soon as the engine says the container runs; failed when it has exited. */
+class RunningCheck implements WaitStrategy {
+  private timeoutMs = CONTAINER_START_TIMEOUT_MS;
+
+  withStartupTimeout(ms: number): this {
+    this.timeoutMs = ms;
+    return this;
+  }
+
+  getStartupTimeout(): number {
+    return this.timeoutMs;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return true;
+  }
+
+  async waitUntilReady(container: Dockerode.Container): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const { State } = await container.inspect();
+      if (State.Running) return;
+      if (State.Status === 'exited' || State.Status === 'dead') throw new Error(`the container exited with code ${State.ExitCode}`);
+      if (Date.now() > deadline) throw new Error(`the container was not running after ${this.timeoutMs / 1000}s`);
+      await sleep(100);
+    }
   }
 }

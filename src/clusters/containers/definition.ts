@@ -3,11 +3,6 @@
 // and only flags that leave audit behaviour as upstream's defaults are tuned),
 // with the addresses a container network needs instead of loopback.
 import { fillFlags, loadDefinition, withFlag } from '../local/definition.js';
-import { ETCD_VERSION, KUBE_APISERVER_VERSION } from '../../binaries/versions.js';
-
-/** The images kubeadm runs for this release (kube-apiserver v1.36.4 and its etcd). */
-export const DEFAULT_APISERVER_IMAGE = `registry.k8s.io/kube-apiserver:${KUBE_APISERVER_VERSION}`;
-export const DEFAULT_ETCD_IMAGE = `registry.k8s.io/etcd:${ETCD_VERSION}-0`;
 
 /** The run directory as the containers see it (bind-mounted from the host's). */
 export const CONTAINER_RUN_DIR = '/auditspec';

@@ -5,7 +5,7 @@ export function containerRuntimeFailure(err: unknown, image?: string): ClusterEr
   const message = String((err as Error)?.message ?? err);
   if (/Could not find a working container runtime strategy/i.test(message)) {
     return new ClusterError(
-      'Docker is not running (testcontainers found no container runtime: start Docker, or set DOCKER_HOST); --cluster local needs no Docker',
+      'no Docker engine answers (testcontainers found no container runtime). Start one — `sudo systemctl start docker`, or `sudo dockerd &` where there is no systemd — or point DOCKER_HOST at one; --cluster local needs no Docker',
     );
   }
   if (/permission denied.*docker\.sock|EACCES.*docker\.sock/i.test(message)) {

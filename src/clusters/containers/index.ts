@@ -3,7 +3,7 @@ import { ContainersCluster, type ContainersClusterOptions } from './backend.js';
 
 export { ContainersCluster } from './backend.js';
 export type { ContainersClusterOptions } from './backend.js';
-export { DEFAULT_APISERVER_IMAGE, DEFAULT_ETCD_IMAGE } from './definition.js';
+export { LOCAL_IMAGES, prepareImages, RELEASE_IMAGES } from './images.js';
 
 export const containersBackend: ClusterBackend = {
   name: 'containers',

@@ -162,7 +162,7 @@ export class ExistingCluster implements Cluster {
   }
 
   static async start(policy: PolicyToInstall, options: ExistingClusterOptions = {}): Promise<ExistingCluster> {
-    const merged = { ...existingOptionsFromEnv(), ...definedOnly(options) };
+    const merged = definedOnly(options);
     const log = merged.log ?? (() => {});
     const client = await KubeconfigClient.load(resolveKubeconfigPath(merged.kubeconfig), merged.context);
     const version = await client.checkReachable();

@@ -170,11 +170,10 @@ export class KindCluster implements Cluster {
   }
 
   static async start(policy: PolicyToInstall, options: KindClusterOptions = {}): Promise<KindCluster> {
-    const env = kindOptionsFromEnv();
-    const name = options.name ?? env.name ?? DEFAULT_CLUSTER_NAME;
-    const image = options.image ?? env.image ?? DEFAULT_NODE_IMAGE;
-    const reuse = options.reuse ?? env.reuse ?? false;
-    const retain = options.retain ?? env.retain ?? false;
+    const name = options.name ?? DEFAULT_CLUSTER_NAME;
+    const image = options.image ?? DEFAULT_NODE_IMAGE;
+    const reuse = options.reuse ?? false;
+    const retain = options.retain ?? false;
     const run: Run = options.run ?? runCommand;
     const log = options.log ?? (() => {});
     if (!isValidClusterName(name)) throw new ClusterError(`"${name}" is not a valid kind cluster name (lowercase letters, digits and "-")`);

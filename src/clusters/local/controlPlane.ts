@@ -30,7 +30,7 @@ import { registerEmergencyStop } from './exitCleanup.js';
 import { CertificateAuthority, type PemPair } from './pki.js';
 import { freeLoopbackPorts, isAddressInUse } from './ports.js';
 import { SupervisedProcess } from './process.js';
-import { PIDS_FILE, startWatchdog } from './watchdog.js';
+import { PIDS_FILE, startWatchdog } from '../common/watchdog.js';
 
 const ADMIN = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
 const LOG_TAIL_LINES = 30;

@@ -3,13 +3,9 @@
 // uses it for the e2e project.
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../cli/errors.js';
-import { clusterBackendNames } from '../../clusters/index.js';
+import { backendOptionsFromEnv } from '../../clusters/environment.js';
+import { BACKEND_NAMES, isBackendName } from '../../clusters/names.js';
 import { E2E_OPTIONS_KEY, type EndToEndOptions } from './context.js';
-
-export interface EndToEndVitestOptions {
-  apiserverBin?: string;
-  etcdBin?: string;
-}
 
 export interface EndToEndVitestConfig {
   globalSetup: string[];
@@ -23,11 +19,19 @@ function sibling(name: string): string {
   return fileURLToPath(new URL(`./${name}${ext}`, import.meta.url));
 }
 
-export function endToEndVitestConfig(backend: string, options: EndToEndVitestOptions = {}): EndToEndVitestConfig {
-  if (!clusterBackendNames().includes(backend)) {
-    throw new UsageError(`unknown cluster backend "${backend}" (available: ${clusterBackendNames().join(', ')})`);
+/**
+ * `options` are the backend's start options; without them they are read from
+ * the environment here, at the edge (clusters/environment.ts), once.
+ */
+export function endToEndVitestConfig(
+  backend: string,
+  options?: Record<string, string | boolean>,
+  env: NodeJS.ProcessEnv = process.env,
+): EndToEndVitestConfig {
+  if (!isBackendName(backend)) {
+    throw new UsageError(`unknown cluster backend "${backend}" (available: ${BACKEND_NAMES.join(', ')})`);
   }
-  const provided: EndToEndOptions = { backend, ...options };
+  const provided: EndToEndOptions = { backend, options: options ?? backendOptionsFromEnv(backend, env) };
   return {
     globalSetup: [sibling('globalSetup')],
     setupFiles: [sibling('setup')],

@@ -1,4 +1,5 @@
 // The keys auditspec's end-to-end setup puts into Vitest's provide/inject.
+import type { BackendName } from '../../clusters/names.js';
 import type { CoordinatorAddress } from '../coordinator.js';
 
 /** Set by endToEndVitestConfig (in the config), read by globalSetup. */
@@ -7,9 +8,9 @@ export const E2E_OPTIONS_KEY = 'auditspec:e2e:options';
 export const E2E_COORDINATOR_KEY = 'auditspec:e2e:coordinator';
 
 export interface EndToEndOptions {
-  backend: string;
-  apiserverBin?: string;
-  etcdBin?: string;
+  backend: BackendName;
+  /** The backend's start options (serialisable: provide crosses process boundaries). */
+  options: Record<string, string | boolean>;
 }
 
 declare module 'vitest' {

@@ -16,17 +16,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Found once here (building them if needed, before any test could time out on it);
   // the local backend then starts with these instead of looking again.
   let binaries: Binaries | undefined;
+  const given = options.options as LocalStartOptions;
   if (options.backend === 'local') {
     const { ensureBinaries } = await import('../../binaries/index.js');
     try {
-      binaries = await ensureBinaries({ apiserverBin: options.apiserverBin, etcdBin: options.etcdBin, log });
+      binaries = await ensureBinaries({ apiserverBin: given.apiserverBin, etcdBin: given.etcdBin, log });
     } catch (err) {
       // Not fatal here: the first end-to-end batch fails with this same message,
       // and tests that can run without a cluster still do.
       log(`cannot obtain kube-apiserver and etcd: ${(err as Error).message}`);
     }
   }
-  const startOptions: LocalStartOptions = { apiserverBin: options.apiserverBin, etcdBin: options.etcdBin, log, binaries };
+  const startOptions: LocalStartOptions = { ...given, log, binaries };
   const session = new AuditSession(options.backend, startOptions);
   const coordinator = await Coordinator.start(session);
   project.provide(E2E_COORDINATOR_KEY, coordinator.address);

@@ -7,20 +7,18 @@ import { ContainersCluster } from '../../../src/clusters/containers/index.js';
 import { ClusterError } from '../../../src/clusters/types.js';
 import { dockerSkipReason } from '../dockerAvailable.js';
 import { containerRuntimeFailure } from '../../../src/clusters/containers/errors.js';
-import {
-  apiserverFlags,
-  DEFAULT_APISERVER_IMAGE,
-  DEFAULT_ETCD_IMAGE,
-  etcdFlags,
-} from '../../../src/clusters/containers/definition.js';
+import { apiserverFlags, etcdFlags } from '../../../src/clusters/containers/definition.js';
+import { LOCAL_IMAGES, RELEASE_IMAGES } from '../../../src/clusters/containers/images.js';
 import { loadDefinition } from '../../../src/clusters/local/definition.js';
 
 const flag = (flags: string[], name: string) => flags.filter((f) => f.startsWith(`--${name}=`)).map((f) => f.slice(name.length + 3));
 
 describe('containers backend flags', () => {
-  it('runs the release images kubeadm would for v1.36.4', () => {
-    expect(DEFAULT_APISERVER_IMAGE).toBe('registry.k8s.io/kube-apiserver:v1.36.4');
-    expect(DEFAULT_ETCD_IMAGE).toBe('registry.k8s.io/etcd:3.6.8-0');
+  it('runs the release images kubeadm would for v1.36.4, or local builds of the same binaries under names of their own', () => {
+    expect(RELEASE_IMAGES['kube-apiserver']).toBe('registry.k8s.io/kube-apiserver:v1.36.4');
+    expect(RELEASE_IMAGES.etcd).toBe('registry.k8s.io/etcd:3.6.8-0');
+    expect(LOCAL_IMAGES['kube-apiserver']).toBe('auditspec.local/kube-apiserver:v1.36.4');
+    expect(LOCAL_IMAGES.etcd).toBe('auditspec.local/etcd:3.6.8-0');
   });
 
   it('gives kube-apiserver the local control plane\'s flags, with container addresses and the mounted run directory', () => {
