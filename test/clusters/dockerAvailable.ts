@@ -12,9 +12,18 @@ function answers(command: string, args: string[]): string | undefined {
   }
 }
 
+/**
+ * Why Docker-dependent tests cannot run here, or undefined when they can. Where
+ * an engine is required (AUDITSPEC_REQUIRE_DOCKER=1, as .ci/run sets), its
+ * absence is an error rather than a skip.
+ */
 export function dockerSkipReason(): string | undefined {
   const server = answers('docker', ['info', '--format', '{{.ServerVersion}}']);
-  return server ? undefined : 'no Docker engine answers (docker info failed), Docker-dependent tests skipped';
+  if (server) return undefined;
+  if (process.env.AUDITSPEC_REQUIRE_DOCKER === '1') {
+    throw new Error('AUDITSPEC_REQUIRE_DOCKER=1 but no Docker engine answers (docker info failed): start dockerd');
+  }
+  return 'no Docker engine answers (docker info failed), Docker-dependent tests skipped';
 }
 
 export function kindSkipReason(): string | undefined {
