@@ -13,7 +13,6 @@
 // container's own address. Cleanup: reaper.ts.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -21,14 +20,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
 import type { GenericContainer, StartedTestContainer, WaitStrategy } from 'testcontainers';
 import type { HttpRequest } from '../../request/types.js';
-import { type AdminTarget, grantImpersonationToAll, waitReady } from '../adminApi.js';
+import { ADMIN, AdminClient } from '../common/admin.js';
+import { ClientAgents } from '../common/agents.js';
 import { startWatchdog } from '../common/watchdog.js';
-import { RotatingLogTail } from '../existing/auditSources.js';
-import { sendHttps } from '../https.js';
-import { type ClientCertificateSubject, credentialsFor } from '../identity.js';
-import { PemCertificateAuthority } from '../issuer.js';
-import { commandFailure } from '../local/apiserverOutput.js';
-import { policyVerdict } from '../policyVerdict.js';
+import { RotatingLogTail } from '../common/auditLogTail.js';
+import { sendHttps } from '../common/https.js';
+import { credentialsFor } from '../common/identity.js';
+import { CertificateAuthority, type PemPair } from '../common/pki.js';
+import { commandFailure } from '../common/apiserverOutput.js';
+import { policyVerdict } from '../common/policyVerdict.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -44,7 +44,6 @@ import { chooseImage, type ImageChoice } from './images.js';
 import { dockerSocketPath, reapAbandonedRuns, removeLabelled, RUN_LABEL, runLabels } from './reaper.js';
 import { dockerClient } from './runtime.js';
 
-const ADMIN: ClientCertificateSubject = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
 const CONTAINER_START_TIMEOUT_MS = 120_000;
 const ETCD_READY_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -105,14 +104,13 @@ export class ContainersCluster implements Cluster {
   readonly backend = 'containers';
   readonly runId = randomUUID();
   private networkName = '';
-  private etcd: StartedTestContainer | undefined;
   private apiserver: Apiserver | undefined;
-  private authority!: PemCertificateAuthority;
-  private caPem = '';
+  private authority!: CertificateAuthority;
+  private adminPair!: PemPair;
+  private agents!: ClientAgents;
   private generation = 0;
   private currentPolicy = '';
   private tail: RotatingLogTail | undefined;
-  private readonly agents = new Map<string, Agent>();
   private stopped = false;
 
   private constructor(
@@ -140,7 +138,7 @@ export class ContainersCluster implements Cluster {
       await cluster.startNetwork();
       await cluster.startEtcd();
       await cluster.installPolicy(policy);
-      await grantImpersonationToAll(cluster.admin);
+      await (await cluster.adminClient()).grantImpersonationToAll();
       log(`containers: kube-apiserver (${apiserverImage.image}, ${apiserverImage.origin}) ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
       return cluster;
     } catch (err) {
@@ -157,22 +155,24 @@ export class ContainersCluster implements Cluster {
     return join(this.runDir, ...parts);
   }
 
-  private get admin(): AdminTarget {
+  /** The admin client of the kube-apiserver container now running. */
+  private adminClient(): Promise<AdminClient> {
     const api = this.apiserver;
     if (!api) throw new ClusterError('kube-apiserver is not running');
-    return { host: LOOPBACK, port: api.port, agent: () => this.agentFor(ADMIN) };
+    return AdminClient.connect({ server: `https://${LOOPBACK}:${api.port}`, caPem: this.authority.certificatePem, certPem: this.adminPair.cert, keyPem: this.adminPair.key });
   }
 
   private async writePki(): Promise<void> {
     await mkdir(this.path('pki'), { recursive: true });
-    const { authority, pem } = await PemCertificateAuthority.create(`auditspec-containers-ca-${this.runId.slice(0, 8)}`);
+    const authority = await CertificateAuthority.create(`auditspec-containers-ca-${this.runId.slice(0, 8)}`);
     this.authority = authority;
-    this.caPem = pem.cert;
+    this.adminPair = await authority.client(ADMIN);
     // Clients name the server "localhost" (SNI and verification) and reach it on 127.0.0.1.
-    const serving = await authority.serving('kube-apiserver', ['localhost', LOOPBACK, 'kubernetes.default.svc']);
+    this.agents = new ClientAgents((subject) => authority.client(subject), { ca: authority.certificatePem, servername: 'localhost' });
+    const serving = await authority.serving('kube-apiserver');
     const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     await Promise.all([
-      writeFile(this.path('pki', 'ca.crt'), pem.cert),
+      writeFile(this.path('pki', 'ca.crt'), authority.certificatePem),
       writeFile(this.path('pki', 'apiserver.crt'), serving.cert),
       writeFile(this.path('pki', 'apiserver.key'), serving.key, { mode: 0o600 }),
       writeFile(this.path('pki', 'service-account.key'), sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 }),
@@ -230,7 +230,6 @@ export class ContainersCluster implements Cluster {
       const failure = containerRuntimeFailure(err, this.etcdImage.image);
       throw new ClusterError(`etcd did not start: ${failure.message}`, await this.lastLines(output));
     }
-    this.etcd = started;
     const port = started.getMappedPort(ETCD_CLIENT_PORT);
     const deadline = Date.now() + ETCD_READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -273,7 +272,7 @@ export class ContainersCluster implements Cluster {
       throw new ClusterError(`kube-apiserver did not start: ${runtime.message}`, output.tail());
     }
     this.apiserver = { container, output, generation, port: container.getMappedPort(APISERVER_PORT) };
-    if (!(await waitReady(this.admin, READY_TIMEOUT_MS, () => this.stopped || output.ended))) {
+    if (!(await (await this.adminClient()).waitReady(READY_TIMEOUT_MS, () => this.stopped || output.ended))) {
       const lines = await this.lastLines(output);
       const failure = commandFailure(lines);
       if (failure) throw new ClusterError(`kube-apiserver exited: ${failure}`, lines, /audit policy/i.test(failure));
@@ -284,8 +283,7 @@ export class ContainersCluster implements Cluster {
   private async stopApiserver(): Promise<void> {
     const api = this.apiserver;
     this.apiserver = undefined;
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    this.agents?.destroy();
     await this.tail?.close();
     this.tail = undefined;
     await api?.container.stop({ timeout: 0, remove: true }).catch(() => {});
@@ -323,23 +321,12 @@ export class ContainersCluster implements Cluster {
     await this.installPolicy(policy);
   }
 
-  private async agentFor(subject: ClientCertificateSubject | undefined): Promise<Agent> {
-    const key = subject ? JSON.stringify([subject.commonName, subject.organizations]) : '';
-    let agent = this.agents.get(key);
-    if (!agent) {
-      const pair = subject ? await this.authority.client(subject) : undefined;
-      agent = new Agent({ keepAlive: true, ca: this.caPem, cert: pair?.cert, key: pair?.key, servername: 'localhost' });
-      this.agents.set(key, agent);
-    }
-    return agent;
-  }
-
   async send(request: HttpRequest, options: SendOptions): Promise<SentResponse> {
     this.assertUsable();
     const api = this.apiserver;
     if (!api) throw new ClusterError('kube-apiserver is not running');
     const credentials = credentialsFor(request.identity);
-    const agent = await this.agentFor(credentials.clientCertificate);
+    const agent = await this.agents.for(credentials.clientCertificate);
     const headers: Record<string, string | string[]> = { ...credentials.headers, 'audit-id': options.auditID };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     return sendHttps({ host: LOOPBACK, port: api.port, agent }, { method: request.method, path: request.url, headers, body: options.body });

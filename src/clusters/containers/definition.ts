@@ -2,7 +2,7 @@
 // (clusters/local/control-plane.yaml, so both run kube-apiserver the same way
 // and only flags that leave audit behaviour as upstream's defaults are tuned),
 // with the addresses a container network needs instead of loopback.
-import { fillFlags, loadDefinition, withFlag } from '../local/definition.js';
+import { fillFlags, loadDefinition, withFlag } from '../common/definition.js';
 
 /** The run directory as the containers see it (bind-mounted from the host's). */
 export const CONTAINER_RUN_DIR = '/auditspec';

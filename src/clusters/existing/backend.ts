@@ -17,15 +17,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sentinelRequest } from '../../e2e/sentinel.js';
 import type { HttpRequest } from '../../request/types.js';
-import { sendHttps } from '../https.js';
-import { type ClientCertificateSubject, credentialsFor, impersonationGrant } from '../identity.js';
-import { PemCertificateAuthority, type PemPair } from '../issuer.js';
+import { ClientAgents } from '../common/agents.js';
+import { sendHttps } from '../common/https.js';
+import { type ClientCertificateSubject, credentialsFor, impersonationGrant } from '../common/identity.js';
+import { CertificateAuthority, type PemPair } from '../common/pki.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -37,7 +37,7 @@ import {
 } from '../types.js';
 import { type AuditEventSource, CommandSource, parseAuditLogSpec, RotatingLogTail, WebhookSource } from './auditSources.js';
 import { CsrCertificateIssuer } from './csr.js';
-import { KubeconfigClient, resolveKubeconfigPath, statusMessage } from './kubeconfig.js';
+import { KubeconfigClient, resolveKubeconfigFiles, statusMessage } from './kubeconfig.js';
 import { defaultWebhookDir, loadOrCreateReceiverIdentity } from './webhook/identity.js';
 import { AuditWebhookReceiver, type WebhookReceiverOptions } from './webhook/receiver.js';
 
@@ -72,22 +72,6 @@ export interface ExistingClusterOptions extends ClusterStartOptions {
 
 /** Where identities' client certificates come from. */
 type CertificateSource = (subject: ClientCertificateSubject) => Promise<PemPair>;
-
-/** Options from the environment (what `--cluster existing` reads when the CLI passes nothing). */
-export function existingOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ExistingClusterOptions {
-  const pick = (name: string) => (env[name] && env[name] !== '' ? env[name] : undefined);
-  return {
-    kubeconfig: pick('AUDITSPEC_KUBECONFIG'),
-    context: pick('AUDITSPEC_CONTEXT'),
-    auditLog: pick('AUDITSPEC_AUDIT_LOG'),
-    webhookUrl: pick('AUDITSPEC_WEBHOOK_URL'),
-    webhookListen: pick('AUDITSPEC_WEBHOOK_LISTEN'),
-    webhookDir: pick('AUDITSPEC_WEBHOOK_DIR'),
-    installPolicy: pick('AUDITSPEC_INSTALL_POLICY'),
-    clientCaCertFile: pick('AUDITSPEC_CLIENT_CA_CERT'),
-    clientCaKeyFile: pick('AUDITSPEC_CLIENT_CA_KEY'),
-  };
-}
 
 /** "host:port", "[v6]:port" or ":port" (all addresses). */
 export function parseListen(value: string): { host: string; port: number } {
@@ -144,7 +128,7 @@ export class ExistingCluster implements Cluster {
   readonly backend = 'existing';
   private currentPolicy = '';
   private currentText: string | undefined;
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents: ClientAgents;
   private readonly granted = new Set<string>();
   private grantCreated = false;
   private stopped = false;
@@ -159,12 +143,14 @@ export class ExistingCluster implements Cluster {
     runId: string,
   ) {
     this.grantName = `auditspec:impersonator:${runId}`;
+    const { ca, servername, rejectUnauthorized } = client.endpoint;
+    this.agents = new ClientAgents(certificates, { ca, servername, rejectUnauthorized });
   }
 
   static async start(policy: PolicyToInstall, options: ExistingClusterOptions = {}): Promise<ExistingCluster> {
     const merged = definedOnly(options);
     const log = merged.log ?? (() => {});
-    const client = await KubeconfigClient.load(resolveKubeconfigPath(merged.kubeconfig), merged.context);
+    const client = await KubeconfigClient.load(resolveKubeconfigFiles(merged.kubeconfig), merged.context);
     const version = await client.checkReachable();
     log(`existing cluster: kube-apiserver ${version} at ${client.endpoint.server} (context "${client.context}")`);
     const source = await sourceFor(merged, log);
@@ -251,7 +237,7 @@ export class ExistingCluster implements Cluster {
     this.assertUsable();
     const credentials = credentialsFor(request.identity);
     if (request.identity.kind === 'impersonating') await this.grantImpersonation(request.identity.caller.name);
-    const agent = await this.agentFor(credentials.clientCertificate);
+    const agent = await this.agents.for(credentials.clientCertificate);
     const headers: Record<string, string | string[]> = { ...credentials.headers, 'audit-id': options.auditID };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     const endpoint = this.client.endpoint;
@@ -269,8 +255,7 @@ export class ExistingCluster implements Cluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    this.agents.destroy();
     await this.source.close().catch(() => {});
     if (this.grantCreated) {
       for (const path of [
@@ -285,25 +270,6 @@ export class ExistingCluster implements Cluster {
 
   private assertUsable(): void {
     if (this.stopped) throw new ClusterError('the existing-cluster session has been stopped');
-  }
-
-  private async agentFor(subject: ClientCertificateSubject | undefined): Promise<Agent> {
-    const key = subject ? JSON.stringify([subject.commonName, subject.organizations]) : '';
-    let agent = this.agents.get(key);
-    if (!agent) {
-      const pair = subject ? await this.certificates(subject) : undefined;
-      const endpoint = this.client.endpoint;
-      agent = new Agent({
-        keepAlive: true,
-        ca: endpoint.ca,
-        cert: pair?.cert,
-        key: pair?.key,
-        servername: endpoint.servername,
-        rejectUnauthorized: endpoint.rejectUnauthorized,
-      });
-      this.agents.set(key, agent);
-    }
-    return agent;
   }
 
   /**
@@ -380,9 +346,9 @@ async function certificateSource(
     return (subject) => issuer.certificateFor(subject);
   }
   if (!certFile || !keyFile) throw new ClusterError('a client CA needs both its certificate and its key (AUDITSPEC_CLIENT_CA_CERT and AUDITSPEC_CLIENT_CA_KEY)');
-  let authority: PemCertificateAuthority;
+  let authority: CertificateAuthority;
   try {
-    authority = await PemCertificateAuthority.fromPem(await readFile(certFile, 'utf8'), await readFile(keyFile, 'utf8'));
+    authority = await CertificateAuthority.fromPem(await readFile(certFile, 'utf8'), await readFile(keyFile, 'utf8'));
   } catch (err) {
     throw new ClusterError(`cannot use the client CA ${certFile} / ${keyFile}: ${(err as Error).message}`);
   }

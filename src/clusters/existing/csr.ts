@@ -5,8 +5,8 @@
 // request objects are deleted as soon as the certificate is out; certificates
 // live one hour.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClientCertificateSubject } from '../identity.js';
-import { clientCertificateRequest, type PemPair } from '../issuer.js';
+import type { ClientCertificateSubject } from '../common/identity.js';
+import { clientCertificateRequest, type PemPair } from '../common/pki.js';
 import { ClusterError } from '../types.js';
 import { type KubeconfigClient, statusMessage } from './kubeconfig.js';
 

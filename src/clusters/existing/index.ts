@@ -1,7 +1,7 @@
 import type { ClusterBackend } from '../types.js';
 import { ExistingCluster, type ExistingClusterOptions } from './backend.js';
 
-export { ExistingCluster, existingOptionsFromEnv, parseListen } from './backend.js';
+export { ExistingCluster, parseListen } from './backend.js';
 export type { ExistingClusterOptions } from './backend.js';
 export { AuditWebhookReceiver } from './webhook/receiver.js';
 export type { WebhookReceiverOptions, ReceiverStats } from './webhook/receiver.js';

@@ -5,11 +5,11 @@
 // signing requests, the impersonation grant).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { readApiResponse } from '../adminApi.js';
 import { ClusterError } from '../types.js';
 
 const CALL_TIMEOUT_MS = 30_000;
@@ -33,12 +33,76 @@ export interface ApiResponse {
   body: unknown;
 }
 
-/** The kubeconfig to use: explicit, else $KUBECONFIG's first file, else ~/.kube/config. */
-export function resolveKubeconfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (explicit) return explicit;
+/** A whole API response: its status and its body, parsed when it is JSON, else the text. */
+function readApiResponse(res: IncomingMessage): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let parsed: unknown = raw;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        // not JSON: keep the text
+      }
+      resolve({ status: res.statusCode ?? 0, body: parsed });
+    });
+    res.on('error', reject);
+  });
+}
+
+/**
+ * The kubeconfig files to read, as kubectl chooses them: the explicit one, else
+ * every file $KUBECONFIG lists, else ~/.kube/config.
+ */
+export function resolveKubeconfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (explicit) return [explicit];
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
-  if (fromEnv.length > 0) return fromEnv[0];
-  return join(homedir(), '.kube', 'config');
+  if (fromEnv.length > 0) return fromEnv;
+  return [join(homedir(), '.kube', 'config')];
+}
+
+/**
+ * Several kubeconfig files merged by kubectl's rules (client-go's
+ * clientcmd.ClientConfigLoadingRules): the first file that sets a cluster, a
+ * user or a context by some name wins, later ones are ignored for that name,
+ * and so is current-context; files that do not exist are skipped (kubectl
+ * complains only when none does). @kubernetes/client-node's mergeConfig lets
+ * the last file win instead and fails on duplicate names, so it is not used.
+ */
+function loadMerged(files: readonly string[]): KubeConfig {
+  const present = files.filter((f) => existsSync(f));
+  if (present.length === 0) {
+    throw new ClusterError(
+      files.length === 1
+        ? `kubeconfig ${files[0]} does not exist (give --kubeconfig or set KUBECONFIG)`
+        : `none of the kubeconfig files in KUBECONFIG exists (${files.join(', ')})`,
+    );
+  }
+  const loaded = present.map((file) => {
+    const config = new KubeConfig();
+    try {
+      config.loadFromFile(file);
+    } catch (err) {
+      throw new ClusterError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
+    }
+    return config;
+  });
+  if (loaded.length === 1) return loaded[0];
+  const firstByName = <T extends { name: string }>(lists: T[][]): T[] => {
+    const seen = new Map<string, T>();
+    for (const item of lists.flat()) if (!seen.has(item.name)) seen.set(item.name, item);
+    return [...seen.values()];
+  };
+  const merged = new KubeConfig();
+  merged.loadFromOptions({
+    clusters: firstByName(loaded.map((c) => c.getClusters())),
+    users: firstByName(loaded.map((c) => c.getUsers())),
+    contexts: firstByName(loaded.map((c) => c.getContexts())),
+    currentContext: loaded.map((c) => c.getCurrentContext()).find((name) => name !== '' && name !== undefined) ?? '',
+  });
+  return merged;
 }
 
 /** A readable message for a failed connection to kube-apiserver. */
@@ -67,14 +131,10 @@ export class KubeconfigClient {
     readonly context: string,
   ) {}
 
-  static async load(file: string, context?: string): Promise<KubeconfigClient> {
-    if (!existsSync(file)) throw new ClusterError(`kubeconfig ${file} does not exist (give --kubeconfig or set KUBECONFIG)`);
-    const config = new KubeConfig();
-    try {
-      config.loadFromFile(file);
-    } catch (err) {
-      throw new ClusterError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
-    }
+  /** `files`: see resolveKubeconfigFiles; several are merged as kubectl merges them. */
+  static async load(files: readonly string[], context?: string): Promise<KubeconfigClient> {
+    const config = loadMerged(files);
+    const file = files.length === 1 ? files[0] : files.join(delimiter);
     if (context) {
       if (!config.getContextObject(context)) {
         throw new ClusterError(`kubeconfig ${file} has no context "${context}" (it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'})`);

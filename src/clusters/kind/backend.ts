@@ -13,18 +13,18 @@
 //   run uses it as it is when the policy is unchanged, and switches it in place
 //   otherwise. Without it the cluster is deleted at the end.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import type { HttpRequest } from '../../request/types.js';
-import { sendHttps } from '../https.js';
-import { type AdminTarget, grantImpersonationToAll, waitReady } from '../adminApi.js';
-import { type ClientCertificateSubject, credentialsFor } from '../identity.js';
-import { PemCertificateAuthority } from '../issuer.js';
-import { commandFailure } from '../local/apiserverOutput.js';
-import { policyVerdict } from '../policyVerdict.js';
+import { sendHttps } from '../common/https.js';
+import { ADMIN, AdminClient } from '../common/admin.js';
+import { ClientAgents } from '../common/agents.js';
+import { type ClientCertificateSubject, credentialsFor } from '../common/identity.js';
+import { CertificateAuthority } from '../common/pki.js';
+import { commandFailure } from '../common/apiserverOutput.js';
+import { policyVerdict } from '../common/policyVerdict.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -56,7 +56,6 @@ import {
   writeWorkspacePolicy,
 } from './workspace.js';
 
-const ADMIN: ClientCertificateSubject = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
 const CREATE_TIMEOUT_MS = 15 * 60_000;
 const READY_TIMEOUT_MS = 180_000;
 const RESTART_TIMEOUT_MS = 240_000;
@@ -74,16 +73,6 @@ export interface KindClusterOptions extends ClusterStartOptions {
   retain?: boolean;
   /** Runs docker and kind (tests). */
   run?: Run;
-}
-
-export function kindOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KindClusterOptions {
-  const flag = (name: string) => (env[name] === undefined ? undefined : ['1', 'true', 'yes'].includes(env[name]!.toLowerCase()));
-  return {
-    name: env.AUDITSPEC_KIND_NAME || undefined,
-    image: env.AUDITSPEC_KIND_IMAGE || undefined,
-    reuse: flag('AUDITSPEC_KIND_REUSE'),
-    retain: flag('AUDITSPEC_KIND_RETAIN'),
-  };
 }
 
 /** The argument list of `kind create cluster`. */
@@ -145,8 +134,8 @@ export class KindCluster implements Cluster {
   readonly backend = 'kind';
   private currentPolicy = '';
   private policySha = '';
-  private readonly agents = new Map<string, Agent>();
-  private authority!: PemCertificateAuthority;
+  private agents!: ClientAgents;
+  private authority!: CertificateAuthority;
   private endpoint!: Endpoint;
   private logReader: AuditLogReader | undefined;
   private stopped = false;
@@ -206,7 +195,7 @@ export class KindCluster implements Cluster {
       } else {
         cluster.policySha = policySha256;
       }
-      await grantImpersonationToAll(cluster.admin);
+      await (await cluster.adminClient()).grantImpersonationToAll();
       cluster.logReader = await openAuditLog(cluster.workspace.auditLogFile, cluster.node, NODE_AUDIT_LOG_FILE, true);
       // Read once now: this positions the reader at the log's current end, so
       // the first batch's events (written after this) are all read.
@@ -252,29 +241,23 @@ export class KindCluster implements Cluster {
     if (kubeconfig.code !== 0) throw new ClusterError(`kind get kubeconfig --name ${this.name} failed`, tail(kubeconfig.stderr));
     this.endpoint = endpointFromKubeconfig(kubeconfig.stdout, this.name);
     const [cert, key] = [await this.nodeFile('/etc/kubernetes/pki/ca.crt'), await this.nodeFile('/etc/kubernetes/pki/ca.key')];
-    this.authority = await PemCertificateAuthority.fromPem(cert, key);
+    const authority = await CertificateAuthority.fromPem(cert, key);
+    this.authority = authority;
+    this.agents?.destroy();
+    this.agents = new ClientAgents((subject) => authority.client(subject), { ca: this.endpoint.ca });
     if (!(await this.waitReady(READY_TIMEOUT_MS))) {
       throw new ClusterError(`kube-apiserver of kind cluster "${this.name}" did not become ready within ${READY_TIMEOUT_MS / 1000}s`, await this.apiserverLogs());
     }
   }
 
-  private get admin(): AdminTarget {
-    return { host: this.endpoint.host, port: this.endpoint.port, agent: () => this.agentFor(ADMIN) };
+  /** An admin client of the cluster's kube-apiserver, with a certificate from the cluster's own CA. */
+  private async adminClient(): Promise<AdminClient> {
+    const admin = await this.authority.client(ADMIN);
+    return AdminClient.connect({ server: `https://${this.endpoint.host.includes(':') ? `[${this.endpoint.host}]` : this.endpoint.host}:${this.endpoint.port}`, caPem: this.endpoint.ca, certPem: admin.cert, keyPem: admin.key });
   }
 
-  private waitReady(timeoutMs: number): Promise<boolean> {
-    return waitReady(this.admin, timeoutMs);
-  }
-
-  private async agentFor(subject: ClientCertificateSubject | undefined): Promise<Agent> {
-    const key = subject ? JSON.stringify([subject.commonName, subject.organizations]) : '';
-    let agent = this.agents.get(key);
-    if (!agent) {
-      const pair = subject ? await this.authority.client(subject) : undefined;
-      agent = new Agent({ keepAlive: true, ca: this.endpoint.ca, cert: pair?.cert, key: pair?.key });
-      this.agents.set(key, agent);
-    }
-    return agent;
+  private async waitReady(timeoutMs: number): Promise<boolean> {
+    return (await this.adminClient()).waitReady(timeoutMs);
   }
 
   private async apiserverContainers(): Promise<ReturnType<typeof parseCrictlContainers>> {
@@ -309,8 +292,7 @@ export class KindCluster implements Cluster {
       await this.writeManifest(annotateManifest(manifest, sha));
       const outcome = await this.waitForRestart(before);
       // Kept-alive connections went to the kube-apiserver that was stopped.
-      for (const agent of this.agents.values()) agent.destroy();
-      this.agents.clear();
+      this.agents.destroy();
       return outcome;
     };
     this.log(`kind: restarting kube-apiserver with ${policy.file}`);
@@ -366,7 +348,7 @@ export class KindCluster implements Cluster {
   async send(request: HttpRequest, options: SendOptions): Promise<SentResponse> {
     this.assertUsable();
     const credentials = credentialsFor(request.identity);
-    const agent = await this.agentFor(credentials.clientCertificate);
+    const agent = await this.agents.for(credentials.clientCertificate);
     const headers: Record<string, string | string[]> = { ...credentials.headers, 'audit-id': options.auditID };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     return sendHttps(
@@ -396,8 +378,7 @@ export class KindCluster implements Cluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    this.agents?.destroy();
     await this.logReader?.close();
     if (this.reuse) {
       this.log(`kind: keeping cluster "${this.name}" for the next run (--reuse); delete it with: kind delete cluster --name ${this.name}`);

@@ -5,7 +5,7 @@
 // The log is never rotated (--audit-log-maxsize=0), so byte offsets hold.
 import { access, constants } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { RotatingLogTail } from '../existing/auditSources.js';
+import { EventLineParser, RotatingLogTail } from '../common/auditLogTail.js';
 import { type AuditEvent, ClusterError } from '../types.js';
 import { type CommandResult, runCommand, tail } from './commands.js';
 
@@ -22,6 +22,7 @@ export class NodeFileTail implements AuditLogReader {
   private offset = 0;
   private partial = '';
   private readonly decoder = new StringDecoder('utf8');
+  private readonly parser = new EventLineParser();
   private discardFirstLine = false;
   private started = false;
 
@@ -66,16 +67,7 @@ export class NodeFileTail implements AuditLogReader {
       lines.shift();
       this.discardFirstLine = false;
     }
-    const events: AuditEvent[] = [];
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      try {
-        events.push(JSON.parse(line) as AuditEvent);
-      } catch {
-        // kube-apiserver writes only JSON events here; a torn line cannot happen with offsets, skip anything else
-      }
-    }
-    return events;
+    return this.parser.parse(lines);
   }
 
   async close(): Promise<void> {}

@@ -7,13 +7,11 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Agent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBinaries, type Binaries } from '../../binaries/index.js';
 import type { HttpRequest } from '../../request/types.js';
-import { sendHttps } from '../https.js';
-import { credentialsFor, IMPERSONATOR_ROLE } from '../identity.js';
-import { type AdminCredentials, createImpersonationGrant, impersonationAllowed } from '../rbac.js';
+import { sendHttps } from '../common/https.js';
+import { credentialsFor } from '../common/identity.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -23,16 +21,17 @@ import {
   type SendOptions,
   type SentResponse,
 } from '../types.js';
-import { commandFailure, policyWarnings } from './apiserverOutput.js';
-import { AuditLogTail } from './auditLogTail.js';
-import { fillFlags, loadDefinition, withFlag } from './definition.js';
+import { commandFailure, policyWarnings } from '../common/apiserverOutput.js';
+import { ADMIN, AdminClient } from '../common/admin.js';
+import { ClientAgents } from '../common/agents.js';
+import { RotatingLogTail } from '../common/auditLogTail.js';
+import { fillFlags, loadDefinition, withFlag } from '../common/definition.js';
 import { registerEmergencyStop } from './exitCleanup.js';
-import { CertificateAuthority, type PemPair } from './pki.js';
+import { CertificateAuthority, type PemPair } from '../common/pki.js';
 import { freeLoopbackPorts, isAddressInUse } from './ports.js';
 import { SupervisedProcess } from './process.js';
 import { PIDS_FILE, startWatchdog } from '../common/watchdog.js';
 
-const ADMIN = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
 const LOG_TAIL_LINES = 30;
 /** Generous: two cores shared with builds and other test workers. */
 const ETCD_READY_TIMEOUT_MS = 60_000;
@@ -79,13 +78,12 @@ export class LocalControlPlane implements Cluster {
   private preflightProcess: SupervisedProcess | undefined;
   private generation = 0;
   private currentPolicy = '';
-  private tail: AuditLogTail | undefined;
-  private readonly agents = new Map<string, Agent>();
+  private tail: RotatingLogTail | undefined;
+  private agents!: ClientAgents;
   private stopped = false;
   private unregister: () => void = () => {};
   private ca!: CertificateAuthority;
   private admin!: PemPair;
-  private grantReady = false;
   private pidsWritten: Promise<void> = Promise.resolve();
   private extraApiserverFlags: readonly string[] = [];
 
@@ -155,7 +153,7 @@ export class LocalControlPlane implements Cluster {
     const api = this.apiserver;
     if (!api?.process.running) throw this.crashed('kube-apiserver is not running');
     const credentials = credentialsFor(request.identity);
-    const agent = await this.agentFor(credentials.clientCertificate);
+    const agent = await this.agents.for(credentials.clientCertificate);
     const headers: Record<string, string | string[]> = { ...credentials.headers, 'audit-id': options.auditID };
     if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     try {
@@ -177,8 +175,7 @@ export class LocalControlPlane implements Cluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    this.agents?.destroy();
     await this.tail?.close().catch(() => {});
     // Nothing here needs a graceful shutdown: the data is thrown away.
     await Promise.all([
@@ -244,6 +241,7 @@ export class LocalControlPlane implements Cluster {
   private async writePki(): Promise<void> {
     await mkdir(this.path('pki'), { recursive: true });
     this.ca = await CertificateAuthority.create(`auditspec-local-ca-${randomUUID().slice(0, 8)}`);
+    this.agents = new ClientAgents((subject) => this.ca.client(subject), { ca: this.ca.certificatePem, servername: 'localhost' });
     const serving = await this.ca.serving('kube-apiserver');
     this.admin = await this.ca.client(ADMIN);
     const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -352,14 +350,13 @@ export class LocalControlPlane implements Cluster {
       // The policy is good (preflight): only now is the running one replaced.
       await this.phase('stop-apiserver', () => previous.process.stop(0));
       this.apiserver = undefined;
-      for (const agent of this.agents.values()) agent.destroy();
-      this.agents.clear();
+      this.agents.destroy();
       await this.tail?.close();
       this.tail = undefined;
     }
     const auditLog = this.path('audit', `audit-${generation}.log`);
     await this.phase('apiserver-ready', () => this.startApiserver(generation, withSentinel, auditLog));
-    this.tail = new AuditLogTail(auditLog);
+    this.tail = new RotatingLogTail(auditLog);
     this.currentPolicy = policyFile;
     this.policyWarnings = warnings;
     await this.phase('rbac', () => this.ensureImpersonationGrant());
@@ -372,11 +369,7 @@ export class LocalControlPlane implements Cluster {
       const proc = await this.spawn('kube-apiserver', this.binaries.kubeApiserver, flags);
       this.apiserver = { process: proc, port, generation, auditLog };
       await this.writePids();
-      const agent = await this.agentFor(ADMIN);
-      const ready = await this.waitUntil(proc, APISERVER_READY_TIMEOUT_MS, async () => {
-        const res = await sendHttps({ host: '127.0.0.1', port, agent }, { method: 'GET', path: '/readyz', headers: {} });
-        return res.status === 200;
-      });
+      const ready = await (await this.adminClient()).waitReady(APISERVER_READY_TIMEOUT_MS, () => !proc.running);
       if (ready) return;
       if (!proc.running && isAddressInUse(proc.output()) && attempt < PORT_ATTEMPTS) continue;
       const failure = commandFailure(proc.output());
@@ -390,40 +383,22 @@ export class LocalControlPlane implements Cluster {
     }
   }
 
-  private async agentFor(subject: { commonName: string; organizations: readonly string[] } | undefined): Promise<Agent> {
-    const key = subject ? JSON.stringify([subject.commonName, subject.organizations]) : '';
-    let agent = this.agents.get(key);
-    if (!agent) {
-      const pair = subject ? await this.ca.client(subject) : undefined;
-      agent = new Agent({ keepAlive: true, ca: this.ca.pem.cert, cert: pair?.cert, key: pair?.key, servername: 'localhost' });
-      this.agents.set(key, agent);
-    }
-    return agent;
+  /** The admin client of the kube-apiserver now running. */
+  private adminClient(): Promise<AdminClient> {
+    return AdminClient.connect({
+      server: `https://127.0.0.1:${this.apiserver!.port}`,
+      caPem: this.ca.certificatePem,
+      certPem: this.admin.cert,
+      keyPem: this.admin.key,
+    });
   }
 
-  private adminCredentials(): AdminCredentials {
-    return { server: `https://127.0.0.1:${this.apiserver!.port}`, caPem: this.ca.pem.cert, certPem: this.admin.cert, keyPem: this.admin.key };
-  }
-
-  /**
-   * Lets every authenticated caller impersonate (see clusters/identity.ts), and
-   * waits until kube-apiserver's RBAC authorizer has seen it.
-   */
+  /** Lets every authenticated caller impersonate (see common/identity.ts), once RBAC says so. */
   private async ensureImpersonationGrant(): Promise<void> {
-    const admin = this.adminCredentials();
-    if (!this.grantReady) {
-      try {
-        await createImpersonationGrant(admin);
-      } catch (err) {
-        throw new ClusterError(`could not create ${IMPERSONATOR_ROLE}: ${(err as Error).message}`, this.apiserver?.process.tail(LOG_TAIL_LINES));
-      }
-      this.grantReady = true;
+    try {
+      await (await this.adminClient()).grantImpersonationToAll();
+    } catch (err) {
+      throw new ClusterError((err as Error).message, this.apiserver?.process.tail(LOG_TAIL_LINES));
     }
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (await impersonationAllowed(admin)) return;
-      await sleep(50);
-    }
-    throw new ClusterError(`RBAC never allowed impersonation through ${IMPERSONATOR_ROLE}`, this.apiserver?.process.tail(LOG_TAIL_LINES));
   }
 }

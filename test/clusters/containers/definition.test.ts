@@ -9,7 +9,7 @@ import { dockerSkipReason } from '../dockerAvailable.js';
 import { containerRuntimeFailure } from '../../../src/clusters/containers/errors.js';
 import { apiserverFlags, etcdFlags } from '../../../src/clusters/containers/definition.js';
 import { LOCAL_IMAGES, RELEASE_IMAGES } from '../../../src/clusters/containers/images.js';
-import { loadDefinition } from '../../../src/clusters/local/definition.js';
+import { loadDefinition } from '../../../src/clusters/common/definition.js';
 
 const flag = (flags: string[], name: string) => flags.filter((f) => f.startsWith(`--${name}=`)).map((f) => f.slice(name.length + 3));
 

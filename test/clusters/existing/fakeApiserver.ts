@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import * as x509 from '@peculiar/x509';
-import { PemCertificateAuthority } from '../../../src/clusters/issuer.js';
+import { CertificateAuthority } from '../../../src/clusters/common/pki.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -38,7 +38,8 @@ export class FakeApiserver {
   ) {}
 
   static async start(): Promise<FakeApiserver> {
-    const { authority, pem } = await PemCertificateAuthority.create('fake-cluster-ca');
+    const authority = await CertificateAuthority.create('fake-cluster-ca');
+    const pem = authority.pem;
     const serving = await authority.serving('kube-apiserver', ['127.0.0.1']);
     const key = await webcrypto.subtle.importKey(
       'pkcs8',

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ExistingCluster } from '../../../src/clusters/existing/index.js';
 import { AuditWebhookReceiver } from '../../../src/clusters/existing/webhook/receiver.js';
-import { PemCertificateAuthority, type PemPair } from '../../../src/clusters/issuer.js';
+import { CertificateAuthority, type PemPair } from '../../../src/clusters/common/pki.js';
 import { LocalControlPlane } from '../../../src/clusters/local/index.js';
 import { type AuditEvent, ClusterError } from '../../../src/clusters/types.js';
 import { summariseEvents } from '../../../src/e2e/events.js';
@@ -99,7 +99,8 @@ describe.skipIf(!binaries)(`existing backend over the audit webhook (batch mode)
     });
     // A client CA the "operator" hands to CI: appended to kube-apiserver's
     // --client-ca-file, which kube-apiserver reloads when the file changes.
-    const { authority, pem } = await PemCertificateAuthority.create('staging-client-ca');
+    const authority = await CertificateAuthority.create('staging-client-ca');
+    const pem = authority.pem;
     caCert = join(dir, 'client-ca.crt');
     caKey = join(dir, 'client-ca.key');
     await writeFile(caCert, pem.cert);

@@ -8,7 +8,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { PemCertificateAuthority, type PemPair } from '../../issuer.js';
+import { CertificateAuthority, type PemPair } from '../../common/pki.js';
 
 export interface ReceiverIdentity {
   url: string;
@@ -23,7 +23,8 @@ const IDENTITY_FILE = 'receiver.json';
 
 /** Generates a CA and a serving certificate for `host` (IP or DNS name; localhost also gets 127.0.0.1). */
 export async function generateReceiverTls(host: string): Promise<{ cert: string; key: string; ca: string }> {
-  const { authority, pem } = await PemCertificateAuthority.create(`auditspec-audit-webhook-ca-${randomBytes(4).toString('hex')}`);
+  const authority = await CertificateAuthority.create(`auditspec-audit-webhook-ca-${randomBytes(4).toString('hex')}`);
+  const pem = authority.pem;
   const hosts = host === 'localhost' || host === '127.0.0.1' ? ['localhost', '127.0.0.1'] : [host];
   const serving: PemPair = await authority.serving('auditspec-audit-webhook', hosts);
   return { cert: serving.cert, key: serving.key, ca: pem.cert };

@@ -3,8 +3,8 @@
 // containers): auditspec's loader decides exactly as kube-apiserver 1.36's, and
 // the message is worded as kube-apiserver's (LoadPolicyFromFile, then
 // AuditOptions.ApplyTo's "loading audit policy file").
-import { readPolicyFile } from '../audit/policy/reader.js';
-import { ClusterError } from './types.js';
+import { readPolicyFile } from '../../audit/policy/reader.js';
+import { ClusterError } from '../types.js';
 
 export function policyVerdict(file: string): ClusterError | undefined {
   let result;

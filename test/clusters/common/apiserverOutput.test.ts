@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandFailure, policyWarnings, unquoteGo } from '../../../src/clusters/local/apiserverOutput.js';
+import { commandFailure, policyWarnings, unquoteGo } from '../../../src/clusters/common/apiserverOutput.js';
 
 describe("kube-apiserver's output", () => {
   it('takes the last "command failed" error, unquoted as Go quoted it', () => {

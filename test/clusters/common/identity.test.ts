@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsFor, impersonationGrant, INVALID_BEARER_TOKEN } from '../../src/clusters/identity.js';
+import { credentialsFor, impersonationGrant, INVALID_BEARER_TOKEN } from '../../../src/clusters/common/identity.js';
 
 describe('credentialsFor', () => {
   it('presents a user as a client certificate: CN = name, O = groups in order', () => {

@@ -11,7 +11,7 @@
 // wait for. So "done" always means kube-apiserver finished the request, without
 // guessing a delay.
 import { Agent, request as httpsRequest } from 'node:https';
-import type { SentResponse } from './types.js';
+import type { SentResponse } from '../types.js';
 
 export const STREAM_GRACE_MS = 1000;
 const REQUEST_TIMEOUT_MS = 60_000;

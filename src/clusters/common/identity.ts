@@ -16,7 +16,7 @@
 //   (see IMPERSONATOR_ROLE) so the request gets past the impersonation check and
 //   `impersonatedUser` really appears in the event; without the grant the
 //   request would end with 403 before impersonation and record no impersonatedUser.
-import type { Identity } from '../request/types.js';
+import type { Identity } from '../../request/types.js';
 
 /** A token that no authenticator recognises. */
 export const INVALID_BEARER_TOKEN = 'auditspec-deliberately-invalid-token';

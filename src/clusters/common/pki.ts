@@ -1,7 +1,10 @@
-// Issues certificates from a certificate authority given as PEM (certificate and
-// private key, RSA or ECDSA, PKCS#1, SEC1 or PKCS#8): a kind cluster's own CA read
-// from its node, or a CA auditspec made (containers backend, the audit webhook
-// receiver). Keys of issued certificates are ECDSA P-256 whatever the CA's type.
+// The one certificate authority every backend uses: a CA auditspec makes for a
+// run (local and containers backends, the audit webhook receiver; ECDSA P-256,
+// made with node:crypto's WebCrypto and encoded by @peculiar/x509, so no
+// openssl is needed), or a cluster's own CA given as PEM (kind's, read from its
+// node: RSA or ECDSA, PKCS#1, SEC1 or PKCS#8). It issues kube-apiserver's
+// serving certificate and the client certificates of every identity a spec
+// names. Keys of issued certificates are ECDSA P-256 whatever the CA's type.
 import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -62,25 +65,28 @@ async function importSigningKey(pem: string): Promise<{ key: CryptoKey; algorith
   throw new Error(`unsupported CA key type ${keyObject.asymmetricKeyType}`);
 }
 
-export class PemCertificateAuthority {
+/** Where auditspec's own kube-apiservers are reached (and the name clients verify). */
+export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', 'kubernetes.default.svc'];
+
+export class CertificateAuthority {
   private readonly clientCache = new Map<string, Promise<PemPair>>();
 
   private constructor(
     private readonly certificate: x509.X509Certificate,
     private readonly signingKey: CryptoKey,
     private readonly algorithm: SigningAlgorithm,
-    /** The CA certificate, PEM. */
-    readonly certificatePem: string,
+    /** The CA certificate and key, PEM. */
+    readonly pem: PemPair,
   ) {}
 
-  static async fromPem(cert: string, key: string): Promise<PemCertificateAuthority> {
+  static async fromPem(cert: string, key: string): Promise<CertificateAuthority> {
     const certificate = new x509.X509Certificate(cert);
     const { key: signingKey, algorithm } = await importSigningKey(key);
-    return new PemCertificateAuthority(certificate, signingKey, algorithm, certificate.toString('pem'));
+    return new CertificateAuthority(certificate, signingKey, algorithm, { cert: certificate.toString('pem'), key });
   }
 
   /** A new self-signed ECDSA P-256 CA. */
-  static async create(commonName: string): Promise<{ authority: PemCertificateAuthority; pem: PemPair }> {
+  static async create(commonName: string): Promise<CertificateAuthority> {
     const keys = (await webcrypto.subtle.generateKey({ ...LEAF_KEY }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
     const certificate = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: serial(),
@@ -98,7 +104,12 @@ export class PemCertificateAuthority {
       cert: certificate.toString('pem'),
       key: pkcs8Pem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
     };
-    return { authority: await PemCertificateAuthority.fromPem(pem.cert, pem.key), pem };
+    return CertificateAuthority.fromPem(pem.cert, pem.key);
+  }
+
+  /** The CA certificate, PEM. */
+  get certificatePem(): string {
+    return this.pem.cert;
   }
 
   private async issue(subject: x509.JsonName, extensions: x509.Extension[]): Promise<PemPair> {
@@ -121,7 +132,7 @@ export class PemCertificateAuthority {
   }
 
   /** A serving certificate for these host names and IP addresses. */
-  serving(commonName: string, hosts: readonly string[]): Promise<PemPair> {
+  serving(commonName: string, hosts: readonly string[] = LOOPBACK_HOSTS): Promise<PemPair> {
     const names = hosts.map((host) => (isIpAddress(host) ? { type: 'ip' as const, value: host } : { type: 'dns' as const, value: host }));
     return this.issue([{ CN: [commonName] }], [
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),

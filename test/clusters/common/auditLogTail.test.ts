@@ -2,15 +2,15 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditLogTail } from '../../../src/clusters/local/auditLogTail.js';
+import { RotatingLogTail } from '../../../src/clusters/common/auditLogTail.js';
 
-describe('AuditLogTail', () => {
+describe('RotatingLogTail', () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditspec-tail-'));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads only what was appended, keeping a partial last line (even mid-character) for later', async () => {
     const path = join(dir, 'audit.log');
-    const tail = new AuditLogTail(path);
+    const tail = new RotatingLogTail(path);
     expect(await tail.readNew()).toEqual([]); // not there yet
     const first = JSON.stringify({ auditID: 'a', stage: 'RequestReceived', level: 'Metadata' });
     const second = Buffer.from(JSON.stringify({ auditID: 'é-b', stage: 'ResponseComplete', level: 'Metadata' }) + '\n');

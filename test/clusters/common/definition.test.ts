@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillFlags, loadDefinition, withFlag } from '../../../src/clusters/local/definition.js';
+import { fillFlags, loadDefinition, withFlag } from '../../../src/clusters/common/definition.js';
 
 const VALUES = {
   runDir: '/tmp/run',
