@@ -161,3 +161,57 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
     await session?.stop();
   }
 }
+
+export interface ContainersTimingOptions {
+  policyFile: string;
+  otherPolicyFile: string;
+  starts: number;
+  switches: number;
+  log?: (line: string) => void;
+}
+
+export type ContainersTimingResult =
+  | { skipped: string }
+  | { skipped?: undefined; coldStartSeconds: Measured; policySwitchSeconds: Measured; images: string };
+
+/**
+ * The containers backend's cold start and policy switch, beside the local
+ * backend's: wall-clock time of the session's first `use` (network, etcd and
+ * kube-apiserver containers, readiness, the impersonation grant) and of each
+ * switch (a new kube-apiserver container on the same etcd).
+ */
+export async function measureContainers(options: ContainersTimingOptions): Promise<ContainersTimingResult> {
+  const log = options.log ?? (() => {});
+  const { ContainersCluster } = await import('../src/clusters/containers/index.js');
+  try {
+    const { dockerClient } = await import('../src/clusters/containers/runtime.js');
+    await dockerClient();
+  } catch (err) {
+    return { skipped: (err as Error).message.split('\n')[0] };
+  }
+  const starts: number[] = [];
+  const switches: number[] = [];
+  let images = '';
+  let session: AuditSession | undefined;
+  try {
+    for (let i = 0; i < Math.max(1, options.starts); i++) {
+      await session?.stop();
+      session = new AuditSession('containers', {});
+      const { seconds } = await timed(() => session!.use(options.policyFile));
+      starts.push(seconds);
+      const cluster = session.current;
+      if (cluster instanceof ContainersCluster) images = `${cluster.apiserverImage.image}, ${cluster.etcdImage.image}`;
+      log(`containers cold start ${i + 1}/${options.starts}: ${seconds.toFixed(1)} s`);
+    }
+    const live = session!;
+    for (let i = 0; i < options.switches; i++) {
+      const to = i % 2 === 0 ? options.otherPolicyFile : options.policyFile;
+      const { seconds } = await timed(() => live.use(to));
+      switches.push(seconds);
+      log(`containers policy switch ${i + 1}/${options.switches}: ${seconds.toFixed(1)} s`);
+    }
+    return { coldStartSeconds: measured(starts), policySwitchSeconds: measured(switches), images };
+  } finally {
+    await session?.stop();
+  }
+}

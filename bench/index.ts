@@ -1,13 +1,15 @@
-// `npm run bench [-- --json] [--quick] [--skip matcher,replay,e2e] [--rounds N] [--corpus DIR]`
+// `npm run bench [-- --json] [--quick] [--skip matcher,replay,e2e,containers] [--rounds N] [--corpus DIR]`
 //
 // Every benchmark of the issue in one run, on this machine, warm:
 //   - matcher: auditspec's evaluatePolicy vs upstream's evaluator (go/oracle), corpus policies;
 //   - replay: `auditspec replay` vs splitting lines + JSON.parse, on a log with every
 //     stage and on one with last stages only;
-//   - end to end on the local backend: cold start, policy switch, ms per request in a batch.
+//   - end to end on the local backend: cold start, policy switch, ms per request in a batch;
+//   - the containers backend beside it: cold start and policy switch (skipped without Docker).
 // Prints a table; with --json the last line of stdout is one JSON object
 // (matcherVsGo, replayVsJsonParse, coldStartSeconds, policySwitchSeconds,
-// e2eMsPerRequest, each a number or null when skipped, plus the details).
+// e2eMsPerRequest, containersColdStartSeconds, containersPolicySwitchSeconds,
+// each a number or null when skipped, plus the details).
 // Progress goes to stderr. Figures are medians of interleaved runs with their
 // spread; targets are shown, never asserted (exit 1 only when something broke
 // or the two matchers disagreed).
@@ -17,13 +19,13 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measureEndToEnd, type EndToEndResult } from './endToEnd.js';
+import { type ContainersTimingResult, measureContainers, measureEndToEnd, type EndToEndResult } from './endToEnd.js';
 import { measureMatcher, type MatcherResult } from './matcher.js';
 import { measureReplay, type ReplayBenchResult } from './replay.js';
 import type { Measured } from './stats.js';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--skip matcher,replay,e2e] [--rounds N] [--corpus DIR]';
-const SECTIONS = ['matcher', 'replay', 'e2e'] as const;
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--skip matcher,replay,e2e,containers] [--rounds N] [--corpus DIR]';
+const SECTIONS = ['matcher', 'replay', 'e2e', 'containers'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The shared test data, beside the repository (see the README). */
@@ -37,6 +39,8 @@ export interface BenchSummary {
   coldStartSeconds: number | null;
   policySwitchSeconds: number | null;
   e2eMsPerRequest: number | null;
+  containersColdStartSeconds: number | null;
+  containersPolicySwitchSeconds: number | null;
 }
 
 export const TARGETS = {
@@ -45,6 +49,8 @@ export const TARGETS = {
   coldStartSeconds: { atMost: 20 },
   policySwitchSeconds: { atMost: 5 },
   e2eMsPerRequest: { atMost: 50 },
+  containersColdStartSeconds: { atMost: 20 },
+  containersPolicySwitchSeconds: { atMost: 5 },
 } as const;
 
 export interface Machine {
@@ -185,7 +191,23 @@ export async function main(argv: string[]): Promise<number> {
             }),
   );
 
+  const containers: Outcome<Exclude<ContainersTimingResult, { skipped: string }>> = await attempt(
+    !wanted('containers')
+      ? skipped('--skip containers')
+      : !haveCorpus
+        ? skipped(`no corpus at ${policiesDir}`)
+        : () =>
+            measureContainers({
+              policyFile: join(policiesDir, 'gce-configure-helper-default.yaml'),
+              otherPolicyFile: join(policiesDir, 'k8s-website-audit-policy.yaml'),
+              starts: quick ? 1 : 3,
+              switches: quick ? 1 : 6,
+              log,
+            }),
+  );
+
   const m = 'ok' in matcher ? matcher.ok : undefined;
+  const c = 'ok' in containers ? containers.ok : undefined;
   const r = 'ok' in replay ? replay.ok : undefined;
   const e = 'ok' in e2e ? e2e.ok : undefined;
   const summary: BenchSummary = {
@@ -195,6 +217,8 @@ export async function main(argv: string[]): Promise<number> {
     coldStartSeconds: e ? e.coldStartSeconds.median : null,
     policySwitchSeconds: e ? e.policySwitchSeconds.median : null,
     e2eMsPerRequest: e ? e.msPerRequest.median : null,
+    containersColdStartSeconds: c ? c.coldStartSeconds.median : null,
+    containersPolicySwitchSeconds: c ? c.policySwitchSeconds.median : null,
   };
 
   if (m) {
@@ -262,6 +286,26 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     for (const name of ['local control plane cold start', 'policy switch', 'end to end, per request in a batch']) rows.push([name, notMeasured(e2e)]);
   }
+  if (c) {
+    rows.push([
+      `containers cold start (${c.coldStartSeconds.samples}×)`,
+      `${withSpread(c.coldStartSeconds, (n) => n.toFixed(1))} s`,
+      e ? `local ${e.coldStartSeconds.median.toFixed(1)} s` : '',
+      '',
+      targetText('containersColdStartSeconds', ' s'),
+      verdict('containersColdStartSeconds', summary.containersColdStartSeconds),
+    ]);
+    rows.push([
+      `containers policy switch (${c.policySwitchSeconds.samples}×)`,
+      `${withSpread(c.policySwitchSeconds, (n) => n.toFixed(1))} s`,
+      e ? `local ${e.policySwitchSeconds.median.toFixed(1)} s` : '',
+      '',
+      targetText('containersPolicySwitchSeconds', ' s'),
+      verdict('containersPolicySwitchSeconds', summary.containersPolicySwitchSeconds),
+    ]);
+  } else {
+    for (const name of ['containers cold start', 'containers policy switch']) rows.push([name, notMeasured(containers)]);
+  }
   console.log(table(rows));
   if (e) {
     const phases = (figures: Record<string, Measured>) =>
@@ -275,7 +319,7 @@ export async function main(argv: string[]): Promise<number> {
     `machine: ${env.cores} cores (nproc), ${env.cpu}, node ${env.node}, ${env.go ?? 'go not found'}, load average ${env.loadAverage.toFixed(1)} at start`,
   );
   if (m && m.disagreements > 0) console.log(`WARNING: auditspec and upstream disagreed on ${m.disagreements} requests`);
-  for (const [name, o] of [['matcher', matcher], ['replay', replay], ['e2e', e2e]] as const) {
+  for (const [name, o] of [['matcher', matcher], ['replay', replay], ['e2e', e2e], ['containers', containers]] as const) {
     if ('failed' in o) console.error(`${name} failed:\n${o.failed}`);
   }
 
@@ -287,9 +331,10 @@ export async function main(argv: string[]): Promise<number> {
       matcher: m ? { ...m } : notMeasured(matcher),
       replay: r ?? notMeasured(replay),
       e2e: e ?? notMeasured(e2e),
+      containers: c ?? notMeasured(containers),
     };
     console.log(JSON.stringify({ ...summary, details }));
   }
-  const broken = [matcher, replay, e2e].some((o) => 'failed' in o) || (m !== undefined && m.disagreements > 0);
+  const broken = [matcher, replay, e2e, containers].some((o) => 'failed' in o) || (m !== undefined && m.disagreements > 0);
   return broken ? 1 : 0;
 }

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { measureEndToEnd } from '../../bench/endToEnd.js';
+import { measureContainers, measureEndToEnd } from '../../bench/endToEnd.js';
+import { dockerSkipReason } from '../clusters/dockerAvailable.js';
 import { obtainBinaries } from '../e2e/support.js';
 
 const policies = fileURLToPath(new URL('../../../shared/corpus/policies/', import.meta.url));
@@ -32,5 +33,25 @@ describe.skipIf(!binaries || !existsSync(policies))(
       expect(result.checked).toBe(22);
       expect(result.agreed).toBe(result.checked);
     });
+  },
+);
+
+describe.skipIf(dockerSkipReason() !== undefined || !existsSync(policies))(
+  `bench: containers${dockerSkipReason() ? ` — ${dockerSkipReason()}` : existsSync(policies) ? '' : ` — no corpus at ${policies}`}`,
+  () => {
+    it('measures the containers backend’s cold start and switch', async () => {
+      const result = await measureContainers({
+        policyFile: `${policies}gce-configure-helper-default.yaml`,
+        otherPolicyFile: `${policies}k8s-website-audit-policy.yaml`,
+        starts: 1,
+        switches: 1,
+      });
+      if (result.skipped !== undefined) throw new Error(`unexpectedly skipped: ${result.skipped}`);
+      for (const figure of [result.coldStartSeconds, result.policySwitchSeconds]) {
+        expect(figure.samples).toBe(1);
+        expect(figure.median).toBeGreaterThan(0);
+      }
+      expect(result.images).toMatch(/kube-apiserver:v1\.36\.4, .*etcd:3\.6\.8-0/);
+    }, 600_000);
   },
 );
