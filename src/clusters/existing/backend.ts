@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sentinelRequest } from '../../e2e/sentinel.js';
 import type { HttpRequest } from '../../request/types.js';
+import type { V1ClusterRole, V1ClusterRoleBinding, V1SubjectAccessReview } from '@kubernetes/client-node';
 import { ClientAgents } from '../common/agents.js';
 import { sendHttps } from '../common/https.js';
 import { type ClientCertificateSubject, credentialsFor, impersonationGrant } from '../common/identity.js';
@@ -258,12 +259,13 @@ export class ExistingCluster implements Cluster {
     this.agents.destroy();
     await this.source.close().catch(() => {});
     if (this.grantCreated) {
-      for (const path of [
-        `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${this.grantName}`,
-        `/apis/rbac.authorization.k8s.io/v1/clusterroles/${this.grantName}`,
-      ]) {
-        const res = await this.client.call('DELETE', path).catch((err: Error) => ({ status: 0, body: err.message }));
-        if (res.status !== 200 && res.status !== 404) this.log(`could not delete ${path}: HTTP ${res.status} ${statusMessage(res.body)}`);
+      const name = this.grantName;
+      for (const [what, remove] of [
+        ['ClusterRoleBinding', () => this.client.answer((apis) => apis.rbac.deleteClusterRoleBindingWithHttpInfo({ name }))],
+        ['ClusterRole', () => this.client.answer((apis) => apis.rbac.deleteClusterRoleWithHttpInfo({ name }))],
+      ] as const) {
+        const res = await remove().catch((err: Error) => ({ status: 0, body: err.message }));
+        if (res.status !== 200 && res.status !== 202 && res.status !== 404) this.log(`could not delete ${what} ${name}: HTTP ${res.status} ${statusMessage(res.body)}`);
       }
     }
   }
@@ -281,9 +283,8 @@ export class ExistingCluster implements Cluster {
   private async grantImpersonation(caller: string): Promise<void> {
     if (this.granted.has(caller)) return;
     const { clusterRole } = impersonationGrant();
-    const rbac = '/apis/rbac.authorization.k8s.io/v1';
     const subjects = [...this.granted, caller].map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name }));
-    const binding = {
+    const binding: V1ClusterRoleBinding = {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: this.grantName, labels: { 'auditspec.io/run': 'true' } },
@@ -292,36 +293,36 @@ export class ExistingCluster implements Cluster {
     };
     if (!this.grantCreated) {
       const role = { ...clusterRole, metadata: { name: this.grantName, labels: { 'auditspec.io/run': 'true' } } };
-      const created = await this.client.call('POST', `${rbac}/clusterroles`, role);
+      const created = await this.client.answer((apis) => apis.rbac.createClusterRoleWithHttpInfo({ body: role as V1ClusterRole }));
       if (created.status !== 201 && created.status !== 409) {
         throw new ClusterError(`cannot create ClusterRole ${this.grantName} for impersonation: HTTP ${created.status} ${statusMessage(created.body)}`);
       }
       this.grantCreated = true;
-      const bound = await this.client.call('POST', `${rbac}/clusterrolebindings`, binding);
+      const bound = await this.client.answer((apis) => apis.rbac.createClusterRoleBindingWithHttpInfo({ body: binding }));
       if (bound.status !== 201) {
         throw new ClusterError(`cannot create ClusterRoleBinding ${this.grantName}: HTTP ${bound.status} ${statusMessage(bound.body)}`);
       }
     } else {
-      const current = await this.client.call('GET', `${rbac}/clusterrolebindings/${this.grantName}`);
+      const name = this.grantName;
+      const current = await this.client.answer((apis) => apis.rbac.readClusterRoleBindingWithHttpInfo({ name }));
       const resourceVersion = (current.body as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
-      const updated = await this.client.call('PUT', `${rbac}/clusterrolebindings/${this.grantName}`, {
-        ...binding,
-        metadata: { ...binding.metadata, resourceVersion },
-      });
+      const updated = await this.client.answer((apis) =>
+        apis.rbac.replaceClusterRoleBindingWithHttpInfo({ name, body: { ...binding, metadata: { ...binding.metadata, resourceVersion } } }),
+      );
       if (updated.status !== 200) {
         throw new ClusterError(`cannot update ClusterRoleBinding ${this.grantName}: HTTP ${updated.status} ${statusMessage(updated.body)}`);
       }
     }
     this.granted.add(caller);
     // RBAC is served from an informer cache: wait until kube-apiserver allows it.
-    const review = {
+    const review: V1SubjectAccessReview = {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',
       spec: { user: caller, resourceAttributes: { verb: 'impersonate', resource: 'users', name: 'someone' } },
     };
     const deadline = Date.now() + GRANT_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      const res = await this.client.call('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', review);
+      const res = await this.client.answer((apis) => apis.authorization.createSubjectAccessReviewWithHttpInfo({ body: review }));
       if (res.status === 403) {
         // May not ask; give the cache a moment instead.
         await sleep(2000);

@@ -5,13 +5,13 @@
 // request objects are deleted as soon as the certificate is out; certificates
 // live one hour.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { V1CertificateSigningRequest } from '@kubernetes/client-node';
 import type { ClientCertificateSubject } from '../common/identity.js';
 import { clientCertificateRequest, type PemPair } from '../common/pki.js';
 import { ClusterError } from '../types.js';
 import { type KubeconfigClient, statusMessage } from './kubeconfig.js';
 
 export const CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
-const CSR_PATH = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
 /** The shortest lifetime the API accepts is 10 minutes; a run rarely needs more than one hour. */
 const EXPIRATION_SECONDS = 3600;
 const SIGN_TIMEOUT_MS = 60_000;
@@ -51,7 +51,7 @@ export class CsrCertificateIssuer {
     const { csrPem, key } = await clientCertificateRequest(subject);
     const name = `auditspec-${this.runId}-${++this.counter}`;
     const who = `${subject.commonName}${subject.organizations.length > 0 ? ` [${subject.organizations.join(', ')}]` : ''}`;
-    const created = await this.client.call('POST', CSR_PATH, {
+    const body: V1CertificateSigningRequest = {
       apiVersion: 'certificates.k8s.io/v1',
       kind: 'CertificateSigningRequest',
       metadata: { name, labels: { 'auditspec.io/run': this.runId } },
@@ -61,7 +61,8 @@ export class CsrCertificateIssuer {
         usages: ['client auth'],
         expirationSeconds: EXPIRATION_SECONDS,
       },
-    });
+    };
+    const created = await this.client.answer((apis) => apis.certificates.createCertificateSigningRequestWithHttpInfo({ body }));
     if (created.status === 403) {
       throw new ClusterError(`cannot request a client certificate for ${who}: ${statusMessage(created.body)} (${PERMISSIONS})`);
     }
@@ -84,13 +85,15 @@ export class CsrCertificateIssuer {
           ],
         },
       };
-      const approved = await this.client.call('PUT', `${CSR_PATH}/${name}/approval`, approval);
+      const approved = await this.client.answer((apis) =>
+        apis.certificates.replaceCertificateSigningRequestApprovalWithHttpInfo({ name, body: approval as V1CertificateSigningRequest }),
+      );
       if (approved.status !== 200) {
         throw new ClusterError(`cannot approve the certificate request for ${who}: HTTP ${approved.status} ${statusMessage(approved.body)} (${PERMISSIONS})`);
       }
       const deadline = Date.now() + this.signTimeoutMs;
       for (;;) {
-        const current = await this.client.call('GET', `${CSR_PATH}/${name}`);
+        const current = await this.client.answer((apis) => apis.certificates.readCertificateSigningRequestWithHttpInfo({ name }));
         const status = (current.body as CsrObject)?.status;
         if (status?.certificate) {
           return { cert: Buffer.from(status.certificate, 'base64').toString('utf8'), key };
@@ -109,7 +112,7 @@ export class CsrCertificateIssuer {
         await sleep(250);
       }
     } finally {
-      await this.client.call('DELETE', `${CSR_PATH}/${name}`).catch(() => undefined);
+      await this.client.answer((apis) => apis.certificates.deleteCertificateSigningRequestWithHttpInfo({ name })).catch(() => undefined);
     }
   }
 }

@@ -1,18 +1,23 @@
 // The staging cluster as its kubeconfig describes it: where kube-apiserver is,
-// which CA it presents, and the kubeconfig user's credentials (client
-// certificate, token or exec plugin, via @kubernetes/client-node) for the few
-// administrative calls auditspec makes there (version check, certificate
-// signing requests, the impersonation grant).
+// which CA it presents, and the few administrative calls auditspec makes there
+// as the kubeconfig's user (version check, certificate signing requests, the
+// impersonation grant), all through @kubernetes/client-node's typed clients —
+// client certificates, tokens and exec plugins included.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AuthorizationV1Api,
+  CertificatesV1Api,
+  type HttpInfo,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+  VersionApi,
+} from '@kubernetes/client-node';
 import { ClusterError } from '../types.js';
 
-const CALL_TIMEOUT_MS = 30_000;
 
 export interface ApiEndpoint {
   server: string;
@@ -31,25 +36,6 @@ export interface ApiEndpoint {
 export interface ApiResponse {
   status: number;
   body: unknown;
-}
-
-/** A whole API response: its status and its body, parsed when it is JSON, else the text. */
-function readApiResponse(res: IncomingMessage): Promise<ApiResponse> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let parsed: unknown = raw;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        // not JSON: keep the text
-      }
-      resolve({ status: res.statusCode ?? 0, body: parsed });
-    });
-    res.on('error', reject);
-  });
 }
 
 /**
@@ -123,7 +109,26 @@ export function describeConnectionError(server: string, err: NodeJS.ErrnoExcepti
   return `kubeconfig unreachable: cannot reach kube-apiserver at ${server}: ${cause}`;
 }
 
+export interface AdminApis {
+  version: VersionApi;
+  rbac: RbacAuthorizationV1Api;
+  authorization: AuthorizationV1Api;
+  certificates: CertificatesV1Api;
+}
+
+/** An error body as client-node hands it over (often the JSON text), parsed when it is JSON. */
+function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
 export class KubeconfigClient {
+  private typed: AdminApis | undefined;
+
   private constructor(
     private readonly config: KubeConfig,
     readonly endpoint: ApiEndpoint,
@@ -172,37 +177,40 @@ export class KubeconfigClient {
     return new KubeconfigClient(config, endpoint, file, config.getCurrentContext());
   }
 
-  /** One call as the kubeconfig's user; JSON in and out. Network failures become ClusterErrors. */
-  async call(method: string, path: string, body?: unknown): Promise<ApiResponse> {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const options: RequestOptions = {
-      method,
-      host: this.endpoint.host,
-      port: this.endpoint.port,
-      path: `${this.endpoint.pathPrefix}${path}`,
-      headers: {
-        accept: 'application/json',
-        ...(text !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }),
-      },
+  /** The typed API clients auditspec needs, as the kubeconfig's user. */
+  get apis(): AdminApis {
+    this.typed ??= {
+      version: this.config.makeApiClient(VersionApi),
+      rbac: this.config.makeApiClient(RbacAuthorizationV1Api),
+      authorization: this.config.makeApiClient(AuthorizationV1Api),
+      certificates: this.config.makeApiClient(CertificatesV1Api),
     };
+    return this.typed;
+  }
+
+  /**
+   * One typed @kubernetes/client-node call, as status and body: an error status
+   * is an answer too (callers decide what 403, 404 or 409 mean); a failure to
+   * connect or to obtain credentials becomes a ClusterError that says which.
+   */
+  async answer(call: (apis: AdminApis) => Promise<HttpInfo<unknown>>): Promise<ApiResponse> {
     try {
-      await this.config.applyToHTTPSOptions(options);
+      const info = await call(this.apis);
+      return { status: info.httpStatusCode, body: info.data };
     } catch (err) {
-      throw new ClusterError(`kubeconfig ${this.file}: cannot obtain credentials for context "${this.context}": ${(err as Error).message}`);
+      if (err instanceof ApiException) return { status: err.code, body: parseBody(err.body) };
+      const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      const code = e.code ?? e.cause?.code;
+      if (code || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|certificate|socket hang up|network/i.test(e.message ?? '')) {
+        throw new ClusterError(describeConnectionError(this.endpoint.server, { ...e, code, message: e.message }));
+      }
+      throw new ClusterError(`kubeconfig ${this.file}: cannot obtain credentials for context "${this.context}": ${e.message}`);
     }
-    return new Promise((resolve, reject) => {
-      const req = httpsRequest(options, (res) => {
-        readApiResponse(res).then(resolve, reject);
-      });
-      req.setTimeout(CALL_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', (err) => reject(new ClusterError(describeConnectionError(this.endpoint.server, err))));
-      req.end(text);
-    });
   }
 
   /** Fails with a clear message unless kube-apiserver answers as the kubeconfig's user. */
   async checkReachable(): Promise<string> {
-    const res = await this.call('GET', '/version');
+    const res = await this.answer((apis) => apis.version.getCodeWithHttpInfo());
     if (res.status === 401) {
       throw new ClusterError(`kube-apiserver at ${this.endpoint.server} refused the credentials of kubeconfig ${this.file} (context "${this.context}"): HTTP 401`);
     }
