@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const KEYS = [
   'matcherVsGo',
+  'matcherVsGoMin',
   'replayVsJsonParse',
   'coldStartSeconds',
   'policySwitchSeconds',
