@@ -1,9 +1,13 @@
 // The local backend's costs as a spec run feels them: bringing up a control
 // plane (etcd + kube-apiserver, per-run CA) from nothing, switching the running
-// kube-apiserver to another policy, and verifying requests end to end in a
-// batch (send each as its identity, then read the log up to the sentinel).
+// kube-apiserver to another policy — the pause a suite sees when the next
+// policy was announced (its kube-apiserver started ahead, beside the running
+// one, while a batch of the current policy ran), and the switch without that —
+// and verifying requests end to end in a batch (send each as its identity,
+// then read the log up to the sentinel).
 // Each request's logged level and stages are also checked against the offline
 // decision, so a fast but wrong run cannot pass for a result.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { compilePolicy, evaluatePolicy } from '../src/audit/policy/checker.js';
 import { loadPolicyFile } from '../src/audit/policy/reader.js';
@@ -33,7 +37,12 @@ export type EndToEndResult =
   | {
       skipped?: undefined;
       coldStartSeconds: Measured;
+      /** The pause between a batch under one policy and the first under the next, the next announced ahead. */
       policySwitchSeconds: Measured;
+      /** A switch nothing announced: kube-apiserver started then. */
+      unannouncedSwitchSeconds: Measured;
+      /** Resident memory of the extra kube-apiserver a prepared switch keeps running (MiB). */
+      standbyMiB: Measured;
       /** Where the time went, phase by phase as the local backend records it (seconds). */
       coldStartPhases: Record<string, Measured>;
       policySwitchPhases: Record<string, Measured>;
@@ -80,6 +89,12 @@ function phaseFigures(samples: readonly Record<string, number>[]): Record<string
   return Object.fromEntries([...byPhase].map(([phase, seconds]) => [phase, measured(seconds)]));
 }
 
+/** VmRSS of a process, MiB. */
+function residentMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb ?? 0) / 1024;
+}
+
 function localPlane(session: AuditSession): LocalControlPlane {
   const plane = session.current;
   if (!(plane instanceof LocalControlPlane)) throw new Error('the session does not run on the local backend');
@@ -112,7 +127,7 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
   try {
     for (let i = 0; i < Math.max(1, options.starts); i++) {
       await session?.stop();
-      session = new AuditSession('local', { apiserverBin: binaries.kubeApiserver, etcdBin: binaries.etcd });
+      session = new AuditSession('local', { apiserverBin: binaries.kubeApiserver, etcdBin: binaries.etcd, prepareAhead: false });
       await session.use(options.policyFile);
       const plane = localPlane(session);
       if (plane.timings.coldStartMs === undefined) throw new Error('the local backend did not report its cold start time');
@@ -133,6 +148,25 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
     // Back on the batch policy (untimed when the switches left it elsewhere).
     await live.use(options.policyFile);
 
+    // The same switches with the next policy announced while a batch of the
+    // current one runs, as describePolicy announces at collection.
+    const announcedSession = new AuditSession('local', { cluster: localPlane(live) });
+    const pauses: number[] = [];
+    const standbyMiB: number[] = [];
+    let current = options.policyFile;
+    for (let i = 0; i < options.switches; i++) {
+      const to = current === options.policyFile ? options.otherPolicyFile : options.policyFile;
+      announcedSession.announce(to);
+      await announcedSession.run(current, batch(options.batchSize, i));
+      const pid = await localPlane(live).standbyPid();
+      if (pid !== undefined) standbyMiB.push(residentMiB(pid));
+      const { seconds } = await timed(() => announcedSession.use(to));
+      pauses.push(seconds);
+      log(`announced policy switch ${i + 1}/${options.switches}: ${seconds.toFixed(2)} s`);
+      current = to;
+    }
+    await announcedSession.use(options.policyFile);
+
     let checked = 0;
     let agreed = 0;
     const perRequest: number[] = [];
@@ -149,7 +183,9 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
     }
     return {
       coldStartSeconds: measured(starts),
-      policySwitchSeconds: measured(switches),
+      policySwitchSeconds: measured(pauses),
+      unannouncedSwitchSeconds: measured(switches),
+      standbyMiB: measured(standbyMiB.length > 0 ? standbyMiB : [0]),
       coldStartPhases: phaseFigures(startPhases),
       policySwitchPhases: phaseFigures(switchPhases),
       msPerRequest: measured(perRequest),

@@ -50,7 +50,7 @@ export const TARGETS = {
   matcherVsGoMin: { atLeast: 1.0 },
   replayVsJsonParse: { atLeast: 0.5 },
   coldStartSeconds: { atMost: 20 },
-  policySwitchSeconds: { atMost: 5 },
+  policySwitchSeconds: { atMost: 0.5 },
   e2eMsPerRequest: { atMost: 50 },
   containersColdStartSeconds: { atMost: 20 },
   containersPolicySwitchSeconds: { atMost: 5 },
@@ -281,10 +281,10 @@ export async function main(argv: string[]): Promise<number> {
       verdict('coldStartSeconds', summary.coldStartSeconds),
     ]);
     rows.push([
-      `policy switch (${e.policySwitchSeconds.samples}×)`,
-      `${withSpread(e.policySwitchSeconds, (n) => n.toFixed(1))} s`,
-      '',
-      '',
+      `policy switch, next policy announced: the pause (${e.policySwitchSeconds.samples}×)`,
+      `${withSpread(e.policySwitchSeconds, (n) => n.toFixed(2))} s`,
+      `unannounced ${withSpread(e.unannouncedSwitchSeconds, (n) => n.toFixed(1))} s`,
+      `standby kube-apiserver ${e.standbyMiB.median.toFixed(0)} MiB`,
       targetText('policySwitchSeconds', ' s'),
       verdict('policySwitchSeconds', summary.policySwitchSeconds),
     ]);
@@ -297,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
       verdict('e2eMsPerRequest', summary.e2eMsPerRequest),
     ]);
   } else {
-    for (const name of ['local control plane cold start', 'policy switch', 'end to end, per request in a batch']) rows.push([name, notMeasured(e2e)]);
+    for (const name of ['local control plane cold start', 'policy switch, next policy announced: the pause', 'end to end, per request in a batch']) rows.push([name, notMeasured(e2e)]);
   }
   if (c) {
     rows.push([
@@ -311,7 +311,7 @@ export async function main(argv: string[]): Promise<number> {
     rows.push([
       `containers policy switch (${c.policySwitchSeconds.samples}×)`,
       `${withSpread(c.policySwitchSeconds, (n) => n.toFixed(1))} s`,
-      e ? `local ${e.policySwitchSeconds.median.toFixed(1)} s` : '',
+      e ? `local, unannounced ${e.unannouncedSwitchSeconds.median.toFixed(1)} s` : '',
       '',
       targetText('containersPolicySwitchSeconds', ' s'),
       verdict('containersPolicySwitchSeconds', summary.containersPolicySwitchSeconds),

@@ -87,6 +87,14 @@ function formatLive(m: LiveMismatch): string {
   ].join('\n');
 }
 
+interface LiveCase {
+  index: number;
+  policyText: string;
+  file: string;
+  requests: HttpRequest[];
+  predictions: Array<{ level: string; stages: readonly string[]; upstreamLevel?: string }>;
+}
+
 export async function runLive(options: LiveOptions): Promise<number> {
   const oracle = await Oracle.start({
     onBuild: (binary) => console.error(`conformance: building the oracle into ${binary}…`),
@@ -98,33 +106,47 @@ export async function runLive(options: LiveOptions): Promise<number> {
   let sent = 0;
   let skippedPolicies = 0;
   try {
-    for (let index = 0; policies < options.cases && index < options.cases * 50; index++) {
-      const c = generateCase(options.seed, index);
-      const ours = readPolicy(c.policy.text, { kubeVersion: DEFAULT_KUBE_VERSION });
-      const answer = await oracle.conformanceCase(
-        c.policy.text,
-        c.http.map((h) => ({ method: h.method, url: h.url, identity: h.identity })),
-        [],
-      );
-      // Offline disagreements are the offline run's business; live needs a policy both accept.
-      if (!ours.ok || !answer.load.ok) continue;
-      const compiled = compilePolicy(ours.policy);
-      const requests: HttpRequest[] = [];
-      const predictions: Array<{ level: string; stages: readonly string[]; upstreamLevel?: string }> = [];
-      c.http.forEach((req, i) => {
-        if (!sendable(req, answer.http[i])) return;
-        const decision = evaluatePolicy(compiled, attributesFromHttp(req));
-        requests.push(req);
-        // No stage written means no event: the log shows nothing, which reads as None.
-        predictions.push({
-          level: decision.stages.length > 0 ? decision.level : 'None',
-          stages: decision.stages,
-          upstreamLevel: answer.http[i].decision?.level,
+    const limit = options.cases * 50;
+    /** The next generated case that can run live, from `from` on: its policy written to a file. */
+    const nextCase = async (from: number): Promise<LiveCase | undefined> => {
+      for (let index = from; index < limit; index++) {
+        const c = generateCase(options.seed, index);
+        const ours = readPolicy(c.policy.text, { kubeVersion: DEFAULT_KUBE_VERSION });
+        const answer = await oracle.conformanceCase(
+          c.policy.text,
+          c.http.map((h) => ({ method: h.method, url: h.url, identity: h.identity })),
+          [],
+        );
+        // Offline disagreements are the offline run's business; live needs a policy both accept.
+        if (!ours.ok || !answer.load.ok) continue;
+        const compiled = compilePolicy(ours.policy);
+        const requests: HttpRequest[] = [];
+        const predictions: LiveCase['predictions'] = [];
+        c.http.forEach((req, i) => {
+          if (!sendable(req, answer.http[i])) return;
+          const decision = evaluatePolicy(compiled, attributesFromHttp(req));
+          requests.push(req);
+          // No stage written means no event: the log shows nothing, which reads as None.
+          predictions.push({
+            level: decision.stages.length > 0 ? decision.level : 'None',
+            stages: decision.stages,
+            upstreamLevel: answer.http[i].decision?.level,
+          });
         });
-      });
-      if (requests.length === 0) continue;
-      const file = join(dir, `case-${index}.${c.policy.format}`);
-      await writeFile(file, c.policy.text);
+        if (requests.length === 0) continue;
+        const file = join(dir, `case-${index}.${c.policy.format}`);
+        await writeFile(file, c.policy.text);
+        return { index, policyText: c.policy.text, file, requests, predictions };
+      }
+      return undefined;
+    };
+    // Each case's policy is announced while the one before runs, so its
+    // kube-apiserver starts meanwhile and the switch is a swap.
+    let upcoming = await nextCase(0);
+    while (upcoming && policies < options.cases) {
+      const { index, policyText, file, requests, predictions } = upcoming;
+      upcoming = await nextCase(index + 1);
+      if (upcoming) session.announce(upcoming.file);
       let outcomes;
       try {
         outcomes = await session.run(file, requests);
@@ -142,7 +164,7 @@ export async function runLive(options: LiveOptions): Promise<number> {
         if (!same) {
           mismatches.push({
             caseIndex: index,
-            policyText: c.policy.text,
+            policyText,
             request: requests[i],
             predicted: { level: p.level, stages: p.stages },
             upstreamLevel: p.upstreamLevel,

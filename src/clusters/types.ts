@@ -63,6 +63,13 @@ export interface Cluster {
    * previous policy.
    */
   switchPolicy(policy: PolicyToInstall): Promise<void>;
+  /**
+   * Optional: gets ready for a later switchPolicy to `policy` while the
+   * current policy keeps serving (the local backend starts its kube-apiserver
+   * beside the running one), so the switch itself is quick. Never fails: a
+   * policy that cannot run is reported by the switch.
+   */
+  prepare?(policy: PolicyToInstall): Promise<void>;
   /** Sends one HTTP request as `request.identity` would. */
   send(request: HttpRequest, options: SendOptions): Promise<SentResponse>;
   /**

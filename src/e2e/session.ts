@@ -19,6 +19,8 @@ const SEND_CONCURRENCY = 8;
 export interface SessionOptions extends ClusterStartOptions {
   /** Overrides the backend's start (tests). */
   cluster?: Cluster;
+  /** Start the next policy's kube-apiserver ahead where the backend can (default true; see announce). */
+  prepareAhead?: boolean;
 }
 
 export interface ProbeOutcome extends ObservedResult {
@@ -46,6 +48,10 @@ export class AuditSession {
   private installed: PreparedPolicy | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** Policies announced as coming (announce), in order, not yet run since. */
+  private upcoming: string[] = [];
+  /** The policy that ran before the current one: with nothing announced, the likeliest next. */
+  private previous: string | undefined;
 
   constructor(
     readonly backendName: string,
@@ -74,6 +80,33 @@ export class AuditSession {
     const job = this.queue.then(() => this.ensurePolicy(resolve(policyFile)));
     this.queue = job.catch(() => {});
     return job;
+  }
+
+  /**
+   * Says that `policyFile` will be used later (Vitest announces every
+   * describePolicy at collection): once the cluster runs another policy, the
+   * next announced one is prepared beside it (Cluster.prepare), so switching
+   * to it costs a swap rather than a start.
+   */
+  announce(policyFile: string): void {
+    const file = resolve(policyFile);
+    if (!this.upcoming.includes(file)) this.upcoming.push(file);
+    this.prepareNext();
+  }
+
+  /**
+   * Prepares the first announced policy that is not the one running, else the
+   * one that ran before it (suites that alternate), when the backend can.
+   */
+  private prepareNext(): void {
+    const cluster = this.cluster;
+    if (!cluster?.prepare || this.stopped || this.options.prepareAhead === false) return;
+    const current = this.installed?.install.file;
+    const next = this.upcoming.find((file) => file !== current) ?? (this.previous !== current ? this.previous : undefined);
+    if (!next) return;
+    void this.prepare(next)
+      .then((prepared) => (prepared.problem ? undefined : cluster.prepare!(prepared.install)))
+      .catch(() => {});
   }
 
   async stop(): Promise<void> {
@@ -114,7 +147,10 @@ export class AuditSession {
     } else {
       await this.cluster.switchPolicy(prepared.install);
     }
+    if (this.installed && this.installed.install.file !== policyFile) this.previous = this.installed.install.file;
     this.installed = prepared;
+    this.upcoming = this.upcoming.filter((file) => file !== policyFile);
+    this.prepareNext();
     if (prepared.problem) {
       // kube-apiserver accepted it, but without the sentinel no absence can be proven.
       this.installed = undefined;

@@ -1,7 +1,9 @@
 // The local backend: etcd and kube-apiserver as child processes of this
 // process, on free loopback ports, with a CA made for the run. Switching to
 // another policy restarts kube-apiserver only; etcd and everything stored in it
-// stay. Nothing outlives the run: stop() (and, when stop() is never reached,
+// stay. When the next policy is known ahead (prepare), its kube-apiserver is
+// started beside the running one, on the same etcd, so the switch itself is a
+// swap: the pause between the two policies is stopping the old one. Nothing outlives the run: stop() (and, when stop() is never reached,
 // exitCleanup and the watchdog) kills the processes and removes the run directory.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -67,6 +69,16 @@ interface Apiserver {
   auditLog: string;
 }
 
+/** A ready kube-apiserver for a policy that is not the current one yet. */
+interface Standby {
+  apiserver: Apiserver;
+  policyFile: string;
+  warnings: string[];
+}
+
+/** Which policy a standby serves: the user's file and the exact text installed. */
+const standbyKey = (policy: PolicyToInstall) => JSON.stringify([resolve(policy.file), policy.withSentinel]);
+
 export class LocalControlPlane implements Cluster {
   readonly backend = 'local';
   readonly timings: LocalTimings = { switchMs: [], phases: {} };
@@ -75,7 +87,11 @@ export class LocalControlPlane implements Cluster {
   private etcd: SupervisedProcess | undefined;
   private etcdPort = 0;
   private apiserver: Apiserver | undefined;
-  private preflightProcess: SupervisedProcess | undefined;
+  /** Policy checks and standby kube-apiservers on their way up: killed with the rest. */
+  private readonly helpers = new Set<SupervisedProcess>();
+  /** A kube-apiserver started ahead for the policy `key` names (prepare). */
+  private standby: { key: string; ready: Promise<Standby | undefined> } | undefined;
+  private preflights = 0;
   private generation = 0;
   private currentPolicy = '';
   private tail: RotatingLogTail | undefined;
@@ -131,6 +147,11 @@ export class LocalControlPlane implements Cluster {
     return this.apiserver?.process.pid;
   }
 
+  /** The standby kube-apiserver's pid once it is ready (see prepare), else undefined. */
+  async standbyPid(): Promise<number | undefined> {
+    return (await this.standby?.ready)?.apiserver.process.pid;
+  }
+
   get apiserverPort(): number | undefined {
     return this.apiserver?.port;
   }
@@ -178,9 +199,12 @@ export class LocalControlPlane implements Cluster {
     this.agents?.destroy();
     await this.tail?.close().catch(() => {});
     // Nothing here needs a graceful shutdown: the data is thrown away.
+    const standby = this.standby;
+    this.standby = undefined;
     await Promise.all([
-      this.preflightProcess?.stop(0),
+      ...[...this.helpers].map((p) => p.stop(0)),
       this.apiserver?.process.stop(0),
+      standby?.ready.then((ready) => ready?.apiserver.process.stop(0)),
       this.etcd?.stop(0),
     ]);
     await rm(this.runDir, { recursive: true, force: true, maxRetries: 5 });
@@ -209,7 +233,7 @@ export class LocalControlPlane implements Cluster {
 
   private killNow(): void {
     this.stopped = true;
-    this.preflightProcess?.killNow();
+    for (const helper of this.helpers) helper.killNow();
     this.apiserver?.process.killNow();
     this.etcd?.killNow();
   }
@@ -230,7 +254,7 @@ export class LocalControlPlane implements Cluster {
   /** Rewrites the watchdog's pid list; writes are chained so the last one always holds the latest list. */
   private writePids(): Promise<void> {
     this.pidsWritten = this.pidsWritten.then(() => {
-      const pids = [this.etcd, this.apiserver?.process, this.preflightProcess]
+      const pids = [this.etcd, this.apiserver?.process, ...this.helpers]
         .filter((p): p is SupervisedProcess => p !== undefined && p.running)
         .map((p) => p.pid);
       return writeFile(this.path(PIDS_FILE), `${pids.join('\n')}\n`);
@@ -309,21 +333,19 @@ export class LocalControlPlane implements Cluster {
    * kube-apiserver's verdict on the policy (or on the setup), in its own words.
    */
   private async preflight(policyFile: string): Promise<string[]> {
-    const stopHere = this.path('preflight', 'stop-here-admission-config.yaml');
-    await mkdir(this.path('preflight'), { recursive: true });
+    // Each check its own folder: a standby's check may run beside a switch's.
+    const dir = this.path(`preflight-${++this.preflights}`);
+    const stopHere = join(dir, 'stop-here-admission-config.yaml');
+    await mkdir(dir, { recursive: true });
     const [port] = await freeLoopbackPorts(1);
-    const flags = withFlag(
-      this.apiserverFlags({ port, policyFile, auditLogFile: this.path('preflight', 'audit.log') }),
-      'admission-control-config-file',
-      stopHere,
-    );
+    const flags = withFlag(this.apiserverFlags({ port, policyFile, auditLogFile: join(dir, 'audit.log') }), 'admission-control-config-file', stopHere);
     const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags);
-    this.preflightProcess = proc;
+    this.helpers.add(proc);
     await this.writePids();
     const timer = setTimeout(() => proc.killNow(), PREFLIGHT_TIMEOUT_MS);
     await proc.exited;
     clearTimeout(timer);
-    this.preflightProcess = undefined;
+    this.helpers.delete(proc);
     const output = proc.output();
     const failure = commandFailure(output);
     if (failure?.includes(stopHere)) return policyWarnings(output);
@@ -336,15 +358,79 @@ export class LocalControlPlane implements Cluster {
     );
   }
 
-  /** `checked`: the preflight's warnings when the policy was already checked. */
-  private async installPolicy(policy: PolicyToInstall, checked?: string[]): Promise<void> {
-    const policyFile = resolve(policy.file);
-    const warnings = checked ?? (await this.phase('preflight', () => this.preflight(policyFile)));
-    const generation = ++this.generation;
+  /**
+   * Starts a kube-apiserver for `policy` beside the running one (same etcd,
+   * its own port and audit log), so that a later switchPolicy to the same
+   * policy only swaps them. One standby at a time: preparing another policy
+   * replaces it. Failures are not reported here: the switch, if it comes,
+   * checks and starts the policy itself and reports them.
+   */
+  prepare(policy: PolicyToInstall): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const key = standbyKey(policy);
+    if (this.standby?.key === key) return this.standby.ready.then(() => {});
+    this.dropStandby();
+    const ready = (async (): Promise<Standby | undefined> => {
+      try {
+        const policyFile = resolve(policy.file);
+        const warnings = await this.preflight(policyFile);
+        const generation = ++this.generation;
+        const file = await this.writeInstalledPolicy(generation, policy);
+        const auditLog = this.path('audit', `audit-${generation}.log`);
+        const apiserver = await this.launchApiserver(generation, file, auditLog);
+        if (this.stopped || this.standby?.key !== key) {
+          await apiserver.process.stop(0);
+          this.helpers.delete(apiserver.process);
+          return undefined;
+        }
+        return { apiserver, policyFile, warnings };
+      } catch {
+        return undefined;
+      }
+    })();
+    this.standby = { key, ready };
+    return ready.then(() => {});
+  }
+
+  /** Stops the standby kube-apiserver, if any (in the background: nobody waits on it). */
+  private dropStandby(): void {
+    const standby = this.standby;
+    this.standby = undefined;
+    void standby?.ready.then(async (ready) => {
+      if (!ready) return;
+      await ready.apiserver.process.stop(0);
+      this.helpers.delete(ready.apiserver.process);
+    });
+  }
+
+  /** The standby for `policy` once it is ready, else undefined (none, another policy's, or it failed). */
+  private async takeStandby(policy: PolicyToInstall): Promise<Standby | undefined> {
+    const standby = this.standby;
+    if (standby?.key !== standbyKey(policy)) return undefined;
+    const ready = await this.phase('standby-wait', () => standby.ready);
+    if (this.standby !== standby) return undefined;
+    this.standby = undefined;
+    if (!ready?.apiserver.process.running) return undefined;
+    return ready;
+  }
+
+  private async writeInstalledPolicy(generation: number, policy: PolicyToInstall): Promise<string> {
     await mkdir(this.path('policies'), { recursive: true });
     await mkdir(this.path('audit'), { recursive: true });
-    const withSentinel = this.path('policies', `policy-${generation}.yaml`);
-    await writeFile(withSentinel, policy.withSentinel);
+    const file = this.path('policies', `policy-${generation}.yaml`);
+    await writeFile(file, policy.withSentinel);
+    return file;
+  }
+
+  /** `checked`: the preflight's warnings when the policy was already checked. */
+  private async installPolicy(policy: PolicyToInstall, checked?: string[]): Promise<void> {
+    const ready = await this.takeStandby(policy);
+    if (!ready) this.dropStandby();
+    const policyFile = resolve(policy.file);
+    const warnings = ready?.warnings ?? checked ?? (await this.phase('preflight', () => this.preflight(policyFile)));
+    let next = ready?.apiserver;
+    let file: string | undefined;
+    if (!next) file = await this.writeInstalledPolicy(++this.generation, policy);
     const previous = this.apiserver;
     if (previous) {
       // The policy is good (preflight): only now is the running one replaced.
@@ -354,23 +440,31 @@ export class LocalControlPlane implements Cluster {
       await this.tail?.close();
       this.tail = undefined;
     }
-    const auditLog = this.path('audit', `audit-${generation}.log`);
-    await this.phase('apiserver-ready', () => this.startApiserver(generation, withSentinel, auditLog));
-    this.tail = new RotatingLogTail(auditLog);
+    if (!next) {
+      const auditLog = this.path('audit', `audit-${this.generation}.log`);
+      next = await this.phase('apiserver-ready', () => this.launchApiserver(this.generation, file!, auditLog));
+    }
+    this.apiserver = next;
+    this.helpers.delete(next.process);
+    await this.writePids();
+    this.tail = new RotatingLogTail(next.auditLog);
     this.currentPolicy = policyFile;
     this.policyWarnings = warnings;
     await this.phase('rbac', () => this.ensureImpersonationGrant());
   }
 
-  private async startApiserver(generation: number, policyFile: string, auditLog: string): Promise<void> {
+  /** Starts a kube-apiserver and waits until it is ready; the caller makes it current (or keeps it as the standby). */
+  private async launchApiserver(generation: number, policyFile: string, auditLog: string): Promise<Apiserver> {
     for (let attempt = 1; ; attempt++) {
       const [port] = await freeLoopbackPorts(1);
       const flags = this.apiserverFlags({ port, policyFile, auditLogFile: auditLog });
       const proc = await this.spawn('kube-apiserver', this.binaries.kubeApiserver, flags);
-      this.apiserver = { process: proc, port, generation, auditLog };
+      this.helpers.add(proc);
       await this.writePids();
-      const ready = await (await this.adminClient()).waitReady(APISERVER_READY_TIMEOUT_MS, () => !proc.running);
-      if (ready) return;
+      const ready = await (await this.adminClient(port)).waitReady(APISERVER_READY_TIMEOUT_MS, () => !proc.running);
+      // Stays among the helpers (killed on interruption, listed for the watchdog) until it becomes the current one.
+      if (ready) return { process: proc, port, generation, auditLog };
+      this.helpers.delete(proc);
       if (!proc.running && isAddressInUse(proc.output()) && attempt < PORT_ATTEMPTS) continue;
       const failure = commandFailure(proc.output());
       await proc.stop(0);
@@ -383,10 +477,10 @@ export class LocalControlPlane implements Cluster {
     }
   }
 
-  /** The admin client of the kube-apiserver now running. */
-  private adminClient(): Promise<AdminClient> {
+  /** An admin client of the kube-apiserver on `port` (default: the one now running). */
+  private adminClient(port = this.apiserver!.port): Promise<AdminClient> {
     return AdminClient.connect({
-      server: `https://127.0.0.1:${this.apiserver!.port}`,
+      server: `https://127.0.0.1:${port}`,
       caPem: this.ca.certificatePem,
       certPem: this.admin.cert,
       keyPem: this.admin.key,
