@@ -26,6 +26,8 @@ export interface LiveOptions {
   show: number;
   /** Cluster backend (default local). */
   backend?: string;
+  /** Start the next cases' kube-apiservers ahead (default true; false only to measure what that saves). */
+  prepareAhead?: boolean;
 }
 
 export interface LiveMismatch {
@@ -95,11 +97,14 @@ interface LiveCase {
   predictions: Array<{ level: string; stages: readonly string[]; upstreamLevel?: string }>;
 }
 
+/** Cases generated and announced ahead of the one running. */
+const LOOKAHEAD = 2;
+
 export async function runLive(options: LiveOptions): Promise<number> {
   const oracle = await Oracle.start({
     onBuild: (binary) => console.error(`conformance: building the oracle into ${binary}…`),
   });
-  const session = new AuditSession(options.backend ?? 'local', { log: (line) => console.error(line) });
+  const session = new AuditSession(options.backend ?? 'local', { log: (line) => console.error(line), prepareAhead: options.prepareAhead });
   const dir = await mkdtemp(join(tmpdir(), 'auditspec-conformance-live-'));
   const mismatches: LiveMismatch[] = [];
   let policies = 0;
@@ -140,13 +145,21 @@ export async function runLive(options: LiveOptions): Promise<number> {
       }
       return undefined;
     };
-    // Each case's policy is announced while the one before runs, so its
-    // kube-apiserver starts meanwhile and the switch is a swap.
-    let upcoming = await nextCase(0);
-    while (upcoming && policies < options.cases) {
-      const { index, policyText, file, requests, predictions } = upcoming;
-      upcoming = await nextCase(index + 1);
-      if (upcoming) session.announce(upcoming.file);
+    // The next cases' policies are announced while one runs, so their
+    // kube-apiservers start meanwhile and each switch is a swap.
+    const ahead: LiveCase[] = [];
+    let from = 0;
+    while (policies < options.cases) {
+      while (ahead.length <= LOOKAHEAD) {
+        const next = await nextCase(from);
+        if (!next) break;
+        from = next.index + 1;
+        ahead.push(next);
+        session.announce(next.file);
+      }
+      const current = ahead.shift();
+      if (!current) break;
+      const { index, policyText, file, requests, predictions } = current;
       let outcomes;
       try {
         outcomes = await session.run(file, requests);

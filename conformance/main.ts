@@ -2,7 +2,8 @@
 // Generates N cases, asks upstream (go/oracle) and auditspec the same
 // questions, prints the first mismatches as small repros and ends with exactly
 // `conformance: N cases, M mismatches` (exit 1 when M > 0).
-// `--live` instead sends generated requests to a local kube-apiserver.
+// `--live` instead sends generated requests to a local kube-apiserver, each case's
+// kube-apiserver started ahead while earlier cases run (`--no-prepare`: one at a time).
 
 import { parseArgs } from 'node:util';
 import type { Mismatch } from './compare.js';
@@ -11,7 +12,7 @@ import { runConformance, type RunResult } from './runner.js';
 import { shrinkMismatch } from './shrink.js';
 import { createSubject, type Subject } from './subject.js';
 
-const USAGE = `usage: npm run conformance -- [--cases N] [--seed S] [--case I[,I...]] [--show K] [--no-shrink] [--live]`;
+const USAGE = `usage: npm run conformance -- [--cases N] [--seed S] [--case I[,I...]] [--show K] [--no-shrink] [--live [--no-prepare]]`;
 
 function indent(text: string, prefix = '    '): string {
   return text
@@ -83,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
         show: { type: 'string', default: '5' },
         'no-shrink': { type: 'boolean', default: false },
         live: { type: 'boolean', default: false },
+        'no-prepare': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -108,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (args.live) {
     const { runLive } = await import('./live.js');
-    return runLive({ cases, seed: args.seed, show });
+    return runLive({ cases, seed: args.seed, show, prepareAhead: !args['no-prepare'] });
   }
 
   const oracle = await Oracle.start({

@@ -79,6 +79,9 @@ interface Standby {
 /** Which policy a standby serves: the user's file and the exact text installed. */
 const standbyKey = (policy: PolicyToInstall) => JSON.stringify([resolve(policy.file), policy.withSentinel]);
 
+/** kube-apiservers kept ready ahead at most (each about 270 MiB resident). */
+const MAX_STANDBYS = 3;
+
 export class LocalControlPlane implements Cluster {
   readonly backend = 'local';
   readonly timings: LocalTimings = { switchMs: [], phases: {} };
@@ -89,8 +92,8 @@ export class LocalControlPlane implements Cluster {
   private apiserver: Apiserver | undefined;
   /** Policy checks and standby kube-apiservers on their way up: killed with the rest. */
   private readonly helpers = new Set<SupervisedProcess>();
-  /** A kube-apiserver started ahead for the policy `key` names (prepare). */
-  private standby: { key: string; ready: Promise<Standby | undefined> } | undefined;
+  /** kube-apiservers started ahead (prepare), by the policy they serve (standbyKey), oldest first. */
+  private readonly standbys = new Map<string, Promise<Standby | undefined>>();
   private preflights = 0;
   private generation = 0;
   private currentPolicy = '';
@@ -147,9 +150,10 @@ export class LocalControlPlane implements Cluster {
     return this.apiserver?.process.pid;
   }
 
-  /** The standby kube-apiserver's pid once it is ready (see prepare), else undefined. */
-  async standbyPid(): Promise<number | undefined> {
-    return (await this.standby?.ready)?.apiserver.process.pid;
+  /** The pid of the standby kube-apiserver for `policy` once it is ready (see prepare); the newest one without `policy`. */
+  async standbyPid(policy?: PolicyToInstall): Promise<number | undefined> {
+    const ready = policy ? this.standbys.get(standbyKey(policy)) : [...this.standbys.values()].pop();
+    return (await ready)?.apiserver.process.pid;
   }
 
   get apiserverPort(): number | undefined {
@@ -199,12 +203,12 @@ export class LocalControlPlane implements Cluster {
     this.agents?.destroy();
     await this.tail?.close().catch(() => {});
     // Nothing here needs a graceful shutdown: the data is thrown away.
-    const standby = this.standby;
-    this.standby = undefined;
+    const standbys = [...this.standbys.values()];
+    this.standbys.clear();
     await Promise.all([
       ...[...this.helpers].map((p) => p.stop(0)),
       this.apiserver?.process.stop(0),
-      standby?.ready.then((ready) => ready?.apiserver.process.stop(0)),
+      ...standbys.map((ready) => ready.then((r) => r?.apiserver.process.stop(0))),
       this.etcd?.stop(0),
     ]);
     await rm(this.runDir, { recursive: true, force: true, maxRetries: 5 });
@@ -361,16 +365,20 @@ export class LocalControlPlane implements Cluster {
   /**
    * Starts a kube-apiserver for `policy` beside the running one (same etcd,
    * its own port and audit log), so that a later switchPolicy to the same
-   * policy only swaps them. One standby at a time: preparing another policy
-   * replaces it. Failures are not reported here: the switch, if it comes,
+   * policy only swaps them. Up to MAX_STANDBYS at once, several starting
+   * together (kube-apiserver's start is mostly waiting); preparing one more
+   * stops the oldest. Failures are not reported here: the switch, if it comes,
    * checks and starts the policy itself and reports them.
    */
   prepare(policy: PolicyToInstall): Promise<void> {
     if (this.stopped) return Promise.resolve();
     const key = standbyKey(policy);
-    if (this.standby?.key === key) return this.standby.ready.then(() => {});
-    this.dropStandby();
-    const ready = (async (): Promise<Standby | undefined> => {
+    const existing = this.standbys.get(key);
+    if (existing) return existing.then(() => {});
+    while (this.standbys.size >= MAX_STANDBYS) this.dropStandby(this.standbys.keys().next().value!);
+    // Checked after each await: a standby that was dropped meanwhile is stopped, not kept.
+    let ready!: Promise<Standby | undefined>;
+    ready = (async (): Promise<Standby | undefined> => {
       try {
         const policyFile = resolve(policy.file);
         const warnings = await this.preflight(policyFile);
@@ -378,7 +386,7 @@ export class LocalControlPlane implements Cluster {
         const file = await this.writeInstalledPolicy(generation, policy);
         const auditLog = this.path('audit', `audit-${generation}.log`);
         const apiserver = await this.launchApiserver(generation, file, auditLog);
-        if (this.stopped || this.standby?.key !== key) {
+        if (this.stopped || this.standbys.get(key) !== ready) {
           await apiserver.process.stop(0);
           this.helpers.delete(apiserver.process);
           return undefined;
@@ -388,28 +396,29 @@ export class LocalControlPlane implements Cluster {
         return undefined;
       }
     })();
-    this.standby = { key, ready };
+    this.standbys.set(key, ready);
     return ready.then(() => {});
   }
 
-  /** Stops the standby kube-apiserver, if any (in the background: nobody waits on it). */
-  private dropStandby(): void {
-    const standby = this.standby;
-    this.standby = undefined;
-    void standby?.ready.then(async (ready) => {
-      if (!ready) return;
-      await ready.apiserver.process.stop(0);
-      this.helpers.delete(ready.apiserver.process);
+  /** Stops the standby kube-apiserver for `key`, if any (in the background: nobody waits on it). */
+  private dropStandby(key: string): void {
+    const ready = this.standbys.get(key);
+    this.standbys.delete(key);
+    void ready?.then(async (standby) => {
+      if (!standby) return;
+      await standby.apiserver.process.stop(0);
+      this.helpers.delete(standby.apiserver.process);
     });
   }
 
-  /** The standby for `policy` once it is ready, else undefined (none, another policy's, or it failed). */
+  /** The standby for `policy` once it is ready, else undefined (none, or it failed). */
   private async takeStandby(policy: PolicyToInstall): Promise<Standby | undefined> {
-    const standby = this.standby;
-    if (standby?.key !== standbyKey(policy)) return undefined;
-    const ready = await this.phase('standby-wait', () => standby.ready);
-    if (this.standby !== standby) return undefined;
-    this.standby = undefined;
+    const key = standbyKey(policy);
+    const pending = this.standbys.get(key);
+    if (!pending) return undefined;
+    const ready = await this.phase('standby-wait', () => pending);
+    if (this.standbys.get(key) !== pending) return undefined;
+    this.standbys.delete(key);
     if (!ready?.apiserver.process.running) return undefined;
     return ready;
   }
@@ -425,7 +434,6 @@ export class LocalControlPlane implements Cluster {
   /** `checked`: the preflight's warnings when the policy was already checked. */
   private async installPolicy(policy: PolicyToInstall, checked?: string[]): Promise<void> {
     const ready = await this.takeStandby(policy);
-    if (!ready) this.dropStandby();
     const policyFile = resolve(policy.file);
     const warnings = ready?.warnings ?? checked ?? (await this.phase('preflight', () => this.preflight(policyFile)));
     let next = ready?.apiserver;
