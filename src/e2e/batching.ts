@@ -5,6 +5,7 @@ import type { AuditRequest, HttpRequest } from '../request/types.js';
 import type { EndToEndObserver, ObservedResult } from '../vitest/observer.js';
 
 export type RunBatch = (policyFile: string, requests: HttpRequest[]) => Promise<ObservedResult[]>;
+export type Announce = (policyFile: string) => Promise<void>;
 
 interface Waiting {
   request: HttpRequest;
@@ -16,10 +17,20 @@ export class BatchingObserver implements EndToEndObserver {
   private readonly waiting = new Map<string, Waiting[]>();
   private scheduled = false;
 
+  private readonly announced = new Set<string>();
+
   constructor(
     readonly backend: string,
     private readonly runBatch: RunBatch,
+    private readonly announceTo?: Announce,
   ) {}
+
+  /** Passes each policy on once; a lost announcement only costs the time it would have saved. */
+  announce(policyFile: string): void {
+    if (!this.announceTo || this.announced.has(policyFile)) return;
+    this.announced.add(policyFile);
+    this.announceTo(policyFile).catch(() => {});
+  }
 
   observe(policyFile: string, request: AuditRequest): Promise<ObservedResult> {
     const http = request.http;

@@ -20,6 +20,10 @@ export interface ObserveBatchRequest {
   requests: HttpRequest[];
 }
 
+export interface AnnounceRequest {
+  policyFile: string;
+}
+
 export type ObserveBatchResponse = { results: ObservedResult[] } | { error: { message: string; name: string } };
 
 const MAX_BODY = 64 * 1024 * 1024;
@@ -48,6 +52,15 @@ export class Coordinator {
       const auth = Buffer.from(req.headers.authorization ?? '');
       if (auth.length !== expected.length || !timingSafeEqual(auth, expected)) {
         res.writeHead(401).end();
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/announce') {
+        try {
+          session.announce((JSON.parse(await readBody(req)) as AnnounceRequest).policyFile);
+          res.writeHead(204).end();
+        } catch {
+          res.writeHead(400).end();
+        }
         return;
       }
       if (req.method !== 'POST' || req.url !== '/observe') {
@@ -120,4 +133,24 @@ export async function observeThroughCoordinator(
     throw reply.error.name === 'ClusterError' ? new ClusterError(reply.error.message) : new Error(reply.error.message);
   }
   return reply.results;
+}
+
+/** The worker side of AuditSession.announce: one small POST, answered at once. */
+export function announceThroughCoordinator(address: CoordinatorAddress, policyFile: string): Promise<void> {
+  const body = JSON.stringify({ policyFile } satisfies AnnounceRequest);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${address.url}/announce`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${address.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`coordinator answered HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

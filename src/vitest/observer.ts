@@ -21,6 +21,11 @@ export interface EndToEndObserver {
   readonly backend: string;
   /** Sends `request` to a kube-apiserver running `policyFile` and reads back its events. */
   observe(policyFile: string, request: AuditRequest): Promise<ObservedResult>;
+  /**
+   * Optional: `policyFile` will be observed later in this run (describePolicy
+   * says so at collection), so the backend can start it ahead. Fire and forget.
+   */
+  announce?(policyFile: string): void;
 }
 
 let current: EndToEndObserver | undefined;

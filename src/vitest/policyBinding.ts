@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { KubeVersion, Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
 import { readPolicyFile } from '../audit/policy/reader.js';
+import { currentObserver } from './observer.js';
 
 export interface PolicyBinding {
   /** Absolute path of the policy file. */
@@ -53,6 +54,8 @@ export function activePolicy(): PolicyBinding | undefined {
  */
 export function usePolicy(path: string, options: PolicyBindingOptions = {}): PolicyBinding {
   const binding = loadPolicyBinding(path, options);
+  // Known at collection: end to end, the backend may start this policy ahead of its tests.
+  currentObserver()?.announce?.(binding.file);
   beforeEach(() => {
     stack.push(binding);
   });
