@@ -23,7 +23,8 @@ describe('ensureBinaries', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'auditspec-binaries-'));
     // An empty PATH apart from /bin (sh): no real go is found unless a test adds one.
-    env = { XDG_CACHE_HOME: join(dir, 'cache'), PATH: ['/bin', '/usr/bin'].join(delimiter), HOME: dir };
+    // No download either: these tests are about the other sources (download.test.ts has that one).
+    env = { XDG_CACHE_HOME: join(dir, 'cache'), PATH: ['/bin', '/usr/bin'].join(delimiter), HOME: dir, AUDITSPEC_ENVTEST_INDEX: 'none' };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
