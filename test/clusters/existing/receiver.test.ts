@@ -1,7 +1,7 @@
 import { request as httpsRequest } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AuditWebhookReceiver } from '../../../src/clusters/existing/webhook/receiver.js';
+import { AuditWebhookReceiver, DEDUP_WINDOW_MS } from '../../../src/clusters/existing/webhook/receiver.js';
 import type { AuditEvent } from '../../../src/clusters/types.js';
 import { SENTINEL_USER } from '../../../src/e2e/sentinel.js';
 
@@ -46,6 +46,20 @@ describe('AuditWebhookReceiver over HTTPS', () => {
     expect(receiver.readNewEvents().map((e) => `${e.auditID}/${e.stage}`)).toEqual(['a/RequestReceived', 'a/ResponseComplete', 'b/ResponseComplete']);
     expect(receiver.readNewEvents()).toEqual([]);
     expect(receiver.stats).toMatchObject({ batches: 2, events: 3, duplicates: 1, unauthorized: 0 });
+  });
+
+  it('remembers delivered events for a redelivery window only, so its memory stays bounded', async () => {
+    let now = 1_000_000;
+    receiver = await AuditWebhookReceiver.start({ now: () => now });
+    receiver.accept(list(event('a', 'ResponseComplete')));
+    now += DEDUP_WINDOW_MS / 2;
+    receiver.accept(list(event('a', 'ResponseComplete'), event('b', 'ResponseComplete')));
+    expect(receiver.stats.duplicates).toBe(1);
+    expect(receiver.remembered).toBe(2);
+    // Past the window, "a" is forgotten (a retry never comes this late); "b" is not yet.
+    now += DEDUP_WINDOW_MS / 2 + 1;
+    receiver.accept(list(event('c', 'ResponseComplete')));
+    expect(receiver.remembered).toBe(2);
   });
 
   it('refuses a wrong token and a body that is not an EventList, counting both as failed deliveries', async () => {

@@ -39,6 +39,13 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_SETTLE_MS = 1000;
 /** kube-apiserver's default --audit-webhook-initial-backoff is 10s, with jitter. */
 export const DEFAULT_RETRY_WAIT_MS = 15_000;
+/**
+ * How long an event's key is remembered to drop its redelivery. kube-apiserver
+ * retries a failed batch with exponential backoff from 10s (client-go's
+ * default, a handful of attempts), so a redelivery comes within minutes; past
+ * that, keys are forgotten and memory stays bounded however long a run lasts.
+ */
+export const DEDUP_WINDOW_MS = 10 * 60_000;
 
 export interface WebhookReceiverOptions {
   /** Address to listen on (default 127.0.0.1). */
@@ -89,7 +96,8 @@ function isSentinel(event: AuditEvent): boolean {
 
 export class AuditWebhookReceiver {
   readonly stats: ReceiverStats = { batches: 0, events: 0, duplicates: 0, unauthorized: 0, tlsErrors: 0, failedDeliveries: 0, afterSentinel: 0 };
-  private readonly seen = new Set<string>();
+  /** auditID + stage → when it arrived, oldest first (Map keeps insertion order), for DEDUP_WINDOW_MS. */
+  private readonly seen = new Map<string, number>();
   private pending: Received[] = [];
   private inFlight = 0;
   private lastFailureAt = Number.NEGATIVE_INFINITY;
@@ -192,16 +200,29 @@ export class AuditWebhookReceiver {
         duplicates++;
         continue;
       }
-      this.seen.add(key);
+      this.seen.set(key, at);
       this.pending.push({ event, at });
       accepted++;
       if (sentinelWaiting && !isSentinel(event)) this.stats.afterSentinel++;
     }
+    this.forgetOldKeys(at);
     this.stats.batches++;
     this.stats.events += accepted;
     this.stats.duplicates += duplicates;
     this.stats.firstBatchAt ??= at;
     return { accepted, duplicates };
+  }
+
+  /** Keys remembered for deduplication (bounded by DEDUP_WINDOW_MS). */
+  get remembered(): number {
+    return this.seen.size;
+  }
+
+  private forgetOldKeys(now: number): void {
+    for (const [key, at] of this.seen) {
+      if (now - at < DEDUP_WINDOW_MS) break;
+      this.seen.delete(key);
+    }
   }
 
   private failed(problem: string): void {
