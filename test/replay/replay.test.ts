@@ -7,7 +7,7 @@ import { loadPolicyFile, readPolicy, readPolicyFile } from '../../src/audit/poli
 import type { Policy } from '../../src/audit/types.js';
 import { formatReplayText } from '../../src/replay/format.js';
 import { replayAuditLogs } from '../../src/replay/replay.js';
-import { corpusPath, hasCorpus } from './corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 import { readFileSync } from 'node:fs';
 import { writeSyntheticAuditLog } from '../../bench/syntheticLog.js';
 
