@@ -39,6 +39,17 @@ export default defineConfig({
           setupFiles: ['./src/vitest/extend-expect.ts'],
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // Published policies and upstream's GCE matrix from ../shared/corpus:
+          // our own tests, not examples (a user has no ../shared). Each file
+          // registers one skipped test saying why when the corpus is absent.
+          name: 'corpus',
+          include: ['test/corpus/**/*.audit.spec.ts'],
+          setupFiles: ['./src/vitest/extend-expect.ts'],
+        },
+      },
       ...(wantEndToEnd
         ? [
             {
