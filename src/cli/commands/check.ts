@@ -10,7 +10,7 @@ import { readPolicyFile, type FieldError, type ReadPolicyResult } from '../../au
 import { loadErrorPosition } from '../../format/loadError.js';
 import { lintPolicy, type LintFinding } from '../../lint/index.js';
 import { UsageError } from '../errors.js';
-import { parseFormat, parseKubeVersion } from '../options.js';
+import { parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface CheckOptions {
@@ -107,7 +107,7 @@ export const registerCheck: RegisterCommand = (program: Command, setExitCode) =>
     .command('check')
     .description('check that kube-apiserver would load a policy, and lint it for rules that do not do what they say')
     .argument('<policy>', 'audit policy file (YAML or JSON)')
-    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .addOption(kubeVersionOption())
     .option('--format <format>', 'text or json', 'text')
     .option('--strict', 'exit 1 when there is any warning')
     .action((path: string, options: CheckOptions) => {

@@ -3,19 +3,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BinariesUnavailableError } from '../../binaries/index.js';
-import { ClusterError, UnknownBackendError, clusterBackendNames } from '../../clusters/index.js';
+import { ClusterError, UnknownBackendError } from '../../clusters/index.js';
+import { addClusterOptions, applyClusterOptions, type ClusterFlags } from '../clusterOptions.js';
 import { formatProbeText, probeLines } from '../../e2e/probe.js';
 import { AuditSession } from '../../e2e/session.js';
 import { UsageError } from '../errors.js';
 import { parseFormat } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
-interface ProbeOptions {
+interface ProbeOptions extends ClusterFlags {
   requests: string;
-  cluster: string;
   format?: string;
-  apiserverBin?: string;
-  etcdBin?: string;
 }
 
 function readRequests(path: string): string[] {
@@ -27,27 +25,26 @@ function readRequests(path: string): string[] {
 }
 
 export const registerProbe: RegisterCommand = (program: Command, setExitCode) => {
-  program
-    .command('probe')
-    .description('send JSON-line requests to a real kube-apiserver running the policy; print what it logged for each')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
-    .requiredOption('--requests <file>', 'JSON lines {"method","url","user":{"username","groups"}}; "-" for standard input')
-    .option('--cluster <backend>', `where to run kube-apiserver (${clusterBackendNames().join(', ')})`, 'local')
-    .option('--format <format>', 'json (one object per line) or text', 'json')
-    .option('--apiserver-bin <path>', 'kube-apiserver binary to use (local)')
-    .option('--etcd-bin <path>', 'etcd binary to use (local)')
+  addClusterOptions(
+    program
+      .command('probe')
+      .description('send JSON-line requests to a real kube-apiserver running the policy; print what it logged for each')
+      .argument('<policy>', 'audit policy file (YAML or JSON)')
+      .requiredOption('--requests <file>', 'JSON lines {"method","url","user":{"username","groups"}}; "-" for standard input')
+      .option('--format <format>', 'json (one object per line) or text', 'json'),
+    'local',
+  )
     .action(async (policyPath: string, options: ProbeOptions) => {
       const format = parseFormat(options.format, ['json', 'text'] as const, 'json');
-      if (!clusterBackendNames().includes(options.cluster)) {
-        throw new UsageError(`unknown cluster backend "${options.cluster}" (available: ${clusterBackendNames().join(', ')})`);
-      }
+      // The same flags as `test --cluster`, handed to the backend the same way.
+      const backend = applyClusterOptions(options)!;
       try {
         if (!statSync(policyPath).isFile()) throw new Error('not a file');
       } catch (err) {
         throw new UsageError(`cannot read policy ${policyPath}: ${(err as Error).message}`);
       }
       const lines = readRequests(options.requests);
-      const session = new AuditSession(options.cluster, {
+      const session = new AuditSession(backend, {
         apiserverBin: options.apiserverBin,
         etcdBin: options.etcdBin,
         log: (line) => process.stderr.write(`${line}\n`),

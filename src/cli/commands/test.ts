@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { addClusterOptions, applyClusterOptions, type ClusterFlags } from '../clusterOptions.js';
 import { UsageError } from '../errors.js';
 import type { RegisterCommand } from './index.js';
 
@@ -32,29 +33,19 @@ export function specPatterns(paths: string[], cwd = process.cwd()): string[] {
   });
 }
 
-interface TestOptions {
-  cluster?: string;
-  apiserverBin?: string;
-  etcdBin?: string;
-  kubeconfig?: string;
-  auditLog?: string;
-  reuse?: boolean;
+interface TestOptions extends ClusterFlags {
   update?: boolean;
   testNamePattern?: string;
   reporter: string[];
 }
 
 export const registerTest: RegisterCommand = (program: Command, setExitCode) => {
-  program
-    .command('test')
-    .description(`run ${SPEC_GLOB} suites with Vitest (default: specs/)`)
-    .argument('[paths...]', 'spec files or directories')
-    .option('--cluster <backend>', 'also prove every expectation end to end on this backend: local, kind, containers or existing')
-    .option('--apiserver-bin <path>', 'local: the kube-apiserver binary to use')
-    .option('--etcd-bin <path>', 'local: the etcd binary to use')
-    .option('--kubeconfig <file>', 'existing: the cluster to send requests to')
-    .option('--audit-log <source>', 'existing: where its audit events come from: a file path, command:<shell>, or webhook')
-    .option('--reuse', 'kind: keep the cluster between runs while the policy is unchanged')
+  addClusterOptions(
+    program
+      .command('test')
+      .description(`run ${SPEC_GLOB} suites with Vitest (default: specs/); with --cluster, also prove every expectation on a real kube-apiserver`)
+      .argument('[paths...]', 'spec files or directories'),
+  )
     .option('-u, --update', 'update snapshots')
     .option('-t, --test-name-pattern <pattern>', 'run only tests whose name matches')
     .option('--reporter <name>', 'Vitest reporter (repeatable)', (r: string, all: string[]) => [...all, r], [] as string[])
@@ -64,17 +55,12 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
       const setupFiles = [modules.extendExpect];
       const globalSetup: string[] = [];
       let provide: Record<string, unknown> = {};
-      if (options.cluster === undefined && (options.kubeconfig || options.auditLog || options.reuse || options.apiserverBin || options.etcdBin)) {
-        throw new UsageError('--kubeconfig, --audit-log, --reuse, --apiserver-bin and --etcd-bin only mean something with --cluster');
-      }
-      if (options.cluster !== undefined) {
-        // The backends run in Vitest's main process (globalSetup), which shares
-        // this process's environment: that is how their settings reach them.
-        if (options.kubeconfig) process.env.AUDITSPEC_KUBECONFIG = options.kubeconfig;
-        if (options.auditLog) process.env.AUDITSPEC_AUDIT_LOG = options.auditLog;
-        if (options.reuse) process.env.AUDITSPEC_KIND_REUSE = '1';
+      // The backends run in Vitest's main process (globalSetup), which shares
+      // this process's environment: that is how their settings reach them.
+      const backend = applyClusterOptions(options);
+      if (backend !== undefined) {
         const { endToEndVitestConfig } = await import('../../e2e/vitest/config.js');
-        const e2e = endToEndVitestConfig(options.cluster, { apiserverBin: options.apiserverBin, etcdBin: options.etcdBin });
+        const e2e = endToEndVitestConfig(backend, { apiserverBin: options.apiserverBin, etcdBin: options.etcdBin });
         setupFiles.push(...e2e.setupFiles);
         globalSetup.push(...e2e.globalSetup);
         provide = { ...provide, ...e2e.provide };
