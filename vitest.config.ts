@@ -7,8 +7,12 @@ import { endToEndVitestConfig } from './src/e2e/vitest/config.js';
 // End to end on a real kube-apiserver + etcd (slow: a control plane per run). Only
 // part of the run when asked for, so `npm test` stays fast:
 //   npx vitest run --project e2e      (or AUDITSPEC_E2E=1 npx vitest run)
-const wantEndToEnd =
-  process.env.AUDITSPEC_E2E === '1' || /(^|\s)--project(=|\s+)e2e(\s|$)/.test(process.argv.join(' '));
+const asked = (project: string) => new RegExp(`(^|\\s)--project(=|\\s+)${project}(\\s|$)`).test(process.argv.join(' '));
+const wantEndToEnd = process.env.AUDITSPEC_E2E === '1' || asked('e2e');
+// Long generative checks against upstream's Go code (*.conformance.ts): part of
+// the conformance step CI runs, not of `npm test`, which stays under 90 s:
+//   npx vitest run --project conformance
+const wantConformance = process.env.AUDITSPEC_CONFORMANCE === '1' || asked('conformance');
 const endToEnd = endToEndVitestConfig('local');
 
 const alias = {
@@ -50,6 +54,19 @@ export default defineConfig({
           setupFiles: ['./src/vitest/extend-expect.ts'],
         },
       },
+      ...(wantConformance
+        ? [
+            {
+              resolve: { alias },
+              test: {
+                name: 'conformance',
+                include: ['test/**/*.conformance.ts'],
+                testTimeout: 300_000,
+                hookTimeout: 900_000,
+              },
+            },
+          ]
+        : []),
       ...(wantEndToEnd
         ? [
             {
