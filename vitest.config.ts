@@ -19,6 +19,7 @@ const alias = {
   'auditspec/extend-expect': fileURLToPath(new URL('./src/vitest/extend-expect.ts', import.meta.url)),
   'auditspec/vitest': fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)),
   'auditspec/coverage': fileURLToPath(new URL('./src/coverage/reporter.ts', import.meta.url)),
+  'auditspec/config': fileURLToPath(new URL('./src/vitest/config.ts', import.meta.url)),
   auditspec: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 };
 

@@ -1,7 +1,5 @@
 // The cluster flags `test` and `probe` share, declared once as data so the two
-// commands cannot drift apart. The backends run where these options cannot be
-// passed as arguments (Vitest's globalSetup under `test`), so the existing,
-// kind and local settings travel through the environment, set here at the edge.
+// commands cannot drift apart.
 import { Option, type Command } from 'commander';
 import { clusterBackendNames } from '../clusters/index.js';
 import { UsageError } from './errors.js';
@@ -31,7 +29,11 @@ export function addClusterOptions(command: Command, defaultBackend?: string): Co
   return command;
 }
 
-/** Checks the flags and hands the backend settings on; returns the backend, or undefined offline. */
+/**
+ * Checks the flags; returns the backend, or undefined offline. The settings
+ * reach the backend through auditspecTestConfig (test) or, for probe, which
+ * runs the backend in this process, handBackendSettings (clusters/backendSettings.ts).
+ */
 export function applyClusterOptions(options: ClusterFlags): string | undefined {
   if (options.cluster === undefined) {
     if (options.kubeconfig || options.auditLog || options.reuse || options.apiserverBin || options.etcdBin) {
@@ -42,8 +44,5 @@ export function applyClusterOptions(options: ClusterFlags): string | undefined {
   if (!clusterBackendNames().includes(options.cluster)) {
     throw new UsageError(`unknown cluster backend "${options.cluster}" (available: ${clusterBackendNames().join(', ')})`);
   }
-  if (options.kubeconfig) process.env.AUDITSPEC_KUBECONFIG = options.kubeconfig;
-  if (options.auditLog) process.env.AUDITSPEC_AUDIT_LOG = options.auditLog;
-  if (options.reuse) process.env.AUDITSPEC_KIND_REUSE = '1';
   return options.cluster;
 }

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BinariesUnavailableError } from '../../binaries/index.js';
 import { ClusterError, UnknownBackendError } from '../../clusters/index.js';
+import { handBackendSettings } from '../../clusters/backendSettings.js';
 import { addClusterOptions, applyClusterOptions, type ClusterFlags } from '../clusterOptions.js';
 import { formatProbeText, probeLines } from '../../e2e/probe.js';
 import { AuditSession } from '../../e2e/session.js';
@@ -38,6 +39,7 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
       const format = parseFormat(options.format, ['json', 'text'] as const, 'json');
       // The same flags as `test --cluster`, handed to the backend the same way.
       const backend = applyClusterOptions(options)!;
+      handBackendSettings(options);
       try {
         if (!statSync(policyPath).isFile()) throw new Error('not a file');
       } catch (err) {

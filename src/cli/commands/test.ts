@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { addClusterOptions, applyClusterOptions, type ClusterFlags } from '../clusterOptions.js';
 import { UsageError } from '../errors.js';
+import { auditspecTestConfig } from '../../vitest/config.js';
 import type { RegisterCommand } from './index.js';
 
 const SPEC_GLOB = '**/*.audit.spec.ts';
@@ -52,19 +53,10 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
     .action(async (paths: string[], options: TestOptions) => {
       const include = specPatterns(paths);
       const modules = packageModules();
-      const setupFiles = [modules.extendExpect];
-      const globalSetup: string[] = [];
-      let provide: Record<string, unknown> = {};
-      // The backends run in Vitest's main process (globalSetup), which shares
-      // this process's environment: that is how their settings reach them.
+      // The same options `auditspec/config` gives plain vitest users (the backend
+      // settings travel through the environment, set there).
       const backend = applyClusterOptions(options);
-      if (backend !== undefined) {
-        const { endToEndVitestConfig } = await import('../../e2e/vitest/config.js');
-        const e2e = endToEndVitestConfig(backend, { apiserverBin: options.apiserverBin, etcdBin: options.etcdBin });
-        setupFiles.push(...e2e.setupFiles);
-        globalSetup.push(...e2e.globalSetup);
-        provide = { ...provide, ...e2e.provide };
-      }
+      const { setupFiles, globalSetup, provide, testTimeout, hookTimeout } = auditspecTestConfig({ ...options, cluster: backend });
       const { startVitest } = await import('vitest/node');
       const previousExitCode = process.exitCode;
       process.exitCode = 0;
@@ -81,8 +73,8 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
           ...(options.update ? { update: true } : {}),
           ...(options.testNamePattern ? { testNamePattern: options.testNamePattern } : {}),
           ...(options.reporter.length > 0 ? { reporters: options.reporter } : {}),
-          // Long enough for the first end-to-end request to wait on a cold control plane.
-          ...(options.cluster ? { testTimeout: 120_000, hookTimeout: 300_000 } : {}),
+          ...(testTimeout !== undefined ? { testTimeout } : {}),
+          ...(hookTimeout !== undefined ? { hookTimeout } : {}),
         },
         {
           resolve: {
