@@ -20,6 +20,7 @@ const alias = {
   'auditspec/vitest': fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)),
   'auditspec/coverage': fileURLToPath(new URL('./src/coverage/reporter.ts', import.meta.url)),
   'auditspec/config': fileURLToPath(new URL('./src/vitest/config.ts', import.meta.url)),
+  'auditspec/github-actions': fileURLToPath(new URL('./src/vitest/githubActions.ts', import.meta.url)),
   auditspec: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 };
 

@@ -20,6 +20,7 @@ function packageModules() {
     index: resolve(root, `index${ext}`),
     vitest: resolve(root, `vitest/index${ext}`),
     extendExpect: resolve(root, `vitest/extend-expect${ext}`),
+    githubActions: resolve(root, `vitest/githubActions${ext}`),
   };
 }
 
@@ -38,6 +39,7 @@ interface TestOptions extends ClusterFlags {
   update?: boolean;
   testNamePattern?: string;
   reporter: string[];
+  outputFile?: string;
 }
 
 export const registerTest: RegisterCommand = (program: Command, setExitCode) => {
@@ -50,6 +52,7 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
     .option('-u, --update', 'update snapshots')
     .option('-t, --test-name-pattern <pattern>', 'run only tests whose name matches')
     .option('--reporter <name>', 'Vitest reporter (repeatable)', (r: string, all: string[]) => [...all, r], [] as string[])
+    .option('--output-file <path>', "where file-writing reporters (junit, json) write, as Vitest's --outputFile")
     .action(async (paths: string[], options: TestOptions) => {
       const include = specPatterns(paths);
       const modules = packageModules();
@@ -57,6 +60,11 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
       // settings travel through the environment, set there).
       const backend = applyClusterOptions(options);
       const { setupFiles, globalSetup, provide, testTimeout, hookTimeout } = auditspecTestConfig({ ...options, cluster: backend });
+      // Under GitHub Actions, the deciding rule's line is annotated too, next to
+      // what Vitest does there by itself (its own annotations, unless reporters are chosen).
+      const onGithub = process.env.GITHUB_ACTIONS === 'true';
+      const chosen = options.reporter.length > 0 ? options.reporter : undefined;
+      const reporters = onGithub ? [...(chosen ?? ['default', 'github-actions']), modules.githubActions] : chosen;
       const { startVitest } = await import('vitest/node');
       const previousExitCode = process.exitCode;
       process.exitCode = 0;
@@ -72,7 +80,8 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
           provide,
           ...(options.update ? { update: true } : {}),
           ...(options.testNamePattern ? { testNamePattern: options.testNamePattern } : {}),
-          ...(options.reporter.length > 0 ? { reporters: options.reporter } : {}),
+          ...(reporters !== undefined ? { reporters } : {}),
+          ...(options.outputFile !== undefined ? { outputFile: options.outputFile } : {}),
           ...(testTimeout !== undefined ? { testTimeout } : {}),
           ...(hookTimeout !== undefined ? { hookTimeout } : {}),
         },

@@ -4,7 +4,12 @@
 // Matchers print Expected/Received themselves, in words that fit audit levels
 // and stages, and so return no `expected`/`actual`: Vitest would otherwise
 // print its own diff of them below ours, a second Expected/Received.
+// Messages carry no colour codes: they also end up in JUnit files and GitHub
+// annotations, where escape sequences are noise.
+import { stripVTControlCharacters } from 'node:util';
 import type { MatcherState } from 'vitest';
+import { formatRuleLocation } from '../../format/explanation.js';
+import { recordFailedExpectation } from '../failedExpectations.js';
 import { describeSubject, type MatcherSubject } from '../subject.js';
 
 export interface MatcherResult {
@@ -39,14 +44,23 @@ function show(value: unknown, print: (v: unknown) => string): string {
 
 export function result(state: MatcherState, matcherName: string, subject: MatcherSubject, pass: boolean, e: Expectation): MatcherResult {
   const { matcherHint, printExpected, printReceived } = state.utils;
-  return {
-    pass,
-    message: () => {
-      // matcherHint adds ".not" itself when told isNot; the name must not carry it too.
-      const hint = matcherHint(`.${matcherName}`, 'request', e.argument ?? '', { isNot: state.isNot });
-      const expected =
-        state.isNot && e.negated !== undefined ? show(e.negated, printExpected) : `${state.isNot ? 'not ' : ''}${show(e.expected, printExpected)}`;
-      return [hint, '', `Expected: ${expected}`, `Received: ${show(e.received, printReceived)}`, '', describeSubject(subject)].join('\n');
-    },
+  const message = () => {
+    // matcherHint adds ".not" itself when told isNot; the name must not carry it too.
+    const hint = matcherHint(`.${matcherName}`, 'request', e.argument ?? '', { isNot: state.isNot });
+    const expected =
+      state.isNot && e.negated !== undefined ? show(e.negated, printExpected) : `${state.isNot ? 'not ' : ''}${show(e.expected, printExpected)}`;
+    return stripVTControlCharacters([hint, '', `Expected: ${expected}`, `Received: ${show(e.received, printReceived)}`, '', describeSubject(subject)].join('\n'));
   };
+  // The expectation fails: note the deciding rule for the GitHub Actions reporter.
+  if (state.isNot ? pass : !pass) {
+    const rule = subject.decision.rule;
+    const lines = message().split('\n');
+    recordFailedExpectation({
+      file: subject.binding.displayPath,
+      line: rule ? rule.pos.line : 1,
+      title: `${lines[0]}: decided by ${rule ? `rule ${subject.decision.ruleIndex} at ${formatRuleLocation(rule)}` : "kube-apiserver's default (no rule matched)"}`,
+      message: lines.slice(2, 7).join('\n'),
+    });
+  }
+  return { pass, message };
 }
