@@ -3,8 +3,10 @@
 // pays for one barrier instead of one per request.
 import type { AuditRequest, HttpRequest } from '../request/types.js';
 import type { EndToEndObserver, ObservedResult } from '../vitest/observer.js';
+import type { EndToEndTally } from './tally.js';
 
 export type RunBatch = (policyFile: string, requests: HttpRequest[]) => Promise<ObservedResult[]>;
+export type SendTally = (counts: EndToEndTally) => Promise<void>;
 
 interface Waiting {
   request: HttpRequest;
@@ -19,7 +21,13 @@ export class BatchingObserver implements EndToEndObserver {
   constructor(
     readonly backend: string,
     private readonly runBatch: RunBatch,
+    private readonly sendTally?: SendTally,
   ) {}
+
+  /** Fulfils EndToEndObserver.tally: hands the counts on to where the run adds them up. */
+  async tally(counts: EndToEndTally): Promise<void> {
+    await this.sendTally?.(counts);
+  }
 
   observe(policyFile: string, request: AuditRequest): Promise<ObservedResult> {
     const http = request.http;

@@ -8,6 +8,7 @@ import type { HttpRequest } from '../request/types.js';
 import type { ObservedResult } from '../vitest/observer.js';
 import { ClusterError } from '../clusters/types.js';
 import type { AuditSession } from './session.js';
+import { addTally, emptyTally, type EndToEndTally } from './tally.js';
 
 export interface CoordinatorAddress {
   url: string;
@@ -39,15 +40,27 @@ export class Coordinator {
   private constructor(
     private readonly server: Server,
     readonly address: CoordinatorAddress,
+    /** What the workers proved so far (POST /tally after each test). */
+    readonly tally: EndToEndTally,
   ) {}
 
   static async start(session: AuditSession): Promise<Coordinator> {
     const token = randomBytes(24).toString('hex');
+    const tally = emptyTally();
     const expected = Buffer.from(`Bearer ${token}`);
     const server = createServer(async (req, res) => {
       const auth = Buffer.from(req.headers.authorization ?? '');
       if (auth.length !== expected.length || !timingSafeEqual(auth, expected)) {
         res.writeHead(401).end();
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/tally') {
+        try {
+          addTally(tally, JSON.parse(await readBody(req)) as EndToEndTally);
+          res.writeHead(204).end();
+        } catch {
+          res.writeHead(400).end();
+        }
         return;
       }
       if (req.method !== 'POST' || req.url !== '/observe') {
@@ -75,7 +88,7 @@ export class Coordinator {
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    return new Coordinator(server, { url: `http://127.0.0.1:${port}`, token, backend: session.backendName });
+    return new Coordinator(server, { url: `http://127.0.0.1:${port}`, token, backend: session.backendName }, tally);
   }
 
   async close(): Promise<void> {
@@ -84,16 +97,11 @@ export class Coordinator {
   }
 }
 
-/** The worker side: one POST per batch (node:http, which has no response deadline: a batch may wait on a build). */
-export async function observeThroughCoordinator(
-  address: CoordinatorAddress,
-  policyFile: string,
-  requests: HttpRequest[],
-): Promise<ObservedResult[]> {
-  const body = JSON.stringify({ policyFile, requests } satisfies ObserveBatchRequest);
-  const text = await new Promise<string>((resolve, reject) => {
+/** One authenticated POST to the coordinator (node:http, which has no response deadline: a batch may wait on a build). */
+function post(address: CoordinatorAddress, path: string, body: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     const req = httpRequest(
-      `${address.url}/observe`,
+      `${address.url}${path}`,
       {
         method: 'POST',
         headers: {
@@ -106,7 +114,7 @@ export async function observeThroughCoordinator(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`auditspec end-to-end coordinator answered HTTP ${res.statusCode}`));
+          if (res.statusCode !== 200 && res.statusCode !== 204) reject(new Error(`auditspec end-to-end coordinator answered HTTP ${res.statusCode}`));
           else resolve(Buffer.concat(chunks).toString('utf8'));
         });
         res.on('error', reject);
@@ -115,9 +123,23 @@ export async function observeThroughCoordinator(
     req.on('error', (err) => reject(new Error(`cannot reach the auditspec end-to-end coordinator: ${err.message}`)));
     req.end(body);
   });
+}
+
+/** The worker side: one POST per batch. */
+export async function observeThroughCoordinator(
+  address: CoordinatorAddress,
+  policyFile: string,
+  requests: HttpRequest[],
+): Promise<ObservedResult[]> {
+  const text = await post(address, '/observe', JSON.stringify({ policyFile, requests } satisfies ObserveBatchRequest));
   const reply = JSON.parse(text) as ObserveBatchResponse;
   if ('error' in reply) {
     throw reply.error.name === 'ClusterError' ? new ClusterError(reply.error.message) : new Error(reply.error.message);
   }
   return reply.results;
+}
+
+/** The worker side: adds one test's counts to the run's. */
+export async function tallyThroughCoordinator(address: CoordinatorAddress, counts: EndToEndTally): Promise<void> {
+  await post(address, '/tally', JSON.stringify(counts));
 }

@@ -3,11 +3,15 @@
 import { inject } from 'vitest';
 import { installObserver } from '../../vitest/observer.js';
 import { BatchingObserver } from '../batching.js';
-import { observeThroughCoordinator } from '../coordinator.js';
+import { observeThroughCoordinator, tallyThroughCoordinator } from '../coordinator.js';
 import { E2E_COORDINATOR_KEY } from './context.js';
 
 const address = inject(E2E_COORDINATOR_KEY);
 if (!address) throw new Error('auditspec end-to-end setup: no coordinator was provided (is globalSetup configured?)');
 installObserver(
-  new BatchingObserver(address.backend, (policyFile, requests) => observeThroughCoordinator(address, policyFile, requests)),
+  new BatchingObserver(
+    address.backend,
+    (policyFile, requests) => observeThroughCoordinator(address, policyFile, requests),
+    (counts) => tallyThroughCoordinator(address, counts),
+  ),
 );
