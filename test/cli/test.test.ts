@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const built = existsSync('dist/cli/main.js');
-function run(env: Record<string, string>, ...args: string[]): SpawnSyncReturns<string> {
+/** `env` on top of ours; undefined removes a variable (NO_COLOR disables colours by being set at all). */
+function run(env: Record<string, string | undefined>, ...args: string[]): SpawnSyncReturns<string> {
   // GITHUB_ACTIONS is cleared unless a run sets it: this suite may itself run on GitHub.
-  return spawnSync(process.execPath, ['bin/auditspec.js', 'test', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env },
-    timeout: 120_000,
-  });
+  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  return spawnSync(process.execPath, ['bin/auditspec.js', 'test', ...args], { encoding: 'utf8', env: merged, timeout: 120_000 });
 }
 
 describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test` runs first)', { timeout: 60_000 }, () => {
@@ -33,7 +32,7 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     beforeAll(() => {
       failing = run(
-        { GITHUB_ACTIONS: 'true', FORCE_COLOR: '1', NO_COLOR: '' },
+        { GITHUB_ACTIONS: 'true', FORCE_COLOR: '1', NO_COLOR: undefined },
         'test/cli/fixtures/failing.audit.spec.ts',
         'test/cli/fixtures/broken-policy.audit.spec.ts',
         ...['--reporter', 'default', '--reporter', 'github-actions', '--reporter', 'junit', '--output-file', join(dir, 'junit.xml')],
