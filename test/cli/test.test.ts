@@ -54,7 +54,7 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
       expect(out).toContain(
         'test/cli/fixtures/broken.yaml:5:2: kube-apiserver would refuse to start with this policy: failed decoding: yaml: line 4: did not find expected key',
       );
-      expect(out).toContain('hint: "line 4" is go-yaml\'s count, which names the line before the token it stopped at; that token is at line 5, column 2');
+      expect(out).toContain('hint: go-yaml numbers lines from 0 in this message: its "line 4" is line 5 of the file, where the problem is (column 2)');
     });
 
     test('under GitHub Actions, a failing expectation is annotated on the deciding rule\'s line of the policy', () => {

@@ -27,7 +27,7 @@ describe('loadPolicyBinding refusals', () => {
     expect(refusal('yaml.yaml', 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n users: [a]\n')).toBe(
       [
         'yaml.yaml:5:2: kube-apiserver would refuse to start with this policy: failed decoding: yaml: line 4: did not find expected key',
-        'hint: "line 4" is go-yaml\'s count, which names the line before the token it stopped at; that token is at line 5, column 2',
+        'hint: go-yaml numbers lines from 0 in this message: its "line 4" is line 5 of the file, where the problem is (column 2)',
       ].join('\n'),
     );
   });

@@ -22,8 +22,12 @@ export function loadErrorHints(text: string, message: string, pos: SourcePositio
   }
   const yamlLine = /yaml: line (\d+):/.exec(message);
   if (yamlLine && pos && Number(yamlLine[1]) !== pos.line) {
+    const counted = Number(yamlLine[1]);
+    // Parser errors print go-yaml's 0-based mark (yamlErrors.ts): one less than the line it means.
     hints.push(
-      `"line ${yamlLine[1]}" is go-yaml's count, which names the line before the token it stopped at; that token is at line ${pos.line}, column ${pos.col}`,
+      counted === pos.line - 1
+        ? `go-yaml numbers lines from 0 in this message: its "line ${counted}" is line ${pos.line} of the file, where the problem is (column ${pos.col})`
+        : `"line ${counted}" is go-yaml's count, not the file's: the problem is at line ${pos.line}, column ${pos.col}`,
     );
   }
   return hints;
