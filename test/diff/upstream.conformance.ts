@@ -5,6 +5,10 @@
 // and each such request must lie in the reported class of upstream's own rule
 // pair. Every example, sent as the HTTP request it is reported as, must be
 // resolved and decided by upstream exactly as reported.
+//
+// Generative and behind the Go oracle (5 to 10 s warm, minutes on a cold Go
+// cache): part of CI's conformance step (`npx vitest run --project
+// conformance`), not of npm test.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
