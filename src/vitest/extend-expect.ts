@@ -1,9 +1,9 @@
 // Side-effect entry: `import 'auditspec/extend-expect'` (or list it in
 // Vitest's setupFiles) registers the matchers and, when specs run end to end,
 // the hook that proves each test's decisions against the real kube-apiserver.
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { trackCurrentTest } from './currentTest.js';
 import { flushEndToEndChecks } from './endToEnd.js';
-import { trackCurrentTest } from './failedExpectations.js';
 import { auditMatchers } from './matchers/index.js';
 import { auditSnapshotMatchers } from '../snapshot/matcher.js';
 
@@ -11,5 +11,4 @@ expect.extend(auditMatchers);
 expect.extend(auditSnapshotMatchers);
 afterEach(flushEndToEndChecks);
 // Failing expectations are noted on the running test for the GitHub Actions reporter.
-beforeEach((context) => trackCurrentTest(context.task));
-afterEach(() => trackCurrentTest(undefined));
+trackCurrentTest();

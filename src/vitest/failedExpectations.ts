@@ -3,23 +3,7 @@
 // which Vitest sends to reporters in the main process (githubActions.ts).
 // Vitest's own annotation points at the spec line; the line a reviewer has to
 // change is the deciding rule's.
-//
-// The running test is tracked by the beforeEach/afterEach pair extend-expect
-// registers (a hook's context has the task in every supported Vitest), rather
-// than through vitest/suite, which Vitest 4.1 deprecates with a warning on
-// every import.
-
-/** What of a Vitest task this needs: its meta, which reaches reporters. */
-interface TaskWithMeta {
-  meta: object;
-}
-
-let current: TaskWithMeta | undefined;
-
-/** Called by extend-expect around every test. */
-export function trackCurrentTest(task: TaskWithMeta | undefined): void {
-  current = task;
-}
+import { currentTest } from './currentTest.js';
 
 export const FAILED_EXPECTATIONS_META_KEY = 'auditspec:failedExpectations';
 
@@ -33,8 +17,9 @@ export interface FailedExpectation {
 }
 
 export function recordFailedExpectation(failure: FailedExpectation): void {
-  if (current === undefined) return;
-  const meta = current.meta as Record<string, unknown>;
+  const test = currentTest();
+  if (test === undefined) return;
+  const meta = test.meta as Record<string, unknown>;
   const list = (meta[FAILED_EXPECTATIONS_META_KEY] as FailedExpectation[] | undefined) ?? [];
   list.push(failure);
   meta[FAILED_EXPECTATIONS_META_KEY] = list;
