@@ -37,7 +37,7 @@ export class Words {
 }
 export const words = (text: string): Words => new Words(text);
 
-/** Descriptions as they are, values through Vitest's printer (quoted, coloured). */
+/** Descriptions as they are, values through Vitest's printer (quoted; its colours are stripped below). */
 function show(value: unknown, print: (v: unknown) => string): string {
   return value instanceof Words ? value.text : print(value);
 }
