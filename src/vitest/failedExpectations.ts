@@ -4,17 +4,7 @@
 // Vitest's own annotation points at the spec line; the line a reviewer has to
 // change is the deciding rule's.
 import { currentTest } from './currentTest.js';
-
-export const FAILED_EXPECTATIONS_META_KEY = 'auditspec:failedExpectations';
-
-export interface FailedExpectation {
-  /** The policy file, relative to where Vitest runs (the repository root in CI). */
-  file: string;
-  /** The deciding rule's first line, or 1 when no rule matched (the default decided). */
-  line: number;
-  title: string;
-  message: string;
-}
+import { FAILED_EXPECTATIONS_META_KEY, type FailedExpectation } from './failedExpectationMeta.js';
 
 export function recordFailedExpectation(failure: FailedExpectation): void {
   const test = currentTest();
@@ -23,9 +13,4 @@ export function recordFailedExpectation(failure: FailedExpectation): void {
   const list = (meta[FAILED_EXPECTATIONS_META_KEY] as FailedExpectation[] | undefined) ?? [];
   list.push(failure);
   meta[FAILED_EXPECTATIONS_META_KEY] = list;
-}
-
-export function failedExpectationsOf(meta: object): FailedExpectation[] {
-  const list = (meta as Record<string, unknown>)[FAILED_EXPECTATIONS_META_KEY];
-  return Array.isArray(list) ? (list as FailedExpectation[]) : [];
 }

@@ -5,7 +5,7 @@
 // `auditspec test` adds it when GITHUB_ACTIONS=true; with plain vitest:
 //   reporters: ['default', 'github-actions', 'auditspec/github-actions']
 import type { Reporter, TestCase } from 'vitest/node';
-import { failedExpectationsOf, type FailedExpectation } from './failedExpectations.js';
+import { failedExpectationsOf, type FailedExpectation } from './failedExpectationMeta.js';
 
 export interface GithubActionsOptions {
   /** Print the commands; default: only when GITHUB_ACTIONS is "true", as on GitHub's runners. */

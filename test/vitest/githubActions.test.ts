@@ -2,7 +2,7 @@
 // printed only on GitHub (or when asked), only for failed tests.
 import { describe, expect, test } from 'vitest';
 import type { TestCase } from 'vitest/node';
-import { FAILED_EXPECTATIONS_META_KEY, type FailedExpectation } from '../../src/vitest/failedExpectations.js';
+import { FAILED_EXPECTATIONS_META_KEY, type FailedExpectation } from '../../src/vitest/failedExpectationMeta.js';
 import GithubActionsReporter, { annotationCommand } from '../../src/vitest/githubActions.js';
 
 const failure: FailedExpectation = {
