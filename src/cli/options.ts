@@ -1,16 +1,35 @@
 // Parsing and loading shared by several subcommands.
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
+import { Option } from 'commander';
+import { isSupportedKubeVersion, SUPPORTED_KUBE_VERSIONS } from '../audit/kubeVersions.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion, type Policy } from '../audit/types.js';
 import { readPolicyFile } from '../audit/policy/reader.js';
+import { formatLoadErrorOfFile } from '../format/loadError.js';
 import { UsageError } from './errors.js';
 
-/** Accepts "1.36", "v1.36" or "v1.36.4"; kube-apiserver versions are what matter for policy behaviour. */
+/**
+ * Accepts "1.36", "v1.36" or "v1.36.4" (kube-apiserver minor versions are what
+ * matter for policy behaviour), and only versions auditspec reproduces: an
+ * unknown one would silently be judged as another.
+ */
 export function parseKubeVersion(value: string | undefined): KubeVersion {
   if (value === undefined) return DEFAULT_KUBE_VERSION;
+  const supported = SUPPORTED_KUBE_VERSIONS.join(', ');
   const match = /^v?(1)\.(\d+)(?:\.\d+)?$/.exec(value.trim());
-  if (!match) throw new UsageError(`--kube-version must look like 1.36 (got ${JSON.stringify(value)})`);
-  return `${Number(match[1])}.${Number(match[2])}` as KubeVersion;
+  if (!match) throw new UsageError(`--kube-version must look like 1.36 (got ${JSON.stringify(value)}; supported: ${supported})`);
+  const version = `${Number(match[1])}.${Number(match[2])}`;
+  if (!isSupportedKubeVersion(version)) {
+    throw new UsageError(`--kube-version ${value} is not supported; supported: ${supported}`);
+  }
+  return version;
+}
+
+/** The same --kube-version option on every command that reads a policy. */
+export function kubeVersionOption(): Option {
+  return new Option('--kube-version <version>', `kube-apiserver version whose behaviour to reproduce (${SUPPORTED_KUBE_VERSIONS.join(', ')})`).default(
+    DEFAULT_KUBE_VERSION,
+  );
 }
 
 export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -42,10 +61,7 @@ export function loadPolicyArgument(path: string, kubeVersion: KubeVersion): Poli
   } catch (err) {
     throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
   }
-  if (!result.ok) {
-    const where = result.error.pos ? `${result.error.pos.file}:${result.error.pos.line}:${result.error.pos.col}: ` : `${display}: `;
-    throw new InvalidPolicyError(`${where}kube-apiserver would refuse to start: ${result.error.message}`);
-  }
+  if (!result.ok) throw new InvalidPolicyError(formatLoadErrorOfFile(result.error, display, path));
   return result.policy;
 }
 

@@ -3,7 +3,7 @@
 // in the main process. Decisions made outside a test (in beforeAll, or while a
 // file is collected) wait in a buffer until the file's last afterAll or the next
 // test, whichever comes first, so none is lost.
-import { getCurrentTest } from 'vitest/suite';
+import { currentTest } from '../vitest/currentTest.js';
 import { onDecision, type DecisionRecord } from '../vitest/decisions.js';
 import { addHit, COVERAGE_META_KEY, isEmpty, mergeHitCounts, type RuleHitCounts } from './counts.js';
 
@@ -36,7 +36,7 @@ export function startCoverageCollection(): () => void {
   if (existing) return existing.stop;
   const state: CollectorState = { pending: {}, stop: () => {} };
   const unsubscribe = onDecision((record: DecisionRecord) => {
-    const test = getCurrentTest();
+    const test = currentTest();
     if (test === undefined) {
       addHit(state.pending, record.policyFile, record.ruleIndex, record.mode);
       return;

@@ -3,9 +3,11 @@
 // pays for one barrier instead of one per request.
 import type { AuditRequest, HttpRequest } from '../request/types.js';
 import type { EndToEndObserver, ObservedResult } from '../vitest/observer.js';
+import type { EndToEndTally } from './tally.js';
 
 export type RunBatch = (policyFile: string, requests: HttpRequest[]) => Promise<ObservedResult[]>;
 export type Announce = (policyFile: string) => Promise<void>;
+export type SendTally = (counts: EndToEndTally) => Promise<void>;
 
 interface Waiting {
   request: HttpRequest;
@@ -22,14 +24,19 @@ export class BatchingObserver implements EndToEndObserver {
   constructor(
     readonly backend: string,
     private readonly runBatch: RunBatch,
-    private readonly announceTo?: Announce,
+    private readonly hooks: { announce?: Announce; tally?: SendTally } = {},
   ) {}
 
   /** Passes each policy on once; a lost announcement only costs the time it would have saved. */
   announce(policyFile: string): void {
-    if (!this.announceTo || this.announced.has(policyFile)) return;
+    if (!this.hooks.announce || this.announced.has(policyFile)) return;
     this.announced.add(policyFile);
-    this.announceTo(policyFile).catch(() => {});
+    this.hooks.announce(policyFile).catch(() => {});
+  }
+
+  /** Fulfils EndToEndObserver.tally: hands the counts on to where the run adds them up. */
+  async tally(counts: EndToEndTally): Promise<void> {
+    await this.hooks.tally?.(counts);
   }
 
   observe(policyFile: string, request: AuditRequest): Promise<ObservedResult> {

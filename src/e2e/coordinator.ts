@@ -8,6 +8,7 @@ import type { HttpRequest } from '../request/types.js';
 import type { ObservedResult } from '../vitest/observer.js';
 import { ClusterError } from '../clusters/types.js';
 import type { AuditSession } from './session.js';
+import { addTally, emptyTally, type EndToEndTally } from './tally.js';
 
 export interface CoordinatorAddress {
   url: string;
@@ -43,10 +44,13 @@ export class Coordinator {
   private constructor(
     private readonly server: Server,
     readonly address: CoordinatorAddress,
+    /** What the workers proved so far (POST /tally after each test). */
+    readonly tally: EndToEndTally,
   ) {}
 
   static async start(session: AuditSession): Promise<Coordinator> {
     const token = randomBytes(24).toString('hex');
+    const tally = emptyTally();
     const expected = Buffer.from(`Bearer ${token}`);
     const server = createServer(async (req, res) => {
       const auth = Buffer.from(req.headers.authorization ?? '');
@@ -57,6 +61,15 @@ export class Coordinator {
       if (req.method === 'POST' && req.url === '/announce') {
         try {
           session.announce((JSON.parse(await readBody(req)) as AnnounceRequest).policyFile);
+          res.writeHead(204).end();
+        } catch {
+          res.writeHead(400).end();
+        }
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/tally') {
+        try {
+          addTally(tally, JSON.parse(await readBody(req)) as EndToEndTally);
           res.writeHead(204).end();
         } catch {
           res.writeHead(400).end();
@@ -88,7 +101,7 @@ export class Coordinator {
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    return new Coordinator(server, { url: `http://127.0.0.1:${port}`, token, backend: session.backendName });
+    return new Coordinator(server, { url: `http://127.0.0.1:${port}`, token, backend: session.backendName }, tally);
   }
 
   async close(): Promise<void> {
@@ -97,16 +110,11 @@ export class Coordinator {
   }
 }
 
-/** The worker side: one POST per batch (node:http, which has no response deadline: a batch may wait on a build). */
-export async function observeThroughCoordinator(
-  address: CoordinatorAddress,
-  policyFile: string,
-  requests: HttpRequest[],
-): Promise<ObservedResult[]> {
-  const body = JSON.stringify({ policyFile, requests } satisfies ObserveBatchRequest);
-  const text = await new Promise<string>((resolve, reject) => {
+/** One authenticated POST to the coordinator (node:http, which has no response deadline: a batch may wait on a build). */
+function post(address: CoordinatorAddress, path: string, body: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     const req = httpRequest(
-      `${address.url}/observe`,
+      `${address.url}${path}`,
       {
         method: 'POST',
         headers: {
@@ -119,7 +127,7 @@ export async function observeThroughCoordinator(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`auditspec end-to-end coordinator answered HTTP ${res.statusCode}`));
+          if (res.statusCode !== 200 && res.statusCode !== 204) reject(new Error(`auditspec end-to-end coordinator answered HTTP ${res.statusCode}`));
           else resolve(Buffer.concat(chunks).toString('utf8'));
         });
         res.on('error', reject);
@@ -128,6 +136,15 @@ export async function observeThroughCoordinator(
     req.on('error', (err) => reject(new Error(`cannot reach the auditspec end-to-end coordinator: ${err.message}`)));
     req.end(body);
   });
+}
+
+/** The worker side: one POST per batch. */
+export async function observeThroughCoordinator(
+  address: CoordinatorAddress,
+  policyFile: string,
+  requests: HttpRequest[],
+): Promise<ObservedResult[]> {
+  const text = await post(address, '/observe', JSON.stringify({ policyFile, requests } satisfies ObserveBatchRequest));
   const reply = JSON.parse(text) as ObserveBatchResponse;
   if ('error' in reply) {
     throw reply.error.name === 'ClusterError' ? new ClusterError(reply.error.message) : new Error(reply.error.message);
@@ -136,21 +153,11 @@ export async function observeThroughCoordinator(
 }
 
 /** The worker side of AuditSession.announce: one small POST, answered at once. */
-export function announceThroughCoordinator(address: CoordinatorAddress, policyFile: string): Promise<void> {
-  const body = JSON.stringify({ policyFile } satisfies AnnounceRequest);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${address.url}/announce`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${address.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`coordinator answered HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+export async function announceThroughCoordinator(address: CoordinatorAddress, policyFile: string): Promise<void> {
+  await post(address, '/announce', JSON.stringify({ policyFile } satisfies AnnounceRequest));
+}
+
+/** The worker side: adds one test's counts to the run's. */
+export async function tallyThroughCoordinator(address: CoordinatorAddress, counts: EndToEndTally): Promise<void> {
+  await post(address, '/tally', JSON.stringify(counts));
 }

@@ -2,15 +2,15 @@
 // (WithAuthentication), then evaluates the audit policy (WithAudit), and only
 // after that applies impersonation: the policy always sees the authenticated
 // caller, never the impersonated user (which the event records separately).
+import { serviceAccountGroups, serviceAccountUsername, splitServiceAccountUsername } from './serviceAccount.js';
 import type { Identity, UserInfo } from './types.js';
+
+export { SERVICE_ACCOUNTS_GROUP } from './serviceAccount.js';
 
 /** user.Anonymous, user.AllUnauthenticated, user.AllAuthenticated. */
 export const ANONYMOUS_USER = 'system:anonymous';
 export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
 export const AUTHENTICATED_GROUP = 'system:authenticated';
-/** serviceaccount.AllServiceAccountsGroup and the per-namespace group prefix. */
-export const SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
-const SERVICE_ACCOUNT_USER_PREFIX = 'system:serviceaccount:';
 
 /**
  * kube-apiserver's AuthenticatedGroupAdder, which wraps every authenticator but
@@ -40,9 +40,19 @@ export function policyUser(identity: Identity): UserInfo | null {
   }
 }
 
-/** A caller whose credentials an authenticator maps to `name` and `groups` (system:authenticated is added for you). */
+/**
+ * A caller whose credentials an authenticator maps to `name` and `groups`
+ * (system:authenticated is added for you). A service account's username
+ * (system:serviceaccount:<ns>:<name>) comes with the groups its token carries,
+ * system:serviceaccounts and system:serviceaccounts:<ns>, first and once.
+ * (A client certificate could name such a user without them, but that is not
+ * how a service account authenticates, and rules on those groups are written
+ * for service accounts.)
+ */
 export function user(name: string, groups: readonly string[] = []): Identity {
-  return { kind: 'user', name, groups: [...groups] };
+  const account = splitServiceAccountUsername(name);
+  const implied = account ? serviceAccountGroups(account.namespace).filter((g) => !groups.includes(g)) : [];
+  return { kind: 'user', name, groups: [...implied, ...groups] };
 }
 
 /**
@@ -51,10 +61,11 @@ export function user(name: string, groups: readonly string[] = []): Identity {
  * system:serviceaccounts and system:serviceaccounts:<ns>.
  */
 export function serviceAccount(namespace: string, name: string): Identity {
-  return user(`${SERVICE_ACCOUNT_USER_PREFIX}${namespace}:${name}`, [
-    SERVICE_ACCOUNTS_GROUP,
-    `${SERVICE_ACCOUNTS_GROUP}:${namespace}`,
-  ]);
+  const username = serviceAccountUsername(namespace, name);
+  if (!splitServiceAccountUsername(username)) {
+    throw new Error(`${JSON.stringify(namespace)}/${JSON.stringify(name)} is not a service account kube-apiserver can authenticate: the namespace must be a DNS-1123 label and the name a DNS-1123 subdomain`);
+  }
+  return user(username, serviceAccountGroups(namespace));
 }
 
 /** No credentials, anonymous authentication enabled. */

@@ -7,10 +7,14 @@
 //    - No "user" (or no username in it): authentication failed; the policy sees no user.
 //    - Groups are what the authenticator returns; kube-apiserver appends
 //      system:authenticated (unless present, or system:unauthenticated is).
+//      A service account's username brings its token's groups
+//      (system:serviceaccounts, system:serviceaccounts:<ns>; see identity.user).
 //    - {"username": "system:anonymous"} without groups, or with exactly
 //      ["system:unauthenticated"], is the anonymous caller (no credentials).
 //      With other groups it is an authenticator returning that name: the group
 //      adder leaves system:anonymous alone, so the groups are seen as given.
+//    - A full URL (https://host:6443/api/…) is read as its path and query
+//      (requestUrl.ts); the caller is told the scheme and host were dropped.
 //    - The method is upper-cased, as HTTP clients send it: a lowercase method
 //      in a JSON line is a spelling, not a deliberately odd wire method.
 // 3. Attributes as upstream's test matrix states them
@@ -19,10 +23,18 @@
 //    "namespace", "name", "path"}; groups are taken exactly as given.
 import { attributesFromHttp, describeAttributes, httpFromAttributes } from './attributes.js';
 import { readAuditRecord, requestFromEvent } from './event.js';
-import { ANONYMOUS_USER, UNAUTHENTICATED_GROUP, describeIdentity, identityForPolicyUser } from './identity.js';
+import { ANONYMOUS_USER, UNAUTHENTICATED_GROUP, describeIdentity, identityForPolicyUser, impersonate, user } from './identity.js';
+import { requestUrl } from './requestUrl.js';
 import type { AuditRequest, HttpRequest, Identity, RequestAttributes, UserInfo } from './types.js';
 
-export type RequestLineParse = { ok: true; request: AuditRequest } | { ok: false; error: string };
+export type RequestLineParse =
+  | {
+      ok: true;
+      request: AuditRequest;
+      /** A full URL's scheme and host, dropped (see requestUrl.ts); callers say so. */
+      droppedOrigin?: string;
+    }
+  | { ok: false; error: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((g) => typeof g === 'string');
@@ -81,18 +93,16 @@ function fromHttpShape(v: Record<string, unknown>): RequestLineParse {
   ) {
     identity = { kind: 'anonymous' };
   } else if (as !== null) {
-    identity = {
-      kind: 'impersonating',
-      caller: { name: caller.name, groups: caller.groups ?? [] },
-      as: { name: as.name, groups: as.groups ?? [] },
-    };
+    identity = impersonate(user(caller.name, caller.groups ?? []), { name: as.name, groups: as.groups ?? [] });
   } else {
-    identity = { kind: 'user', name: caller.name, groups: caller.groups ?? [] };
+    identity = user(caller.name, caller.groups ?? []);
   }
-  const http: HttpRequest = { method: v.method.toUpperCase(), url: v.url, identity };
+  const { target, droppedOrigin } = requestUrl(v.url);
+  const http: HttpRequest = { method: v.method.toUpperCase(), url: target, identity };
   try {
     const attributes = attributesFromHttp(http);
-    return { ok: true, request: { attributes, http, label: `${describeIdentity(identity)} ${http.method} ${http.url}` } };
+    const request = { attributes, http, label: `${describeIdentity(identity)} ${http.method} ${http.url}` };
+    return droppedOrigin === undefined ? { ok: true, request } : { ok: true, request, droppedOrigin };
   } catch (err) {
     return { ok: false, error: `kube-apiserver rejects this request before auditing it: ${(err as Error).message}` };
   }

@@ -2,6 +2,7 @@
 // Vitest's setupFiles) registers the matchers and, when specs run end to end,
 // the hook that proves each test's decisions against the real kube-apiserver.
 import { afterEach, expect } from 'vitest';
+import { trackCurrentTest } from './currentTest.js';
 import { flushEndToEndChecks } from './endToEnd.js';
 import { auditMatchers } from './matchers/index.js';
 import { auditSnapshotMatchers } from '../snapshot/matcher.js';
@@ -9,3 +10,5 @@ import { auditSnapshotMatchers } from '../snapshot/matcher.js';
 expect.extend(auditMatchers);
 expect.extend(auditSnapshotMatchers);
 afterEach(flushEndToEndChecks);
+// Failing expectations are noted on the running test for the GitHub Actions reporter.
+trackCurrentTest();

@@ -3,6 +3,7 @@
 // `--cluster <backend>`, the end-to-end setup installs an observer; matchers then
 // send the request for real and assert on what kube-apiserver wrote.
 import type { Level, Stage } from '../audit/types.js';
+import type { EndToEndTally } from '../e2e/tally.js';
 import type { AuditRequest } from '../request/types.js';
 
 /** What kube-apiserver really wrote to its audit log for one request. */
@@ -26,6 +27,8 @@ export interface EndToEndObserver {
    * says so at collection), so the backend can start it ahead. Fire and forget.
    */
   announce?(policyFile: string): void;
+  /** Adds one test's counts to the run's (see e2e/tally.ts); the run prints the total at its end. */
+  tally?(counts: EndToEndTally): Promise<void>;
 }
 
 let current: EndToEndObserver | undefined;

@@ -1,10 +1,11 @@
 // Binds spec blocks to a policy file. Matchers ask activePolicy() which policy
 // the running test is about.
 import { isAbsolute, relative, resolve } from 'node:path';
-import { afterEach, beforeEach, describe } from 'vitest';
+import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { KubeVersion, Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
-import { readPolicyFile } from '../audit/policy/reader.js';
+import { PolicyLoadError, readPolicyFile } from '../audit/policy/reader.js';
+import { formatLoadErrorOfFile } from '../format/loadError.js';
 import { currentObserver } from './observer.js';
 
 export interface PolicyBinding {
@@ -22,9 +23,23 @@ export interface PolicyBindingOptions {
 
 const cache = new Map<string, PolicyBinding>();
 
+/** A policy kube-apiserver would refuse: its message is file:line:col, kube-apiserver's words, and hints. */
+export class PolicyNotLoaded extends Error {
+  override name = 'PolicyNotLoaded';
+  constructor(
+    message: string,
+    readonly loadError: PolicyLoadError,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Loads (once per worker) and compiles a policy file. Throws kube-apiserver's
- * own message when kube-apiserver would refuse to start with it.
+ * Loads (once per worker) and compiles a policy file. Throws PolicyNotLoaded
+ * (kube-apiserver's own message, where it points, hints) when kube-apiserver
+ * would refuse to start with it. A relative path is resolved against the
+ * current working directory, where `auditspec test` or `vitest` was started
+ * (normally the project root), not against the spec file.
  */
 export function loadPolicyBinding(path: string, options: PolicyBindingOptions = {}): PolicyBinding {
   const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
@@ -33,9 +48,7 @@ export function loadPolicyBinding(path: string, options: PolicyBindingOptions = 
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
   const result = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
-  if (!result.ok) {
-    throw new Error(`${displayPath}: kube-apiserver would refuse to start with this policy: ${result.error.message}`);
-  }
+  if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfFile(result.error, displayPath, file), result.error);
   const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy) };
   cache.set(key, binding);
   return binding;
@@ -81,7 +94,20 @@ export function describePolicy(
   options: PolicyBindingOptions = {},
 ): void {
   describe(`policy ${path}`, () => {
-    const binding = usePolicy(path, options);
+    let binding: PolicyBinding;
+    try {
+      binding = usePolicy(path, options);
+    } catch (err) {
+      if (!(err instanceof PolicyNotLoaded)) throw err;
+      // Thrown while collecting, the error would fail the file without saying
+      // which test or where; as a failing test it is counted and reported with
+      // the policy's file:line:col. The block's own tests need the policy, so
+      // they are not registered.
+      test(`${path} loads`, () => {
+        throw new PolicyNotLoaded(err.message, err.loadError);
+      });
+      return;
+    }
     fn(binding);
   });
 }

@@ -119,8 +119,8 @@ describe('auditspec check', () => {
     const { code, out } = await run(LINTY, '--format', 'json');
     expect(code).toBe(0);
     const report = JSON.parse(out) as CheckReport;
-    expect(Object.keys(report)).toEqual(['file', 'valid', 'error', 'errors', 'warnings', 'lint']);
-    expect(report).toMatchObject({ file: LINTY, valid: true, error: null, errors: [], warnings: [] });
+    expect(Object.keys(report)).toEqual(['file', 'valid', 'error', 'errors', 'hints', 'warnings', 'lint']);
+    expect(report).toMatchObject({ file: LINTY, valid: true, error: null, errors: [], hints: [], warnings: [] });
     expect(report.lint.map((f) => f.code)).toContain('core-group');
     expect(report.lint.find((f) => f.code === 'core-group')).toMatchObject({ severity: 'warning', ruleIndex: 0, pos: { line: 6, col: 3 } });
   });
@@ -133,6 +133,21 @@ describe('auditspec check', () => {
     expect(report.error).toMatch(/^\[rules\[0\]\.level: Unsupported value/);
     expect(report.errors.map((e) => e.field)).toEqual(['rules[0].level', 'rules[1].nonResourceURLs[0]']);
     expect(report.lint).toEqual([]);
+  });
+
+  it('adds a hint beside kube-apiserver\'s bare message for an empty file or a missing apiVersion', async () => {
+    // Written without the header policyFile adds: the header is what is missing.
+    const raw = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const empty = await run(raw('empty.yaml', ''));
+    expect(empty.code).toBe(1);
+    expect(empty.out).toMatch(/empty\.yaml:1:1: error: unknown group version field audit\.k8s\.io\/__internal, Kind=Policy in policy\n.*empty\.yaml:1:1: hint: the file is empty: a policy starts with "apiVersion: audit\.k8s\.io\/v1" and "kind: Policy", then its rules\n/);
+    const noApi = await run(raw('noapi.yaml', 'kind: Policy\nrules:\n- level: None\n'), '--format', 'json');
+    expect((JSON.parse(noApi.out) as CheckReport).hints).toEqual([
+      'the file has no top-level apiVersion: kube-apiserver needs "apiVersion: audit.k8s.io/v1" and "kind: Policy" to know it is reading a policy',
+    ]);
   });
 
   it('reports dropped fields from lenient decoding as warnings', async () => {

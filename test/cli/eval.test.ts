@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-eval-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const policy = join(dir, 'policy.yaml');
 writeFileSync(
   policy,
@@ -27,7 +29,7 @@ rules:
 const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l));
 
 describe('auditspec eval', () => {
-  test('one JSON object per input line, in order, HTTP-shaped and Event lines alike', async () => {
+  test('one JSON object per input line, in order, HTTP-shaped and Event lines alike; an invalid line makes the exit code 1', async () => {
     const input = [
       JSON.stringify({ method: 'GET', url: '/api/v1/namespaces/a/pods/x', user: { username: 'alice', groups: ['dev'] } }),
       JSON.stringify({ method: 'GET', url: '/healthz/etcd' }),
@@ -46,7 +48,8 @@ describe('auditspec eval', () => {
       JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', requestURI: '/api/v1/pods', verb: 'list', user: {}, objectRef: { resource: 'pods', apiVersion: 'v1' } }),
     ].join('\n');
     const run = await runCli(['eval', policy, '--requests', '-'], `${input}\n`);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('auditspec: 1 of 5 input lines were not a request (see their "error")\n');
     const out = lines(run.stdout);
     expect(out).toHaveLength(5);
     expect(out[0]).toMatchObject({ level: 'Request', rule: 3, omitStages: ['RequestReceived'], omitManagedFields: false });
@@ -63,6 +66,7 @@ describe('auditspec eval', () => {
     const file = join(dir, 'requests.jsonl');
     writeFileSync(file, `${JSON.stringify({ method: 'GET', url: '/version', user: { username: 'bob' } })}\n`);
     const run = await runCli(['eval', policy, '--requests', file]);
+    expect(run.code).toBe(0);
     expect(lines(run.stdout)).toEqual([
       { level: 'None', rule: null, omitStages: ['RequestReceived'], omitManagedFields: false, stages: [], ruleLocation: null },
     ]);
@@ -77,5 +81,39 @@ describe('auditspec eval', () => {
     expect((await runCli(['eval', join(dir, 'missing.yaml'), '--requests', '-'], '')).code).toBe(2);
     expect((await runCli(['eval', policy, '--requests', join(dir, 'missing.jsonl')])).code).toBe(2);
     expect((await runCli(['eval', policy])).code).toBe(2);
+  });
+
+  test('a full URL is read as its path and query, and the dropped scheme and host are said once', async () => {
+    const input = [
+      JSON.stringify({ method: 'GET', url: 'https://10.0.0.1:6443/api/v1/namespaces/a/pods?limit=500', user: { username: 'alice' } }),
+      JSON.stringify({ method: 'GET', url: 'http://localhost:8001/healthz' }),
+    ].join('\n');
+    const run = await runCli(['eval', policy, '--requests', '-'], `${input}\n`);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toMatchObject([{ level: 'Request', rule: 3 }, { level: 'Metadata', rule: 2 }]);
+    expect(run.stderr).toBe(
+      'auditspec: line 1 (and any later full URL): scheme and host https://10.0.0.1:6443 ignored: the audit policy sees only the path and query (/api/v1/namespaces/a/pods?limit=500)\n',
+    );
+  });
+
+  test('a service account username gets its token\'s groups, which rules on system:serviceaccounts match', async () => {
+    const saPolicy = join(dir, 'sa.yaml');
+    writeFileSync(saPolicy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: None\n    userGroups: ["system:serviceaccounts:ci"]\n  - level: Metadata\n');
+    const line = (username: string) => JSON.stringify({ method: 'GET', url: '/api/v1/namespaces/ci/pods', user: { username } });
+    const run = await runCli(['eval', saPolicy, '--requests', '-'], `${line('system:serviceaccount:ci:builder')}\n${line('system:serviceaccount:ci:a:b')}\n`);
+    // The second is not a service account username (three parts), so it has no such group.
+    expect(lines(run.stdout)).toMatchObject([{ level: 'None', rule: 0 }, { level: 'Metadata', rule: 1 }]);
+  });
+
+  test.skipIf(!existsSync('dist/cli/main.js'))('a reader that closes the pipe early (| head -1) ends the run quietly (needs `npm run build`)', () => {
+    const file = join(dir, 'many.jsonl');
+    writeFileSync(file, `${JSON.stringify({ method: 'GET', url: '/healthz' })}\n`.repeat(50_000));
+    // pipefail: the status is eval's own, not head's.
+    const shell = spawnSync('bash', ['-c', `set -o pipefail; node bin/auditspec.js eval ${JSON.stringify(policy)} --requests ${JSON.stringify(file)} | head -1`], {
+      encoding: 'utf8',
+    });
+    expect(lines(shell.stdout)).toMatchObject([{ level: 'Metadata', rule: 2, stages: ['ResponseStarted'] }]);
+    expect(shell.stderr).toBe('');
+    expect(shell.status).toBe(0);
   });
 });

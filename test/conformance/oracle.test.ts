@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Oracle } from '../../conformance/oracle/index.js';
 import type { RequestAttributes } from '../../src/request/types.js';
+import { canRunOracle, NO_ORACLE, ORACLE_START_TIMEOUT } from './support.js';
 
 // The oracle is upstream's code; these tests pin the protocol around it and the
 // one thing the oracle adds itself: which rule decided.
@@ -23,11 +24,11 @@ function attrs(partial: Partial<RequestAttributes>): RequestAttributes {
   };
 }
 
-describe('conformance oracle', () => {
+describe.skipIf(!canRunOracle)(`conformance oracle${canRunOracle ? '' : ` (${NO_ORACLE})`}`, () => {
   let oracle: Oracle;
   beforeAll(async () => {
     oracle = await Oracle.start();
-  }, 600_000);
+  }, ORACLE_START_TIMEOUT);
   afterAll(async () => {
     await oracle?.close();
   });

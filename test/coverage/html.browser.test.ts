@@ -63,17 +63,20 @@ function summary(): CoverageSummary {
 
 describe.skipIf(!existsSync(CHROMIUM))(`coverage HTML in headless Chromium (skipped: no ${CHROMIUM}; apt-get install chromium)`, () => {
   let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'auditspec-html-'));
-  const page = join(dir, 'index.html');
+  // Made in beforeAll, not while collecting: a skipped block runs no afterAll to remove it.
+  let dir: string;
+  let page: string;
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'auditspec-html-'));
+    page = join(dir, 'index.html');
     writeFileSync(page, formatCoverageHtml(summary()));
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('renders the totals, each rule\'s hit count and the unreached rule', async () => {

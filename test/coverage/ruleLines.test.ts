@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ruleLineRanges } from '../../src/coverage/ruleLines.js';
-import { corpusPath } from '../replay/corpus.js';
+import { corpusPath } from '../support/corpus.js';
 
 describe('ruleLineRanges', () => {
   test('each rule spans from its list item to its last line, comments inside included', () => {

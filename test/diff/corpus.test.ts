@@ -1,6 +1,6 @@
-// The corpus policies (/work/shared/corpus/policies): each against itself, and
+// The corpus policies (../shared/corpus/policies): each against itself, and
 // real pairs whose differences are known from what the files say they are.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../src/audit/policy/reader.js';
@@ -9,9 +9,11 @@ import { compilePolicy, evaluatePolicy } from '../../src/audit/policy/checker.js
 import { diffPolicies } from '../../src/diff/diffPolicies.js';
 import { partitionChanges } from '../../src/diff/partition.js';
 import { expectReproducible } from './reproduce.js';
+import { corpusPath, corpusSkipReason } from '../support/corpus.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/policies');
-const present = existsSync(CORPUS);
+const CORPUS = corpusPath('policies');
+const missing = corpusSkipReason('policies');
+const present = missing === '';
 
 function load(name: string): Policy {
   const result = readPolicyFile(join(CORPUS, name), { file: name });
@@ -25,12 +27,14 @@ const loadable = present
       .filter((name) => readPolicyFile(join(CORPUS, name), { file: name }).ok)
   : [];
 
-describe.skipIf(!present)(`corpus policies (${CORPUS}; skipped when absent)`, () => {
+describe.skipIf(!present)(`corpus policies${missing}`, () => {
   it('loads most of the corpus', () => {
     expect(loadable.length).toBeGreaterThan(20);
   });
 
-  it.each(loadable)('%s is equivalent to itself', (name) => {
+  // An empty table would register nothing: without the corpus, one skipped test stands for it.
+  if (!present) it('every corpus policy is equivalent to itself', () => {});
+  else it.each(loadable)('%s is equivalent to itself', (name) => {
     const diff = diffPolicies(load(name), load(name));
     expect(diff.changes).toEqual([]);
   });

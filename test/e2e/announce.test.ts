@@ -12,7 +12,7 @@ describe('announcing the policies a run will use', () => {
     const session = { backendName: 'local', announce: (file: string) => announced.push(file) } as unknown as AuditSession;
     const coordinator = await Coordinator.start(session);
     try {
-      const observer = new BatchingObserver('local', async () => [], (file) => announceThroughCoordinator(coordinator.address, file));
+      const observer = new BatchingObserver('local', async () => [], { announce: (file) => announceThroughCoordinator(coordinator.address, file) });
       observer.announce('/specs/a.yaml');
       observer.announce('/specs/b.yaml');
       observer.announce('/specs/a.yaml');

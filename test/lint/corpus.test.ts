@@ -1,14 +1,16 @@
 // The linter over every policy in the shared corpus: it must not crash, every
 // finding must point into the file, and a few findings checked by hand are pinned.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPolicyFile } from '../../src/audit/policy/reader.js';
 import { compilePolicy, evaluatePolicy } from '../../src/audit/policy/checker.js';
 import { attributesFromHttp } from '../../src/request/attributes.js';
 import { lintPolicy, type LintFinding } from '../../src/lint/index.js';
+import { corpusPath, corpusSkipReason } from '../support/corpus.js';
 
-const POLICIES = join(import.meta.dirname, '../../../shared/corpus/policies');
+const POLICIES = corpusPath('policies');
+const missing = corpusSkipReason('policies');
 
 function lintCorpusFile(name: string): LintFinding[] {
   const result = readPolicyFile(join(POLICIES, name), { file: name });
@@ -16,8 +18,13 @@ function lintCorpusFile(name: string): LintFinding[] {
   return lintPolicy(result.policy, { warnings: result.warnings });
 }
 
-describe.skipIf(!existsSync(POLICIES))('lint over the corpus (/work/shared/corpus/policies)', { timeout: 60_000 }, () => {
-  const files = existsSync(POLICIES) ? readdirSync(POLICIES).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+describe.skipIf(missing !== '')(`lint over the corpus (../shared/corpus/policies)${missing}`, { timeout: 60_000 }, () => {
+  // Without the corpus one skipped test stands for the per-file table, which would otherwise be empty and vanish.
+  if (missing !== '') {
+    it('every corpus policy lints without crashing', () => {});
+    return;
+  }
+  const files = readdirSync(POLICIES).filter((f) => /\.ya?ml$/.test(f)).sort();
 
   it.each(files)('%s: lints without crashing, findings point into the file', (name) => {
     const result = readPolicyFile(join(POLICIES, name), { file: name });

@@ -13,7 +13,7 @@ import AuditCoverageReporter from '../../src/coverage/reporter.js';
 import { endToEndVitestConfig } from '../../src/e2e/vitest/config.js';
 import { recordSpec } from '../../src/record/record.js';
 import { obtainBinaries } from '../e2e/support.js';
-import { corpusPath, hasCorpus } from '../replay/corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 const { binaries, reason } = await obtainBinaries();
 const repo = fileURLToPath(new URL('../../', import.meta.url));

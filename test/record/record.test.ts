@@ -9,7 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { startVitest } from 'vitest/node';
 import { loadPolicyFile } from '../../src/audit/policy/reader.js';
 import { recordSpec } from '../../src/record/record.js';
-import { corpusPath, hasCorpus } from '../replay/corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 // Inside the repository (and git-ignored) so that 'vitest' and 'auditspec' resolve as for any spec.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { corpusPath, hasCorpus } from '../replay/corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-record-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

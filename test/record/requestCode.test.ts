@@ -4,7 +4,7 @@ import { anonymous, as, failedAuthentication, serviceAccount } from '../../src/r
 import { readAuditRecord, requestFromEvent } from '../../src/request/event.js';
 import type { AuditRequest } from '../../src/request/types.js';
 import { quote, requestCode } from '../../src/record/requestCode.js';
-import { corpusPath, hasCorpus } from '../replay/corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 /** Runs generated code the way a spec would, with the real builder. */
 function run(code: string): AuditRequest {

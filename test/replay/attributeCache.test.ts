@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { attributesFromEvent, readAuditRecord, type AuditEventRecord } from '../../src/request/event.js';
 import { AttributeCache, cacheKeyOf } from '../../src/replay/attributeCache.js';
-import { corpusPath, hasCorpus } from './corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 const event = (fields: Record<string, unknown>): AuditEventRecord =>
   ({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', stage: 'ResponseComplete', ...fields }) as AuditEventRecord;

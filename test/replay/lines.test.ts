@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { LineSplitter, readLines } from '../../src/replay/lines.js';
 
 function collect(chunks: Buffer[]): { text: string; line: number; bytes: number }[] {
@@ -43,6 +43,7 @@ describe('LineSplitter', () => {
 
 describe('readLines', () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditspec-lines-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const content = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(i % 97) })).join('\n') + '\n';
 
   test('reads plain and gzip files alike, detecting gzip by content not name', async () => {

@@ -1,17 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { loadPolicyFile, readPolicy, readPolicyFile } from '../../src/audit/policy/reader.js';
 import type { Policy } from '../../src/audit/types.js';
 import { formatReplayText } from '../../src/replay/format.js';
 import { replayAuditLogs } from '../../src/replay/replay.js';
-import { corpusPath, hasCorpus } from './corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 import { readFileSync } from 'node:fs';
 import { writeSyntheticAuditLog } from '../../bench/syntheticLog.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-replay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileCount = 0;
 function logFile(lines: (object | string)[], gzip = false): string {
   const path = join(dir, `audit-${fileCount++}.log`);

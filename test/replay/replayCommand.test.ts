@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { ReplayReport } from '../../src/replay/replay.js';
-import { corpusPath, hasCorpus } from './corpus.js';
+import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-replay-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,6 +8,7 @@ import {
 } from '../../src/request/attributes.js';
 import { BadRequestTargetError, RequestInfoError } from '../../src/request/requestInfo.js';
 import type { RequestAttributes } from '../../src/request/types.js';
+import { corpusPath, corpusSkipReason } from '../support/corpus.js';
 
 const alice = { kind: 'user', name: 'alice', groups: ['dev'] } as const;
 
@@ -108,8 +109,9 @@ describe('httpFromAttributes', () => {
     expect(httpFromAttributes(a)).toBeUndefined();
   });
 
-  const corpus = '/work/shared/corpus/expectations/gce-audit-policy-test-cases.jsonl';
-  describe.skipIf(!existsSync(corpus))('upstream GCE matrix attributes (skipped: corpus absent)', () => {
+  const corpus = corpusPath('expectations/gce-audit-policy-test-cases.jsonl');
+  const missing = corpusSkipReason('expectations/gce-audit-policy-test-cases.jsonl');
+  describe.skipIf(missing !== '')(`upstream GCE matrix attributes${missing}`, () => {
     it('finds a request for every resource and non-resource case that HTTP can express', () => {
       const lines = readFileSync(corpus, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       let found = 0;

@@ -99,3 +99,35 @@ describe('describeIdentity', () => {
     expect(describeIdentity(identity)).toBe(label);
   });
 });
+
+// serviceaccount.SplitUsername / MakeGroupNames (k8s.io/apiserver v0.36.4
+// pkg/authentication/serviceaccount/util.go): a username that reads back as a
+// service account carries system:serviceaccounts and system:serviceaccounts:<ns>.
+describe('service account usernames', () => {
+  it.each<[string, string[] | undefined]>([
+    ['system:serviceaccount:kube-system:kube-proxy', ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated']],
+    ['system:serviceaccount:ci:builder.v2', ['system:serviceaccounts', 'system:serviceaccounts:ci', 'system:authenticated']],
+    // Not service accounts: three parts, an invalid namespace, an empty name, another prefix.
+    ['system:serviceaccount:ci:a:b', undefined],
+    ['system:serviceaccount:Not_Valid:x', undefined],
+    ['system:serviceaccount:ci:', undefined],
+    ['system:serviceaccounts:ci:builder', undefined],
+  ])('%s', (name, serviceAccountGroups) => {
+    expect(policyUser(user(name, ['extra']))).toEqual({ name, groups: serviceAccountGroups ? [...serviceAccountGroups.slice(0, 2), 'extra', 'system:authenticated'] : ['extra', 'system:authenticated'] });
+    expect(policyUser(user(name))).toEqual({ name, groups: serviceAccountGroups ?? ['system:authenticated'] });
+  });
+
+  it('does not repeat groups already given, and serviceAccount() is the same user', () => {
+    expect(user('system:serviceaccount:ci:x', ['system:serviceaccounts:ci'])).toEqual({
+      kind: 'user',
+      name: 'system:serviceaccount:ci:x',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:ci'],
+    });
+    expect(serviceAccount('ci', 'x')).toEqual(user('system:serviceaccount:ci:x'));
+  });
+
+  it('serviceAccount() refuses what no token can name', () => {
+    expect(() => serviceAccount('Prod', 'x')).toThrow(/not a service account kube-apiserver can authenticate/);
+    expect(() => serviceAccount('ci', 'a:b')).toThrow(/not a service account/);
+  });
+});

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attributesFromHttp } from '../../src/request/attributes.js';
 import { parseRequestLine } from '../../src/request/jsonl.js';
+import { corpusPath, corpusSkipReason } from '../support/corpus.js';
 
 function ok(line: unknown) {
   const parsed = parseRequestLine(typeof line === 'string' ? line : JSON.stringify(line));
@@ -130,8 +131,9 @@ describe('other lines', () => {
     expect(error(line)).toMatch(message);
   });
 
-  const corpus = '/work/shared/corpus/expectations/gce-audit-policy-test-cases.jsonl';
-  it.skipIf(!existsSync(corpus))('read every line of upstream GCE matrix (skipped when the corpus is absent)', () => {
+  const corpus = corpusPath('expectations/gce-audit-policy-test-cases.jsonl');
+  const missing = corpusSkipReason('expectations/gce-audit-policy-test-cases.jsonl');
+  it.skipIf(missing !== '')(`read every line of upstream GCE matrix${missing}`, () => {
     const lines = readFileSync(corpus, 'utf8').trim().split('\n');
     for (const line of lines) {
       const c = JSON.parse(line);

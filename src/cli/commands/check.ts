@@ -2,13 +2,15 @@
 // does the policy do what it appears to say? Exit codes: 0 loads (lint findings
 // are warnings), 1 kube-apiserver would refuse it (or --strict and any finding),
 // 2 usage errors and unreadable files.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { PolicyWarning, SourcePosition } from '../../audit/types.js';
+import { loadErrorHints } from '../../audit/policy/loadErrorHints.js';
 import { readPolicyFile, type FieldError, type ReadPolicyResult } from '../../audit/policy/reader.js';
+import { loadErrorPosition } from '../../format/loadError.js';
 import { lintPolicy, type LintFinding } from '../../lint/index.js';
 import { UsageError } from '../errors.js';
-import { parseFormat, parseKubeVersion } from '../options.js';
+import { parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface CheckOptions {
@@ -25,6 +27,8 @@ export interface CheckReport {
   error: string | null;
   /** The individual validation errors behind `error`, with positions. */
   errors: FieldError[];
+  /** What kube-apiserver's message leaves unsaid (an empty file, no apiVersion, go-yaml's line count). */
+  hints: string[];
   /** What kube-apiserver's lenient decoding silently forgives. */
   warnings: PolicyWarning[];
   lint: LintFinding[];
@@ -58,9 +62,11 @@ export function checkPolicyFile(
 ): { report: CheckReport; errorPos?: SourcePosition } {
   const result = readArgument(path, kubeVersion);
   if (!result.ok) {
+    const errorPos = loadErrorPosition(result.error);
+    const hints = loadErrorHints(readFileSync(path, 'utf8'), result.error.message, errorPos);
     return {
-      report: { file: path, valid: false, error: result.error.message, errors: result.error.details, warnings: result.warnings, lint: [] },
-      errorPos: result.error.pos ?? result.error.details.find((e) => e.pos)?.pos,
+      report: { file: path, valid: false, error: result.error.message, errors: result.error.details, hints, warnings: result.warnings, lint: [] },
+      errorPos,
     };
   }
   return {
@@ -69,6 +75,7 @@ export function checkPolicyFile(
       valid: true,
       error: null,
       errors: [],
+      hints: [],
       warnings: result.warnings,
       lint: lintPolicy(result.policy, { warnings: result.warnings, kubeVersion }),
     },
@@ -79,6 +86,7 @@ function formatText(report: CheckReport, loadErrorPos: SourcePosition | undefine
   const lines: string[] = [];
   if (!report.valid) {
     lines.push(`${where(loadErrorPos, report.file)}: error: ${report.error}`);
+    for (const hint of report.hints) lines.push(`${where(loadErrorPos, report.file)}: hint: ${hint}`);
     // Several validation errors share one aggregated message; point at each.
     if (report.errors.length > 1) {
       for (const e of report.errors) lines.push(`${where(e.pos, report.file)}: note: ${e.message}`);
@@ -99,7 +107,7 @@ export const registerCheck: RegisterCommand = (program: Command, setExitCode) =>
     .command('check')
     .description('check that kube-apiserver would load a policy, and lint it for rules that do not do what they say')
     .argument('<policy>', 'audit policy file (YAML or JSON)')
-    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .addOption(kubeVersionOption())
     .option('--format <format>', 'text or json', 'text')
     .option('--strict', 'exit 1 when there is any warning')
     .action((path: string, options: CheckOptions) => {

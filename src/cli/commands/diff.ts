@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { diffPolicies } from '../../diff/diffPolicies.js';
 import { diffToJson, formatDiffMarkdown, formatDiffText } from '../../diff/format.js';
-import { InvalidPolicyError, loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
+import { InvalidPolicyError, loadPolicyArgument, parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -17,7 +17,7 @@ export const registerDiff: RegisterCommand = (program: Command, setExitCode) => 
     .argument('<old>', 'the policy as it is (YAML or JSON)')
     .argument('<new>', 'the policy as proposed')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
-    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .addOption(kubeVersionOption())
     .action((oldPath: string, newPath: string, options: { format: string; kubeVersion: string }) => {
       const format = parseFormat(options.format, FORMATS, 'text');
       const kubeVersion = parseKubeVersion(options.kubeVersion);

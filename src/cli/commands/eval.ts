@@ -1,13 +1,15 @@
 // auditspec eval <policy> --requests <file.jsonl|->: one decision per input line,
-// streamed, so a real audit log can be piped straight through.
+// streamed, so a real audit log can be piped straight through (and into
+// `head`: a closed pipe ends the run quietly). Exit 1 when any line was not a
+// request, after printing every result.
 import { createReadStream } from 'node:fs';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { compilePolicy, evaluatePolicy, type AuditDecision } from '../../audit/policy/checker.js';
 import { parseRequestLine } from '../../request/jsonl.js';
+import { droppedOriginNote } from '../../request/requestUrl.js';
 import { UsageError } from '../errors.js';
-import { loadPolicyArgument, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseKubeVersion, kubeVersionOption } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 export function decisionJson(decision: AuditDecision) {
@@ -21,17 +23,52 @@ export function decisionJson(decision: AuditDecision) {
   };
 }
 
-async function write(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+/**
+ * Standard output that may be closed by the reader (`eval … | head -1`): a
+ * write then fails with EPIPE, which is the reader saying it has enough, not
+ * an error. `closed` turns true and later writes are dropped.
+ */
+class Output {
+  closed = false;
+  private readonly onError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    this.closed = true;
+  };
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    stream.on('error', this.onError);
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed) return;
+    if (this.stream.write(text)) return;
+    // Wait for room, or for the reader to go away (then 'drain' never comes).
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.once('drain', done);
+      this.stream.once('error', done);
+      this.stream.once('close', done);
+    });
+  }
+
+  release(): void {
+    // Kept a moment longer: an EPIPE from the last write may still be on its way.
+    setImmediate(() => this.stream.off('error', this.onError));
+  }
 }
 
 export const registerEval: RegisterCommand = (program: Command, setExitCode) => {
   program
     .command('eval')
-    .description('decide each request of a JSON-lines file (audit Events or {"method","url","user"}) under a policy')
+    .description('decide each request of a JSON-lines file (audit Events or {"method","url","user"}) under a policy; exit 1 when any line is invalid')
     .argument('<policy>', 'audit policy file (YAML or JSON)')
     .requiredOption('--requests <file>', 'JSON lines of requests; "-" for standard input')
-    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .addOption(kubeVersionOption())
     .action(async (policyPath: string, options: { requests: string; kubeVersion: string }) => {
       const policy = loadPolicyArgument(policyPath, parseKubeVersion(options.kubeVersion));
       const compiled = compilePolicy(policy);
@@ -45,15 +82,31 @@ export const registerEval: RegisterCommand = (program: Command, setExitCode) => 
         });
         input = stream;
       }
+      const out = new Output(process.stdout);
       let lineNumber = 0;
-      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-        lineNumber++;
-        if (line.trim() === '') continue;
-        const parsed = parseRequestLine(line);
-        const out = parsed.ok
-          ? decisionJson(evaluatePolicy(compiled, parsed.request.attributes))
-          : { error: parsed.error, line: lineNumber };
-        await write(`${JSON.stringify(out)}\n`);
+      let invalid = 0;
+      let originNoted = false;
+      const lines = createInterface({ input, crlfDelay: Infinity });
+      try {
+        for await (const line of lines) {
+          lineNumber++;
+          if (line.trim() === '') continue;
+          const parsed = parseRequestLine(line);
+          if (!parsed.ok) invalid++;
+          if (parsed.ok && parsed.droppedOrigin !== undefined && !originNoted) {
+            originNoted = true;
+            process.stderr.write(`auditspec: line ${lineNumber} (and any later full URL): ${droppedOriginNote(parsed.droppedOrigin, parsed.request.http!.url)}\n`);
+          }
+          // Every line gets its result, invalid ones included, so outputs line up with inputs.
+          const result = parsed.ok ? decisionJson(evaluatePolicy(compiled, parsed.request.attributes)) : { error: parsed.error, line: lineNumber };
+          await out.write(`${JSON.stringify(result)}\n`);
+          if (out.closed) break;
+        }
+      } finally {
+        lines.close();
+        out.release();
       }
+      if (invalid > 0) process.stderr.write(`auditspec: ${invalid} of ${lineNumber} input line${lineNumber === 1 ? ' was' : 's were'} not a request (see their "error")\n`);
+      setExitCode(invalid > 0 ? 1 : 0);
     });
 };

@@ -6,14 +6,17 @@ import { explainRequest } from '../../audit/policy/explain.js';
 import { formatAttributes, formatDecision, formatExplanation } from '../../format/explanation.js';
 import { attributesFromHttp } from '../../request/attributes.js';
 import { parseRequestLine } from '../../request/jsonl.js';
+import { droppedOriginNote, requestUrl } from '../../request/requestUrl.js';
+import { anonymous, failedAuthentication, serviceAccount, user } from '../../request/identity.js';
 import type { AuditRequest, Identity } from '../../request/types.js';
 import { UsageError } from '../errors.js';
-import { loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
 import { decisionJson } from './eval.js';
 import type { RegisterCommand } from './index.js';
 
 interface ExplainOptions {
   user?: string;
+  serviceAccount?: string;
   group: string[];
   anonymous?: boolean;
   failedAuthentication?: boolean;
@@ -22,14 +25,24 @@ interface ExplainOptions {
 }
 
 function identityFrom(options: ExplainOptions): Identity {
-  const chosen = [options.user !== undefined, options.anonymous === true, options.failedAuthentication === true].filter(Boolean).length;
-  if (chosen > 1) throw new UsageError('choose one of --user, --anonymous and --failed-authentication');
-  if (options.anonymous) return { kind: 'anonymous' };
-  if (options.failedAuthentication) return { kind: 'failed-authentication' };
-  if (options.user === undefined) {
-    throw new UsageError('say who sends the request: --user NAME [--group G …], --anonymous or --failed-authentication');
+  const chosen = [options.user !== undefined, options.serviceAccount !== undefined, options.anonymous === true, options.failedAuthentication === true].filter(Boolean).length;
+  if (chosen > 1) throw new UsageError('choose one of --user, --service-account, --anonymous and --failed-authentication');
+  if (options.anonymous) return anonymous;
+  if (options.failedAuthentication) return failedAuthentication;
+  if (options.serviceAccount !== undefined) {
+    const [namespace, name, ...rest] = options.serviceAccount.split(':');
+    if (rest.length > 0 || !namespace || !name) throw new UsageError(`--service-account takes NAMESPACE:NAME (got ${JSON.stringify(options.serviceAccount)})`);
+    try {
+      return serviceAccount(namespace, name);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
   }
-  return { kind: 'user', name: options.user, groups: options.group };
+  if (options.user === undefined) {
+    throw new UsageError('say who sends the request: --user NAME [--group G …], --service-account NS:NAME, --anonymous or --failed-authentication');
+  }
+  // A service account's username gets its token's groups, as kube-apiserver's authenticator gives them.
+  return user(options.user, options.group);
 }
 
 /** `GET /api/v1/pods --user alice`, or one JSON line as `eval` reads it. */
@@ -37,14 +50,17 @@ export function requestFromWords(words: string[], options: ExplainOptions): Audi
   if (words.length === 1 && words[0].trim().startsWith('{')) {
     const parsed = parseRequestLine(words[0]);
     if (!parsed.ok) throw new UsageError(`cannot read the request: ${parsed.error}`);
+    if (parsed.droppedOrigin !== undefined) process.stderr.write(`auditspec: ${droppedOriginNote(parsed.droppedOrigin, parsed.request.http!.url)}\n`);
     return parsed.request;
   }
   if (words.length !== 2) {
     throw new UsageError('give the request as METHOD URL (e.g. GET /api/v1/namespaces/prod/secrets/db) or as one JSON object');
   }
   const [method, url] = words;
-  if (!url.startsWith('/')) throw new UsageError(`the URL must be a path starting with "/" (got ${JSON.stringify(url)})`);
-  const http = { method: method.toUpperCase(), url, identity: identityFrom(options) };
+  const { target, droppedOrigin } = requestUrl(url);
+  if (!target.startsWith('/')) throw new UsageError(`the URL must be a path starting with "/" or a full URL (got ${JSON.stringify(url)})`);
+  if (droppedOrigin !== undefined) process.stderr.write(`auditspec: ${droppedOriginNote(droppedOrigin, target)}\n`);
+  const http = { method: method.toUpperCase(), url: target, identity: identityFrom(options) };
   const attributes = attributesFromHttp(http);
   return { http, attributes, label: formatAttributes(attributes) };
 }
@@ -54,12 +70,13 @@ export const registerExplain: RegisterCommand = (program: Command, setExitCode) 
     .command('explain')
     .description('show, rule by rule, how kube-apiserver decides one request under a policy')
     .argument('<policy>', 'audit policy file (YAML or JSON)')
-    .argument('<request...>', 'METHOD URL, or one JSON request line as `eval` reads')
-    .option('--user <name>', 'the authenticated user sending the request')
+    .argument('<request...>', 'METHOD URL (a path, or a full URL whose scheme and host are ignored), or one JSON request line as `eval` reads')
+    .option('--user <name>', 'the authenticated user sending the request (system:serviceaccount:NS:NAME gets its service account groups)')
+    .option('--service-account <ns:name>', "sent with this service account's token (system:serviceaccount:NS:NAME in system:serviceaccounts, system:serviceaccounts:NS)")
     .option('--group <group>', 'a group of the user (repeatable)', (g: string, all: string[]) => [...all, g], [] as string[])
     .option('--anonymous', 'sent without credentials (system:anonymous)')
     .option('--failed-authentication', 'sent with credentials kube-apiserver rejects (no user)')
-    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .addOption(kubeVersionOption())
     .option('--format <format>', 'text or json', 'text')
     .action((policyPath: string, words: string[], options: ExplainOptions) => {
       const format = parseFormat(options.format, ['text', 'json'] as const, 'text');

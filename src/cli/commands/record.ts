@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { recordSpec } from '../../record/record.js';
 import { UsageError } from '../errors.js';
-import { loadPolicyArgument, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseKubeVersion, kubeVersionOption } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface RecordCommandOptions {
@@ -22,7 +22,7 @@ export const registerRecord: RegisterCommand = (program: Command, setExitCode) =
     .argument('<logs...>', 'audit log files of audit.k8s.io/v1 Events, one per line (.gz is detected)')
     .option('--out <file>', 'write the spec here instead of standard output')
     .option('--policy <policy>', 'the policy the spec is about (and that wrote the logs): keeps namespaces and names only where it can tell them apart, and flags classes it decides differently')
-    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .addOption(kubeVersionOption())
     .option('--max-classes <n>', 'tests to write, most frequent request classes first', '200')
     .action(async (logs: string[], options: RecordCommandOptions) => {
       const maxClasses = Number(options.maxClasses);

@@ -7,7 +7,7 @@ import { formatReplayText } from '../../replay/format.js';
 import { progressBar } from '../../replay/progress.js';
 import { replayAuditLogs } from '../../replay/replay.js';
 import { UsageError } from '../errors.js';
-import { loadPolicyArgument, parseFormat, parseKubeVersion } from '../options.js';
+import { loadPolicyArgument, parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface ReplayCommandOptions {
@@ -32,7 +32,7 @@ export const registerReplay: RegisterCommand = (program: Command, setExitCode) =
     .argument('<logs...>', 'audit log files of audit.k8s.io/v1 Events, one per line (.gz is detected)')
     .option('--baseline <policy>', 'compare with this policy instead of the levels recorded in the logs')
     .option('--format <format>', 'text or json', 'text')
-    .option('--kube-version <version>', 'kube-apiserver version whose behaviour to reproduce', '1.36')
+    .addOption(kubeVersionOption())
     .option('--window <requests>', 'requests kept open while waiting for their other stages', '100000')
     .option('--top <n>', 'changed request classes to list', '20')
     .action(async (policyPath: string, logs: string[], options: ReplayCommandOptions) => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { addClusterFlags, clusterSettings } from '../clusterFlags.js';
 import { UsageError } from '../errors.js';
+import { auditspecTestConfig } from '../../vitest/config.js';
 import type { RegisterCommand } from './index.js';
 
 const SPEC_GLOB = '**/*.audit.spec.ts';
@@ -19,6 +20,7 @@ function packageModules() {
     index: resolve(root, `index${ext}`),
     vitest: resolve(root, `vitest/index${ext}`),
     extendExpect: resolve(root, `vitest/extend-expect${ext}`),
+    githubActions: resolve(root, `vitest/githubActions${ext}`),
   };
 }
 
@@ -38,33 +40,34 @@ interface TestOptions extends Record<string, unknown> {
   update?: boolean;
   testNamePattern?: string;
   reporter: string[];
+  outputFile?: string;
 }
 
 export const registerTest: RegisterCommand = (program: Command, setExitCode) => {
   const command = program
     .command('test')
-    .description(`run ${SPEC_GLOB} suites with Vitest (default: specs/)`)
+    .description(`run ${SPEC_GLOB} suites with Vitest (default: specs/); with --cluster, also prove every expectation on a real kube-apiserver`)
     .argument('[paths...]', 'spec files or directories')
     .option('--cluster <backend>', 'also prove every expectation end to end on this backend: local, containers, kind or existing');
   addClusterFlags(command)
     .option('-u, --update', 'update snapshots')
     .option('-t, --test-name-pattern <pattern>', 'run only tests whose name matches')
     .option('--reporter <name>', 'Vitest reporter (repeatable)', (r: string, all: string[]) => [...all, r], [] as string[])
+    .option('--output-file <path>', "where file-writing reporters (junit, json) write, as Vitest's --outputFile")
     .action(async (paths: string[], options: TestOptions) => {
       const include = specPatterns(paths);
       const modules = packageModules();
-      const setupFiles = [modules.extendExpect];
-      const globalSetup: string[] = [];
-      let provide: Record<string, unknown> = {};
+      // The same options `auditspec/config` gives plain vitest users; the
+      // backend's settings reach globalSetup through Vitest's provide.
       const cluster = clusterSettings(options.cluster, options);
-      if (cluster) {
-        // The backend's settings reach globalSetup through Vitest's provide, never the environment.
-        const { endToEndVitestConfig } = await import('../../e2e/vitest/config.js');
-        const e2e = endToEndVitestConfig(cluster.backend, cluster.options);
-        setupFiles.push(...e2e.setupFiles);
-        globalSetup.push(...e2e.globalSetup);
-        provide = { ...provide, ...e2e.provide };
-      }
+      const { setupFiles, globalSetup, provide, testTimeout, hookTimeout } = auditspecTestConfig(
+        cluster ? { cluster: cluster.backend, ...cluster.options } : {},
+      );
+      // Under GitHub Actions, the deciding rule's line is annotated too, next to
+      // what Vitest does there by itself (its own annotations, unless reporters are chosen).
+      const onGithub = process.env.GITHUB_ACTIONS === 'true';
+      const chosen = options.reporter.length > 0 ? options.reporter : undefined;
+      const reporters = onGithub ? [...(chosen ?? ['default', 'github-actions']), modules.githubActions] : chosen;
       const { startVitest } = await import('vitest/node');
       const previousExitCode = process.exitCode;
       process.exitCode = 0;
@@ -80,9 +83,10 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
           provide,
           ...(options.update ? { update: true } : {}),
           ...(options.testNamePattern ? { testNamePattern: options.testNamePattern } : {}),
-          ...(options.reporter.length > 0 ? { reporters: options.reporter } : {}),
-          // Long enough for the first end-to-end request to wait on a cold control plane.
-          ...(options.cluster ? { testTimeout: 120_000, hookTimeout: 300_000 } : {}),
+          ...(reporters !== undefined ? { reporters } : {}),
+          ...(options.outputFile !== undefined ? { outputFile: options.outputFile } : {}),
+          ...(testTimeout !== undefined ? { testTimeout } : {}),
+          ...(hookTimeout !== undefined ? { hookTimeout } : {}),
         },
         {
           resolve: {

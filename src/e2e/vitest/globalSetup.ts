@@ -7,6 +7,7 @@ import type { Binaries } from '../../binaries/index.js';
 import type { LocalStartOptions } from '../../clusters/local/index.js';
 import { Coordinator } from '../coordinator.js';
 import { AuditSession } from '../session.js';
+import { formatTally } from '../tally.js';
 import { E2E_COORDINATOR_KEY, E2E_OPTIONS_KEY, type EndToEndOptions } from './context.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -32,6 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const coordinator = await Coordinator.start(session);
   project.provide(E2E_COORDINATOR_KEY, coordinator.address);
   return async () => {
+    // What was proven live, and what could only be decided offline (README: "End to end").
+    log(formatTally(coordinator.tally, options.backend));
     await coordinator.close();
     await session.stop();
   };

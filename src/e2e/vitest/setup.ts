@@ -3,7 +3,7 @@
 import { inject } from 'vitest';
 import { installObserver } from '../../vitest/observer.js';
 import { BatchingObserver } from '../batching.js';
-import { announceThroughCoordinator, observeThroughCoordinator } from '../coordinator.js';
+import { announceThroughCoordinator, observeThroughCoordinator, tallyThroughCoordinator } from '../coordinator.js';
 import { E2E_COORDINATOR_KEY } from './context.js';
 
 const address = inject(E2E_COORDINATOR_KEY);
@@ -12,6 +12,9 @@ installObserver(
   new BatchingObserver(
     address.backend,
     (policyFile, requests) => observeThroughCoordinator(address, policyFile, requests),
-    (policyFile) => announceThroughCoordinator(address, policyFile),
+    {
+      announce: (policyFile) => announceThroughCoordinator(address, policyFile),
+      tally: (counts) => tallyThroughCoordinator(address, counts),
+    },
   ),
 );

@@ -1,19 +1,41 @@
+import { readFileSync } from 'node:fs';
 import type { MatcherState } from 'vitest';
 import type { PolicyRule } from '../../audit/types.js';
+import { ruleLineRanges, type LineRange } from '../../coverage/ruleLines.js';
 import { formatRuleLocation } from '../../format/explanation.js';
+import type { PolicyBinding } from '../policyBinding.js';
 import { subjectFor, type MatcherSubject } from '../subject.js';
-import { result } from './message.js';
+import { result, words } from './message.js';
 
-/** A rule by its 0-based index, by the rule object, or by the line it starts on in the policy file. */
+/** A rule by its 0-based index, by the rule object, or by any line it occupies in the policy file. */
 export type RuleReference = number | PolicyRule | { line: number };
+
+/** The lines each rule occupies, read once per policy file (the loader keeps only where a rule starts). */
+const rangesOf = new WeakMap<PolicyBinding, LineRange[]>();
+function ruleRanges(binding: PolicyBinding): LineRange[] {
+  let ranges = rangesOf.get(binding);
+  if (!ranges) {
+    ranges = ruleLineRanges(readFileSync(binding.file, 'utf8'));
+    rangesOf.set(binding, ranges);
+  }
+  return ranges;
+}
+
+const span = (r: LineRange) => (r.start === r.end ? `line ${r.start}` : `lines ${r.start}–${r.end}`);
 
 function resolveRule(subject: MatcherSubject, ref: RuleReference): number {
   const rules = subject.binding.policy.rules;
-  let index: number;
-  if (typeof ref === 'number') index = ref;
-  else if ('line' in ref && !('level' in ref)) index = rules.findIndex((r) => r.pos.line === ref.line);
-  else index = rules.indexOf(ref as PolicyRule);
-  if (index < 0 || index >= rules.length) {
+  if (typeof ref === 'object' && ref !== null && 'line' in ref && !('level' in ref)) {
+    const ranges = ruleRanges(subject.binding);
+    const index = ranges.findIndex((r) => r.start <= ref.line && ref.line <= r.end);
+    if (index < 0) {
+      const each = ranges.map((r, i) => `  rule ${i}: ${span(r)}`).join('\n');
+      throw new RangeError(`toBeDecidedBy: line ${ref.line} of ${subject.binding.displayPath} is not inside a rule. Its rules:\n${each}`);
+    }
+    return index;
+  }
+  const index = typeof ref === 'number' ? ref : rules.indexOf(ref as PolicyRule);
+  if (!Number.isInteger(index) || index < 0 || index >= rules.length) {
     throw new RangeError(
       `toBeDecidedBy: ${JSON.stringify(typeof ref === 'object' && 'pos' in ref ? ref.pos : ref)} is not a rule of ${subject.binding.displayPath} (it has ${rules.length} rules)`,
     );
@@ -21,13 +43,20 @@ function resolveRule(subject: MatcherSubject, ref: RuleReference): number {
   return index;
 }
 
-const describeRule = (subject: MatcherSubject, index: number | null): string =>
-  index === null ? 'default (no rule matched)' : `rule ${index} at ${formatRuleLocation(subject.binding.policy.rules[index])}`;
+function describeRule(subject: MatcherSubject, index: number | null) {
+  if (index === null) return words('default (no rule matched)');
+  const range = ruleRanges(subject.binding)[index];
+  return words(`rule ${index} at ${formatRuleLocation(subject.binding.policy.rules[index])}${range ? ` (${span(range)})` : ''}`);
+}
 
 /** expect(request).toBeDecidedBy(3): the first rule that matches is this one. */
 export function toBeDecidedBy(this: MatcherState, received: unknown, ref: RuleReference) {
   const subject = subjectFor(received);
   const index = resolveRule(subject, ref);
   const actual = subject.decision.ruleIndex;
-  return result(this, 'toBeDecidedBy', subject, actual === index, describeRule(subject, index), describeRule(subject, actual), 'rule');
+  return result(this, 'toBeDecidedBy', subject, actual === index, {
+    expected: describeRule(subject, index),
+    received: describeRule(subject, actual),
+    argument: 'rule',
+  });
 }

@@ -9,5 +9,6 @@ export function toBeLoggedAt(this: MatcherState, received: unknown, level: Level
     throw new TypeError(`toBeLoggedAt: level must be one of ${LEVELS.join(', ')}; got ${JSON.stringify(level)}`);
   }
   const subject = subjectFor(received);
-  return result(this, 'toBeLoggedAt', subject, subject.decision.level === level, level, subject.decision.level, 'level');
+  const actual = subject.decision.level;
+  return result(this, 'toBeLoggedAt', subject, actual === level, { expected: level, received: actual, argument: 'level' });
 }

@@ -1,7 +1,9 @@
 import type { MatcherState } from 'vitest';
 import { formatRuleLocation } from '../../format/explanation.js';
 import { subjectFor } from '../subject.js';
-import { result } from './message.js';
+import { result, words } from './message.js';
+
+const DEFAULT = words('default (no rule matched)');
 
 /**
  * expect(request).toHitDefault(): no rule matched, so kube-apiserver used its
@@ -10,6 +12,6 @@ import { result } from './message.js';
 export function toHitDefault(this: MatcherState, received: unknown) {
   const subject = subjectFor(received);
   const index = subject.decision.ruleIndex;
-  const received_ = index === null ? 'default (no rule matched)' : `rule ${index} at ${formatRuleLocation(subject.decision.rule)}`;
-  return result(this, 'toHitDefault', subject, index === null, 'default (no rule matched)', received_, '');
+  const decidedBy = index === null ? DEFAULT : words(`rule ${index} at ${formatRuleLocation(subject.decision.rule)}`);
+  return result(this, 'toHitDefault', subject, index === null, { expected: DEFAULT, negated: words('a rule to match'), received: decidedBy });
 }

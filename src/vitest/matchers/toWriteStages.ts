@@ -1,7 +1,9 @@
 import type { MatcherState } from 'vitest';
 import type { Stage } from '../../audit/types.js';
 import { subjectFor } from '../subject.js';
-import { result } from './message.js';
+import { result, words } from './message.js';
+
+const list = (stages: readonly string[]) => words(`[${stages.map((s) => JSON.stringify(s)).join(', ')}]`);
 
 /**
  * expect(request).toWriteStages(['RequestReceived', 'ResponseComplete']): exactly
@@ -11,5 +13,5 @@ export function toWriteStages(this: MatcherState, received: unknown, stages: rea
   const subject = subjectFor(received);
   const written = subject.decision.stages;
   const pass = written.length === stages.length && written.every((s, i) => s === stages[i]);
-  return result(this, 'toWriteStages', subject, pass, [...stages], [...written], 'stages');
+  return result(this, 'toWriteStages', subject, pass, { expected: list(stages), received: list(written), argument: 'stages' });
 }

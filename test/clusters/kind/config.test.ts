@@ -65,7 +65,7 @@ describe('renderKindConfig', () => {
   });
 });
 
-describe.skipIf(!goAvailable())('kind and kubeadm accept the generated config (go/kindconfig-check)', () => {
+describe.skipIf(!goAvailable())(`kind and kubeadm accept the generated config (go/kindconfig-check)${goAvailable() ? '' : ' (skipped: no `go` on PATH to build go/kindconfig-check)'}`, () => {
   let checker: string;
   beforeAll(async () => {
     checker = await ensureKindConfigChecker();

@@ -5,7 +5,11 @@
 // and each such request must lie in the reported class of upstream's own rule
 // pair. Every example, sent as the HTTP request it is reported as, must be
 // resolved and decided by upstream exactly as reported.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+//
+// Generative and behind the Go oracle (5 to 10 s warm, minutes on a cold Go
+// cache): part of CI's conformance step (`npx vitest run --project
+// conformance`), not of npm test.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Oracle } from '../../conformance/oracle/index.js';
@@ -17,8 +21,11 @@ import { regionContains } from '../../src/diff/example.js';
 import { partitionChanges } from '../../src/diff/partition.js';
 import { parseRequestValue } from '../../src/request/jsonl.js';
 import { allRequests, generator, policyText, written } from './generate.js';
+import { corpusPath, corpusSkipReason } from '../support/corpus.js';
+import { canRunOracle, NO_ORACLE, ORACLE_START_TIMEOUT } from '../conformance/support.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/policies');
+const CORPUS = corpusPath('policies');
+const corpusMissing = corpusSkipReason('policies');
 
 function load(text: string, file: string): Policy {
   const result = readPolicy(text, { file });
@@ -32,11 +39,11 @@ function asReported(decision: OracleDecision | undefined) {
 
 const reported = (side: DecisionSide) => ({ level: side.level, omitStages: side.omitStages, omitManagedFields: side.omitManagedFields, ruleIndex: side.ruleIndex });
 
-describe('diff judged by upstream (go/oracle)', () => {
+describe.skipIf(!canRunOracle)(`diff judged by upstream (go/oracle)${canRunOracle ? '' : ` (${NO_ORACLE})`}`, () => {
   let oracle: Oracle;
   beforeAll(async () => {
     oracle = await Oracle.start();
-  }, 600_000);
+  }, ORACLE_START_TIMEOUT);
   afterAll(async () => {
     await oracle?.close();
   });
@@ -90,7 +97,7 @@ describe('diff judged by upstream (go/oracle)', () => {
     expect(changedPairs).toBeGreaterThan(3);
   }, 300_000);
 
-  it.skipIf(!existsSync(CORPUS))('corpus pairs: every example is decided by upstream as reported', async () => {
+  it.skipIf(corpusMissing !== '')(`corpus pairs: every example is decided by upstream as reported${corpusMissing}`, async () => {
     const names = ['openshift-default.yaml', 'openshift-writerequestbodies.yaml', 'openshift-allrequestbodies.yaml', 'openshift-none.yaml', 'gce-configure-helper-default.yaml', 'kubespray-default.yaml'];
     expect(readdirSync(CORPUS)).toEqual(expect.arrayContaining(names));
     const texts = names.map((name) => readFileSync(join(CORPUS, name), 'utf8'));

@@ -1,0 +1,19 @@
+// What the matcher tests share: the fixture policy and the failure message a
+// failing expectation throws, without colour codes, as a reader sees it.
+import { stripVTControlCharacters } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+import '../../../src/vitest/extend-expect.js';
+
+/** Three rules: None for kube-proxy watches, Request for creates, Metadata for secrets; the rest falls to the default. */
+export const FIXTURE = relative(process.cwd(), fileURLToPath(new URL('../fixtures/matchers.yaml', import.meta.url)));
+
+/** The message `assertion` fails with; throws when it passes, so a test cannot mistake a pass for a failure. */
+export function failureOf(assertion: () => void): string {
+  try {
+    assertion();
+  } catch (err) {
+    return stripVTControlCharacters((err as Error).message);
+  }
+  throw new Error('expected the assertion to fail, and it passed');
+}
