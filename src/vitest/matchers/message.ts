@@ -29,6 +29,8 @@ export interface Expectation {
   received: unknown;
   /** The argument's name in the hint: expect(request).toBeLoggedAt(level). */
   argument?: string;
+  /** Lines printed after Received, before the request (e.g. every rule's line range). */
+  details?: string[];
 }
 
 /** A description, printed without quotes: a level above None, not "a level above None". */
@@ -49,7 +51,8 @@ export function result(state: MatcherState, matcherName: string, subject: Matche
     const hint = matcherHint(`.${matcherName}`, 'request', e.argument ?? '', { isNot: state.isNot });
     const expected =
       state.isNot && e.negated !== undefined ? show(e.negated, printExpected) : `${state.isNot ? 'not ' : ''}${show(e.expected, printExpected)}`;
-    return stripVTControlCharacters([hint, '', `Expected: ${expected}`, `Received: ${show(e.received, printReceived)}`, '', describeSubject(subject)].join('\n'));
+    const lines = [hint, '', `Expected: ${expected}`, `Received: ${show(e.received, printReceived)}`, ...(e.details ?? []), '', describeSubject(subject)];
+    return stripVTControlCharacters(lines.join('\n'));
   };
   // The expectation fails: note the deciding rule for the GitHub Actions reporter.
   if (state.isNot ? pass : !pass) {
@@ -59,7 +62,8 @@ export function result(state: MatcherState, matcherName: string, subject: Matche
       file: subject.binding.displayPath,
       line: rule ? rule.pos.line : 1,
       title: `${lines[0]}: decided by ${rule ? `rule ${subject.decision.ruleIndex} at ${formatRuleLocation(rule)}` : "kube-apiserver's default (no rule matched)"}`,
-      message: lines.slice(2, 7).join('\n'),
+      // Expected, Received, then the request and the decision: what fits an annotation.
+      message: [...lines.filter((l) => /^(Expected|Received):/.test(l)), '', ...lines.filter((l) => /^(Request|Decision):/.test(l))].join('\n'),
     });
   }
   return { pass, message };

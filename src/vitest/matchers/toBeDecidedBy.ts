@@ -54,9 +54,12 @@ export function toBeDecidedBy(this: MatcherState, received: unknown, ref: RuleRe
   const subject = subjectFor(received);
   const index = resolveRule(subject, ref);
   const actual = subject.decision.ruleIndex;
+  // Asked by line: every rule's lines, so the right line is easy to pick.
+  const byLine = typeof ref === 'object' && ref !== null && 'line' in ref && !('level' in ref);
   return result(this, 'toBeDecidedBy', subject, actual === index, {
     expected: describeRule(subject, index),
     received: describeRule(subject, actual),
     argument: 'rule',
+    details: byLine ? [`Rules:    ${ruleRanges(subject.binding).map((r, i) => `${i} ${span(r)}`).join(', ')}`] : undefined,
   });
 }

@@ -17,13 +17,14 @@ describe('toBeDecidedBy', () => {
       expect(secret).not.toBeDecidedBy({ line: 9 });
     });
 
-    test('fails naming both rules with their lines', () => {
+    test('fails naming both rules with their lines and, asked by line, every rule\'s lines', () => {
       expect(failureOf(() => expect(secret).toBeDecidedBy({ line: 9 }))).toBe(
         [
           'expect(request).toBeDecidedBy(rule)',
           '',
           `Expected: rule 1 at ${FIXTURE}:8 (lines 8–11)`,
           `Received: rule 2 at ${FIXTURE}:12 (lines 12–15)`,
+          'Rules:    0 lines 5–7, 1 lines 8–11, 2 lines 12–15',
           '',
           'Request:  alice GET /api/v1/namespaces/prod/secrets/db',
           `Decision: Metadata, omitting RequestReceived (rule 2 at ${FIXTURE}:12)`,
