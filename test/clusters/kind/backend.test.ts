@@ -90,7 +90,7 @@ describe('KindCluster.start against fake docker and kind', () => {
   });
 
   const start = (env: Record<string, string>, options: Parameters<typeof KindCluster.start>[1] = {}) =>
-    KindCluster.start(policy, { name: 'auditspec-test', tmpRoot: dir, run: fakeRun(env), ...options });
+    KindCluster.start(policy, { name: 'auditspec-test', tmpRoot: dir, run: fakeRun(env), kindBin: 'kind', ...options });
   const workspaces = () => readdirSync(dir).filter((n) => n.startsWith('auditspec-kind-'));
 
   it('refuses a policy kube-apiserver would refuse before running anything', async () => {

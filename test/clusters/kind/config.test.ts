@@ -46,7 +46,9 @@ describe('renderKindConfig', () => {
 
   it('has one ClusterConfiguration patch per kubeadm version, v1beta4 with {name, value} arguments', () => {
     const [node] = (parse(renderKindConfig(values)) as { nodes: KindNode[] }).nodes;
-    const patches = node.kubeadmConfigPatches.map((p) => parse(p) as { apiVersion: string; apiServer: { extraArgs: unknown } });
+    const patches = node.kubeadmConfigPatches
+      .map((p) => parse(p) as { apiVersion: string; kind: string; apiServer: { extraArgs: unknown } })
+      .filter((p) => p.kind === 'ClusterConfiguration');
     expect(patches.map((p) => p.apiVersion)).toEqual(['kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta4']);
     expect(patches[0].apiServer.extraArgs).toMatchObject({ 'audit-policy-file': NODE_POLICY_FILE, 'audit-log-path': NODE_AUDIT_LOG_FILE });
     expect(patches[1].apiServer.extraArgs).toEqual(
