@@ -20,6 +20,7 @@
 //
 // Each image carries a label with the hash of its recipe; a later setup finds
 // an image with the same hash and builds nothing.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -316,5 +317,13 @@ export async function defaultNodeImage(run: Run = runCommand): Promise<string> {
   const docker = new Docker(run, () => {});
   if (await docker.exists(PUBLISHED_NODE_IMAGE)) return PUBLISHED_NODE_IMAGE;
   if (await docker.exists(LOCAL_NODE_IMAGE)) return LOCAL_NODE_IMAGE;
+  return PUBLISHED_NODE_IMAGE;
+}
+
+/** defaultNodeImage without a promise, for test-skip decisions made at import time. */
+export function defaultNodeImageSync(): string {
+  const has = (image: string) => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+  if (has(PUBLISHED_NODE_IMAGE)) return PUBLISHED_NODE_IMAGE;
+  if (has(LOCAL_NODE_IMAGE)) return LOCAL_NODE_IMAGE;
   return PUBLISHED_NODE_IMAGE;
 }
