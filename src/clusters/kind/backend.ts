@@ -62,6 +62,8 @@ import {
   writeWorkspacePolicy,
 } from './workspace.js';
 
+/** The Docker network kind puts every cluster's nodes on (kind's fixed name). */
+const KIND_NETWORK = 'kind';
 const ADMIN: ClientCertificateSubject = { commonName: 'auditspec:admin', organizations: ['system:masters'] };
 const CREATE_TIMEOUT_MS = 15 * 60_000;
 const READY_TIMEOUT_MS = 180_000;
@@ -164,6 +166,8 @@ export class KindCluster implements Cluster {
   private creating = false;
   /** Creation failed under --retain: the cluster is left for debugging. */
   private retained = false;
+  /** kind's "kind" network did not exist before this cluster: kind made it for us, and it goes with the cluster. */
+  private ownsNetwork = false;
   /** Unregisters the Ctrl-C / exit cleanup (a throwaway cluster only). */
   private unregisterEmergencyStop: (() => void) | undefined;
 
@@ -250,6 +254,7 @@ export class KindCluster implements Cluster {
     const config = renderKindConfig({ clusterName: this.name, nodeImage: this.image, policyDir: ws.policyDir, auditLogDir: ws.auditLogDir });
     const configFile = join(ws.root, 'kind-config.yaml');
     await writeFile(configFile, config);
+    this.ownsNetwork = !this.reuse && (await this.run('docker', ['network', 'inspect', KIND_NETWORK], { timeoutMs: 60_000 })).code !== 0;
     this.creating = true;
     if (!this.reuse) {
       // Ctrl-C or an exit before stop(): delete the cluster synchronously (kind
@@ -257,6 +262,7 @@ export class KindCluster implements Cluster {
       this.unregisterEmergencyStop = registerEmergencyStop({
         killNow: () => {
           spawnSync(this.kind, ['delete', 'cluster', '--name', this.name], { stdio: 'ignore', timeout: 120_000, env: this.kindEnv });
+          if (this.ownsNetwork) spawnSync('docker', ['network', 'rm', KIND_NETWORK], { stdio: 'ignore', timeout: 60_000 });
         },
         runDir: ws.root,
       });
@@ -452,6 +458,10 @@ export class KindCluster implements Cluster {
     if (this.created || this.creating) {
       const result = await this.run(this.kind, ['delete', 'cluster', '--name', this.name], { timeoutMs: 180_000, env: this.kindEnv });
       if (result.code !== 0) this.log(`kind: could not delete cluster "${this.name}": ${tail(result.stderr).join(' | ')}`);
+    }
+    if (this.ownsNetwork) {
+      // Fails, and stays, while another cluster uses it.
+      await this.run('docker', ['network', 'rm', KIND_NETWORK], { timeoutMs: 60_000 });
     }
     await rm(this.workspace.root, { recursive: true, force: true, maxRetries: 3 }).catch((err: Error) => {
       this.log(`kind: could not remove ${this.workspace.root}: ${err.message}`);
