@@ -5,8 +5,7 @@
 // otherwise one built here (src/clusters/kind/nodeImage.ts).
 import type { Command } from 'commander';
 import { BinariesUnavailableError, ensureBinaries } from '../../binaries/index.js';
-import { ensureKind } from '../../clusters/kind/goTools.js';
-import { ensureNodeImage } from '../../clusters/kind/nodeImage.js';
+import { setupKind } from '../../clusters/kind/setup.js';
 import type { RegisterCommand } from './index.js';
 
 const SETUP_TARGETS = ['local', 'kind'] as const;
@@ -29,12 +28,7 @@ const setupFor: Record<SetupTarget, (opts: SetupOptions) => Promise<string>> = {
       `etcd ${binaries.versions.etcd}: ${binaries.etcd} (${binaries.sources.etcd})\n`
     );
   },
-  kind: async (opts) => {
-    const started = Date.now();
-    const kind = await ensureKind({ log });
-    const node = await ensureNodeImage({ force: opts.force, log });
-    return `kind: ${kind}\nnode image: ${node.image} (${node.source}, ${Math.round((Date.now() - started) / 1000)}s)\n`;
-  },
+  kind: (opts) => setupKind({ force: opts.force, log }),
 };
 
 export const registerSetup: RegisterCommand = (program: Command, setExitCode) => {
