@@ -31,7 +31,9 @@ debootstrap --variant=minbase --include="$(echo $packages | tr ' ' ',')" "$suite
 
 # Nothing of the package manager's caches or docs is needed on a node.
 chroot "$root" apt-get clean
-rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/* \
+# Each package's copyright file stays (/usr/share/doc/<package>/copyright).
+find "$root"/usr/share/doc -mindepth 1 ! -type d ! -name copyright -delete
+rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/man/* \
   "$root"/usr/share/locale/* "$root"/var/cache/debconf/*-old "$root"/var/log/*.log
 # Debian's containerd unit starts it with its own defaults; the node's is
 # /etc/systemd/system/containerd.service (files/), enabled by the Dockerfile.

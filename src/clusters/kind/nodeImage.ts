@@ -116,8 +116,30 @@ class Docker {
     return result.code === 0 ? result.stdout.trim() : undefined;
   }
 
+  /** The image's ID, or undefined when there is none. */
+  async idOf(image: string): Promise<string | undefined> {
+    const result = await this.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 60_000 });
+    return result.code === 0 ? result.stdout.trim() : undefined;
+  }
+
+  /**
+   * Removes the images a rebuild replaced (their tags moved to the new ones),
+   * children first. One still used, by a kept --reuse cluster say, stays.
+   */
+  async removeReplaced(previous: readonly (string | undefined)[], tags: readonly string[]): Promise<void> {
+    const current = new Set(await Promise.all(tags.map((t) => this.idOf(t))));
+    for (const id of previous) {
+      if (id && !current.has(id)) await this.run('docker', ['rmi', id], { timeoutMs: 120_000 });
+    }
+  }
+
+  /** Whether Docker holds `image` (false too when there is no Docker to ask). */
   async exists(image: string): Promise<boolean> {
-    return (await this.run('docker', ['image', 'inspect', image], { timeoutMs: 60_000 })).code === 0;
+    try {
+      return (await this.run('docker', ['image', 'inspect', image], { timeoutMs: 60_000 })).code === 0;
+    } catch {
+      return false;
+    }
   }
 
   /** `docker build` with the classic builder (BuildKit is not part of every engine, e.g. Debian's docker.io). */
@@ -284,6 +306,8 @@ async function buildNodeImage(docker: Docker, options: NodeImageOptions): Promis
     docker.step(`${LOCAL_NODE_IMAGE} is up to date`);
     return LOCAL_NODE_IMAGE;
   }
+  const ours = [LOCAL_NODE_IMAGE, LOCAL_BASE_IMAGE, LOCAL_ROOTFS_IMAGE];
+  const previous = await Promise.all(ours.map((tag) => docker.idOf(tag)));
   // 1. binaries
   const server = await ensureBinaries({ log: options.log, env: options.env });
   const node = await ensureNodeBinaries(options);
@@ -304,6 +328,7 @@ async function buildNodeImage(docker: Docker, options: NodeImageOptions): Promis
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+  await docker.removeReplaced(previous, ours);
   docker.step(`${LOCAL_NODE_IMAGE} built in ${Math.round((Date.now() - started) / 1000)}s`);
   return LOCAL_NODE_IMAGE;
 }
