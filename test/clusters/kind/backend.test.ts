@@ -52,7 +52,7 @@ describe('Docker and kind preflight', () => {
     await expect(requireKind(fakeRun({}, `${onlyDocker}${delimiter}/usr/bin${delimiter}/bin`))).rejects.toThrow(
       /kind is not installed.*kind\.sigs\.k8s\.io.*--cluster containers/,
     );
-    expect(await requireKind(fakeRun({}))).toMatch(/^kind v0\.32\.0/);
+    expect(await requireKind(fakeRun({}))).toMatch(/^kind v0\.33\.0/);
   });
 });
 
