@@ -103,6 +103,17 @@ describe.skipIf(!goAvailable())('kind and kubeadm accept the generated config (g
     expectAuditFlags(verdict);
   });
 
+  it('skips CoreDNS and kube-proxy, and lets the kubelet run on cgroup v1, in patches kubeadm and the kubelet decode strictly', async () => {
+    const verdict = await checkKindConfig(checker, renderKindConfig(values));
+    expect(verdict.otherPatches).toEqual([
+      { kind: 'InitConfiguration', apiVersion: 'kubeadm.k8s.io/v1beta3', ok: true, skipPhases: ['preflight', 'addon/kube-proxy', 'addon/coredns'] },
+      { kind: 'InitConfiguration', apiVersion: 'kubeadm.k8s.io/v1beta4', ok: true, skipPhases: ['preflight', 'addon/kube-proxy', 'addon/coredns'] },
+      { kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', ok: true, failCgroupV1: false },
+    ]);
+    const misspelt = await checkKindConfig(checker, renderKindConfig(values).replace('failCgroupV1:', 'failCgroupv1:'));
+    expect(misspelt.errors).toEqual([expect.stringMatching(/^KubeletConfiguration kubelet\.config\.k8s\.io\/v1beta1 patch: refused by strict decoding: .*unknown field "failCgroupv1"/)]);
+  });
+
   // The checker must be able to say no, or the test above proves nothing.
   it('rejects a v1beta4 patch that still uses the v1beta3 map form of extraArgs', async () => {
     const rendered = renderKindConfig(values);
