@@ -141,7 +141,7 @@ export function kindCreateFailure(output: string, name: string, image: string): 
   if (/failed to pull image|pull access denied|manifest unknown|manifest for .* not found|toomanyrequests|failed to ensure node image/i.test(output)) {
     return new ClusterError(
       `could not pull the kind node image ${image}: check the name and tag (kind publishes images per release; see its release notes), ` +
-        'the network or registry access, or pull it yourself with docker pull',
+        'the network or registry access, or pull it yourself with docker pull; where nothing can be pulled, `auditspec setup --cluster kind` builds a node image here',
       lines,
     );
   }
