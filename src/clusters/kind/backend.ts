@@ -447,12 +447,12 @@ export class KindCluster implements Cluster {
     this.agents.clear();
     await this.logReader?.close();
     if (this.reuse) {
-      this.log(`kind: keeping cluster "${this.name}" for the next run (--reuse); delete it with: kind delete cluster --name ${this.name}`);
+      this.log(`kind: keeping cluster "${this.name}" for the next run (--reuse); delete it with: ${this.kind} delete cluster --name ${this.name}`);
       return;
     }
     this.unregisterEmergencyStop?.();
     if (this.retained) {
-      this.log(`kind: keeping the failed cluster "${this.name}" (AUDITSPEC_KIND_RETAIN); delete it with: kind delete cluster --name ${this.name}`);
+      this.log(`kind: keeping the failed cluster "${this.name}" (AUDITSPEC_KIND_RETAIN); delete it with: ${this.kind} delete cluster --name ${this.name}`);
       return;
     }
     if (this.created || this.creating) {
