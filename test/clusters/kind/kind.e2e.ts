@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBE_APISERVER_VERSION } from '../../../src/binaries/versions.js';
 import { KindCluster } from '../../../src/clusters/kind/index.js';
 import { runCommand } from '../../../src/clusters/kind/commands.js';
 import { ClusterError } from '../../../src/clusters/types.js';
@@ -63,6 +64,13 @@ describe.skipIf(reason !== undefined)(`--cluster kind on Docker${reason ? ` — 
     expect(b).toMatchObject({ level: 'None', stages: [] });
     expect(anon.level).toBe('Metadata');
   }, 300_000);
+
+  it('runs kube-apiserver and the kubelet v1.36.4, the release the offline evaluator is checked against', async () => {
+    const node = `${NAME}-control-plane`;
+    const version = await runCommand('docker', ['exec', node, 'kubectl', '--kubeconfig=/etc/kubernetes/admin.conf', 'version', '-o', 'json']);
+    expect((JSON.parse(version.stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).toBe(KUBE_APISERVER_VERSION);
+    expect((await runCommand('docker', ['exec', node, 'kubelet', '--version'])).stdout.trim()).toBe(`Kubernetes ${KUBE_APISERVER_VERSION}`);
+  }, 120_000);
 
   it('switches the policy by restarting the static pod, and refuses a bad one keeping the previous', async () => {
     const [cm] = await session.run(files.second, [get('/api/v1/namespaces/default/configmaps', alice)]);
