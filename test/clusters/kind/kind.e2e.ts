@@ -135,7 +135,9 @@ describe.skipIf(reason !== undefined)(`--cluster kind --reuse${reason ? ` — ${
       .map((l) => JSON.parse(l) as { level: string; stage: string });
   }
 
+  let networkBefore = true;
   beforeAll(async () => {
+    networkBefore = (await runCommand('docker', ['network', 'inspect', 'kind'])).code === 0;
     dir = await mkdtemp(join(tmpdir(), 'auditspec-kind-reuse-'));
     for (const key of Object.keys(policies) as (keyof typeof policies)[]) {
       files[key] = join(dir, `${key}.yaml`);
@@ -145,6 +147,8 @@ describe.skipIf(reason !== undefined)(`--cluster kind --reuse${reason ? ` — ${
 
   afterAll(async () => {
     await runCommand(kindBin, ['delete', 'cluster', '--name', REUSE_NAME]);
+    // A kept cluster keeps kind's network too; this test made it, so it goes (refused while another cluster uses it).
+    if (!networkBefore) await runCommand('docker', ['network', 'rm', 'kind']);
     if (workspace) await rm(workspace, { recursive: true, force: true });
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 300_000);
