@@ -109,6 +109,12 @@ function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
+/** Whether `image` was built from images/kind-node (it carries the recipe label). */
+async function builtByAuditspec(image: string, run: Run): Promise<boolean> {
+  const result = await run('docker', ['image', 'inspect', '--format', '{{ index .Config.Labels "io.auditspec.kind-node.recipe" }}', image], { timeoutMs: 60_000 });
+  return result.code === 0 && result.stdout.trim() !== '' && result.stdout.trim() !== '<no value>';
+}
+
 /** Whether this Docker engine starts a --privileged container of `image`; the error line when not. */
 export async function privilegedProblem(image: string, run: Run = runCommand): Promise<string | undefined> {
   const result = await run('docker', ['run', '--rm', '--privileged', '--network=none', '--entrypoint=/bin/true', image], { timeoutMs: 120_000 });
@@ -136,6 +142,13 @@ export async function kindEnvironment(
     `kind: this Docker engine cannot start --privileged containers (${problem}); ` +
       `running the node with every capability but ${missing.join(', ') || 'none'} instead (see src/clusters/kind/privileged.ts)`,
   );
+  if (!(await builtByAuditspec(image, options.run ?? runCommand))) {
+    // Only auditspec's entrypoint remounts the cgroups read-write and keeps containerd from lowering oom_score_adj.
+    options.log?.(
+      `kind: ${image} is not auditspec's node image, whose entrypoint copes with running without --privileged; ` +
+        'if the node does not come up, build it with `auditspec setup --cluster kind` and pass --image auditspec/kind-node:v1.36.4',
+    );
+  }
   await mkdir(dir, { recursive: true });
   const wrapper = join(dir, 'docker');
   await writeFile(wrapper, dockerWrapperScript(realDocker, privilegedSubstitute(missing, existsSync('/dev/kmsg'))));
