@@ -290,6 +290,8 @@ export async function ensureNodeImage(options: NodeImageOptions = {}): Promise<{
   await requireDocker(run);
   if (!options.force) {
     if (await docker.exists(PUBLISHED_NODE_IMAGE)) return { image: PUBLISHED_NODE_IMAGE, source: 'present' };
+    // Built here before, from this very recipe: nothing to pull or build.
+    if ((await docker.recipeOf(LOCAL_NODE_IMAGE)) === (await nodeRecipe())) return { image: LOCAL_NODE_IMAGE, source: 'present' };
     log(`kind node image: pulling ${PUBLISHED_NODE_IMAGE}`);
     const pulled = await run('docker', ['pull', PUBLISHED_NODE_IMAGE], { timeoutMs: 20 * 60_000 });
     if (pulled.code === 0) return { image: PUBLISHED_NODE_IMAGE, source: 'pulled' };
@@ -298,14 +300,15 @@ export async function ensureNodeImage(options: NodeImageOptions = {}): Promise<{
   return { image: await buildNodeImage(docker, options), source: 'built' };
 }
 
+/** The node image's recipe hash: every file of images/kind-node and the versions built in. */
+async function nodeRecipe(): Promise<string> {
+  const baseRecipe = await recipeHash(['rootfs.sh', 'base'], ['bookworm']);
+  return recipeHash(['rootfs.sh', 'base', 'component', 'pause'], [KUBE_APISERVER_VERSION, ETCD_VERSION, CRICTL_VERSION, KUBEADM_PAUSE_TAG, baseRecipe]);
+}
+
 async function buildNodeImage(docker: Docker, options: NodeImageOptions): Promise<string> {
   const started = Date.now();
-  const baseRecipe = await recipeHash(['rootfs.sh', 'base'], ['bookworm']);
-  const recipe = await recipeHash(['rootfs.sh', 'base', 'component', 'pause'], [KUBE_APISERVER_VERSION, ETCD_VERSION, CRICTL_VERSION, KUBEADM_PAUSE_TAG, baseRecipe]);
-  if (!options.force && (await docker.recipeOf(LOCAL_NODE_IMAGE)) === recipe) {
-    docker.step(`${LOCAL_NODE_IMAGE} is up to date`);
-    return LOCAL_NODE_IMAGE;
-  }
+  const recipe = await nodeRecipe();
   const ours = [LOCAL_NODE_IMAGE, LOCAL_BASE_IMAGE, LOCAL_ROOTFS_IMAGE];
   const previous = await Promise.all(ours.map((tag) => docker.idOf(tag)));
   // 1. binaries
