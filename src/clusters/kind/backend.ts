@@ -11,7 +11,13 @@
 //   pod restarted (staticPod.ts);
 // - --reuse (AUDITSPEC_KIND_REUSE=1) keeps the cluster after the run; the next
 //   run uses it as it is when the policy is unchanged, and switches it in place
-//   otherwise. Without it the cluster is deleted at the end.
+//   otherwise. Without it the cluster is deleted at the end (after a failure
+//   and on Ctrl-C too), with kind's network when this run brought it;
+// - kind is the one `auditspec setup --cluster kind` built (goTools.ts) unless
+//   another is named; the node image kind's published v1.36.4 one if Docker has
+//   it, else the one setup built (nodeImage.ts); where this Docker engine
+//   cannot start --privileged containers, kind runs with a stand-in
+//   (privileged.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
