@@ -196,6 +196,16 @@ spec:
     expect(containers.map((c) => c.id)).toEqual(['new', 'old']);
     expect(restartState(new Set(['old']), containers)).toEqual({ kind: 'running', id: 'new' });
     expect(restartState(new Set(['old', 'new']), containers)).toEqual({ kind: 'waiting' });
+    // The kubelet started the new pod but the old kube-apiserver still runs (and may answer /readyz): not yet.
+    const overlapping = parseCrictlContainers(
+      JSON.stringify({
+        containers: [
+          { id: 'old', state: 'CONTAINER_RUNNING', createdAt: '1700000000000000000' },
+          { id: 'new', state: 'CONTAINER_RUNNING', createdAt: '1700000100000000000' },
+        ],
+      }),
+    );
+    expect(restartState(new Set(['old']), overlapping)).toEqual({ kind: 'waiting' });
     const crashed = parseCrictlContainers(JSON.stringify({ containers: [{ id: 'c1', state: 'CONTAINER_EXITED', createdAt: '5' }] }));
     expect(restartState(new Set(['old']), crashed)).toEqual({ kind: 'exited', id: 'c1' });
   });
