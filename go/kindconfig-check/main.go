@@ -7,6 +7,8 @@
 // loaded through kubeadm's own configuration loader (strict decoding, defaulting,
 // conversion and validation). The resulting kube-apiserver arguments and volumes
 // are reported so auditspec's tests can assert on what kubeadm would really run.
+// The other patches (InitConfiguration, KubeletConfiguration) are each decoded
+// strictly against kubeadm's or the kubelet's own types (patches.go).
 //
 // It is a test helper for auditspec (see test/clusters/kind/), not part of the
 // product.
@@ -59,6 +61,8 @@ type result struct {
 	Name    string          `json:"name,omitempty"`
 	Nodes   []nodeResult    `json:"nodes,omitempty"`
 	Kubeadm []kubeadmResult `json:"kubeadm,omitempty"`
+	// The other patches (InitConfiguration, KubeletConfiguration), each decoded strictly.
+	OtherPatches []patchResult `json:"otherPatches,omitempty"`
 }
 
 func main() {
@@ -112,6 +116,12 @@ func check(raw []byte) result {
 			out.Errors = append(out.Errors, fmt.Sprintf("kubeadm %s: %s", version, r.Error))
 		}
 		out.Kubeadm = append(out.Kubeadm, r)
+	}
+	out.OtherPatches = checkOtherPatches(patches)
+	for _, p := range out.OtherPatches {
+		if !p.OK {
+			out.Errors = append(out.Errors, fmt.Sprintf("%s %s patch: %s", p.Kind, p.APIVersion, p.Error))
+		}
 	}
 	out.OK = len(out.Errors) == 0
 	return out

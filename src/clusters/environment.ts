@@ -19,6 +19,7 @@ export const BACKEND_ENVIRONMENT: readonly EnvironmentSetting[] = [
   { variable: 'AUDITSPEC_ETCD_IMAGE', backend: 'containers', option: 'etcdImage', kind: 'string', meaning: 'etcd image to run' },
   { variable: 'AUDITSPEC_KIND_NAME', backend: 'kind', option: 'name', kind: 'string', meaning: 'cluster name' },
   { variable: 'AUDITSPEC_KIND_IMAGE', backend: 'kind', option: 'image', kind: 'string', meaning: 'node image' },
+  { variable: 'AUDITSPEC_KIND_BIN', backend: 'kind', option: 'kindBin', kind: 'string', meaning: 'the kind CLI to run' },
   { variable: 'AUDITSPEC_KIND_REUSE', backend: 'kind', option: 'reuse', kind: 'boolean', meaning: 'keep the cluster between runs' },
   { variable: 'AUDITSPEC_KIND_RETAIN', backend: 'kind', option: 'retain', kind: 'boolean', meaning: 'keep a cluster whose creation failed' },
   { variable: 'AUDITSPEC_KUBECONFIG', backend: 'existing', option: 'kubeconfig', kind: 'string', meaning: 'kubeconfig file' },

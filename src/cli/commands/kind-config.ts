@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CLUSTER_NAME, DEFAULT_NODE_IMAGE, isValidClusterName, renderKindConfig } from '../../clusters/kind/config.js';
+import { defaultNodeImage } from '../../clusters/kind/nodeImage.js';
 import { createWorkspaceDirs, kindWorkspace, reusableWorkspaceRoot, writeWorkspacePolicy } from '../../clusters/kind/workspace.js';
 import { withSentinelRule } from '../../e2e/sentinel.js';
 import { UsageError } from '../errors.js';
@@ -15,7 +16,7 @@ import type { RegisterCommand } from './index.js';
 
 interface KindConfigOptions {
   name: string;
-  image: string;
+  image?: string;
   dir?: string;
   write: boolean;
 }
@@ -26,7 +27,7 @@ export const registerKindConfig: RegisterCommand = (program: Command, setExitCod
     .description('print the kind cluster config auditspec uses for a policy (kind\'s auditing recipe), preparing the directories it mounts')
     .argument('<policy>', 'audit policy file (YAML or JSON)')
     .option('--name <name>', 'kind cluster name', DEFAULT_CLUSTER_NAME)
-    .option('--image <image>', 'kind node image (Kubernetes 1.36)', DEFAULT_NODE_IMAGE)
+    .option('--image <image>', `kind node image (default: ${DEFAULT_NODE_IMAGE} if Docker has it, else the one \`auditspec setup --cluster kind\` built, else the former)`)
     .option('--dir <dir>', 'host directory for the mounted policy and audit log (default: the reusable cluster\'s, under ~/.cache/auditspec/kind/<name>)')
     .option('--no-write', 'only print; do not create the directories or write the policy')
     .action(async (policyPath: string, options: KindConfigOptions) => {
@@ -44,7 +45,7 @@ export const registerKindConfig: RegisterCommand = (program: Command, setExitCod
       const ws = kindWorkspace(resolve(options.dir ?? reusableWorkspaceRoot(options.name)));
       const config = renderKindConfig({
         clusterName: options.name,
-        nodeImage: options.image,
+        nodeImage: options.image ?? (await defaultNodeImage()),
         policyDir: ws.policyDir,
         auditLogDir: ws.auditLogDir,
       });

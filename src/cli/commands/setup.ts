@@ -1,66 +1,86 @@
-// `auditspec setup [--cluster <backend>]`: prepares an end-to-end backend ahead
-// of a run, so the first run starts fast and fails early with a clear reason.
-// - local (default): finds or builds kube-apiserver and etcd;
+// `auditspec setup [--cluster <backend>]`: obtains what an end-to-end run needs
+// ahead of it, so the first run starts fast and fails early with a clear reason.
+// - local (default): kube-apiserver and etcd, downloaded or built when needed;
 // - containers: checks that a Docker engine answers, then makes the two images
 //   available — pulled where a registry answers, otherwise built here from the
-//   binaries the local step finds or builds (see clusters/containers/images.ts).
+//   binaries the local step finds or builds (src/clusters/containers/images.ts);
+// - kind: the kind CLI (built from Go modules) and a node image: kind's
+//   published one where Docker can pull it, otherwise one built here
+//   (src/clusters/kind/nodeImage.ts).
 import type { Command } from 'commander';
 import { type Binaries, BinariesUnavailableError, ensureBinaries } from '../../binaries/index.js';
-import { UsageError } from '../errors.js';
+import { setupKind } from '../../clusters/kind/setup.js';
 import type { RegisterCommand } from './index.js';
 
+const SETUP_TARGETS = ['local', 'containers', 'kind'] as const;
+type SetupTarget = (typeof SETUP_TARGETS)[number];
+
 interface SetupOptions {
-  cluster: string;
   apiserverBin?: string;
   etcdBin?: string;
   apiserverImage?: string;
   etcdImage?: string;
   force?: boolean;
+  cluster?: string;
 }
 
-const PREPARED = ['local', 'containers'] as const;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function describeBinaries(binaries: Binaries): string {
+  return (
+    `kube-apiserver ${binaries.versions.kubeApiserver}: ${binaries.kubeApiserver} (${binaries.sources.kubeApiserver})\n` +
+    `etcd ${binaries.versions.etcd}: ${binaries.etcd} (${binaries.sources.etcd})\n`
+  );
+}
+
+const binariesFor = (opts: SetupOptions) =>
+  ensureBinaries({ apiserverBin: opts.apiserverBin, etcdBin: opts.etcdBin, force: opts.force, log });
+
+const setupFor: Record<SetupTarget, (opts: SetupOptions) => Promise<string>> = {
+  local: async (opts) => describeBinaries(await binariesFor(opts)),
+  containers: async (opts) => {
+    const { prepareImages } = await import('../../clusters/containers/images.js');
+    let found = '';
+    const images = await prepareImages(
+      // Only asked for when an image must be built here.
+      async () => {
+        const binaries = await binariesFor(opts);
+        found = describeBinaries(binaries);
+        return binaries;
+      },
+      {
+        // The CLI is the edge: the flag, else its environment variable.
+        apiserver: opts.apiserverImage ?? (process.env.AUDITSPEC_APISERVER_IMAGE || undefined),
+        etcd: opts.etcdImage ?? (process.env.AUDITSPEC_ETCD_IMAGE || undefined),
+      },
+      log,
+    );
+    return `${found}kube-apiserver image: ${images.apiserver.image} (${images.apiserver.origin})\netcd image: ${images.etcd.image} (${images.etcd.origin})\n`;
+  },
+  kind: (opts) => setupKind({ force: opts.force, log }),
+};
 
 export const registerSetup: RegisterCommand = (program: Command, setExitCode) => {
   program
     .command('setup')
-    .description('Prepare an end-to-end backend: kube-apiserver and etcd binaries (local), or their images (containers).')
-    .option('--cluster <backend>', `what to prepare: ${PREPARED.join(' or ')}`, 'local')
+    .description(
+      'Find, download or build what end-to-end runs need: kube-apiserver and etcd (--cluster local), their images (--cluster containers), or kind and its node image (--cluster kind).',
+    )
+    .option('--cluster <backend>', `what to set up for: ${SETUP_TARGETS.join(' | ')}`, 'local')
     .option('--apiserver-bin <path>', 'use this kube-apiserver binary')
     .option('--etcd-bin <path>', 'use this etcd binary')
     .option('--apiserver-image <image>', 'containers: use this kube-apiserver image (default $AUDITSPEC_APISERVER_IMAGE)')
     .option('--etcd-image <image>', 'containers: use this etcd image (default $AUDITSPEC_ETCD_IMAGE)')
-    .option('--force', 'rebuild the cached binaries even if they work')
+    .option('--force', 'rebuild what is cached even if it works')
     .action(async (opts: SetupOptions) => {
-      if (!(PREPARED as readonly string[]).includes(opts.cluster)) {
-        throw new UsageError(`auditspec setup prepares ${PREPARED.join(' or ')} (got --cluster ${opts.cluster})`);
+      const target = opts.cluster as SetupTarget;
+      if (!SETUP_TARGETS.includes(target)) {
+        process.stderr.write(`auditspec setup: --cluster must be one of ${SETUP_TARGETS.join(', ')} (got ${opts.cluster})\n`);
+        setExitCode(2);
+        return;
       }
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      let binaries: Promise<Binaries> | undefined;
-      const obtainBinaries = () =>
-        (binaries ??= ensureBinaries({ apiserverBin: opts.apiserverBin, etcdBin: opts.etcdBin, force: opts.force, log }).then((b) => {
-          process.stdout.write(
-            `kube-apiserver ${b.versions.kubeApiserver}: ${b.kubeApiserver} (${b.sources.kubeApiserver})\n` +
-              `etcd ${b.versions.etcd}: ${b.etcd} (${b.sources.etcd})\n`,
-          );
-          return b;
-        }));
       try {
-        if (opts.cluster === 'local') {
-          await obtainBinaries();
-        } else {
-          const { prepareImages } = await import('../../clusters/containers/images.js');
-          const images = await prepareImages(
-            obtainBinaries,
-            {
-              apiserver: opts.apiserverImage ?? (process.env.AUDITSPEC_APISERVER_IMAGE || undefined),
-              etcd: opts.etcdImage ?? (process.env.AUDITSPEC_ETCD_IMAGE || undefined),
-            },
-            log,
-          );
-          process.stdout.write(
-            `kube-apiserver image: ${images.apiserver.image} (${images.apiserver.origin})\n` + `etcd image: ${images.etcd.image} (${images.etcd.origin})\n`,
-          );
-        }
+        process.stdout.write(await setupFor[target](opts));
         setExitCode(0);
       } catch (err) {
         const message = err instanceof BinariesUnavailableError ? err.message : String((err as Error)?.message ?? err);

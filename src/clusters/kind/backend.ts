@@ -11,7 +11,15 @@
 //   pod restarted (staticPod.ts);
 // - --reuse (AUDITSPEC_KIND_REUSE=1) keeps the cluster after the run; the next
 //   run uses it as it is when the policy is unchanged, and switches it in place
-//   otherwise. Without it the cluster is deleted at the end.
+//   otherwise. Without it the cluster is deleted at the end (after a failure
+//   and on Ctrl-C too), with kind's network when this run brought it;
+// - kind is the one `auditspec setup --cluster kind` built (goTools.ts) unless
+//   another is named; the node image kind's published v1.36.4 one if Docker has
+//   it, else the one setup built (nodeImage.ts); where this Docker engine
+//   cannot start --privileged containers, kind runs with a stand-in
+//   (privileged.ts).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +29,7 @@ import type { HttpRequest } from '../../request/types.js';
 import { sendHttps } from '../common/https.js';
 import { ADMIN, AdminClient } from '../common/admin.js';
 import { ClientAgents } from '../common/agents.js';
+import { registerEmergencyStop } from '../common/exitCleanup.js';
 import { type ClientCertificateSubject, credentialsFor } from '../common/identity.js';
 import { CertificateAuthority } from '../common/pki.js';
 import { commandFailure } from '../common/apiserverOutput.js';
@@ -35,7 +44,10 @@ import {
   type SentResponse,
 } from '../types.js';
 import { type CommandResult, kindCreateFailure, requireDocker, requireKind, runCommand, type RunOptions, tail } from './commands.js';
-import { DEFAULT_CLUSTER_NAME, DEFAULT_NODE_IMAGE, isValidClusterName, NODE_AUDIT_LOG_FILE, renderKindConfig } from './config.js';
+import { DEFAULT_CLUSTER_NAME, isValidClusterName, NODE_AUDIT_LOG_FILE, renderKindConfig } from './config.js';
+import { cachedKindPath } from './goTools.js';
+import { defaultNodeImage } from './nodeImage.js';
+import { kindEnvironment } from './privileged.js';
 import { type AuditLogReader, openAuditLog } from './nodeLog.js';
 import {
   annotateManifest,
@@ -56,6 +68,8 @@ import {
   writeWorkspacePolicy,
 } from './workspace.js';
 
+/** The Docker network kind puts every cluster's nodes on (kind's fixed name). */
+const KIND_NETWORK = 'kind';
 const CREATE_TIMEOUT_MS = 15 * 60_000;
 const READY_TIMEOUT_MS = 180_000;
 const RESTART_TIMEOUT_MS = 240_000;
@@ -63,10 +77,12 @@ const RESTART_TIMEOUT_MS = 240_000;
 export type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
 
 export interface KindClusterOptions extends ClusterStartOptions {
-  /** Cluster name (default $AUDITSPEC_KIND_NAME or "auditspec"). */
+  /** Cluster name (default "auditspec"; $AUDITSPEC_KIND_NAME at the edge). */
   name?: string;
-  /** Node image (default $AUDITSPEC_KIND_IMAGE or kind v0.32's Kubernetes 1.36 image). */
+  /** Node image (default $AUDITSPEC_KIND_IMAGE, else kind v0.33's v1.36.4 image if Docker has it, else the one `auditspec setup --cluster kind` built). */
   image?: string;
+  /** The kind CLI (default $AUDITSPEC_KIND_BIN, else kind from auditspec's cache if built, else `kind` on PATH). */
+  kindBin?: string;
   /** Keep the cluster for the next run (default $AUDITSPEC_KIND_REUSE=1). */
   reuse?: boolean;
   /** Keep a cluster whose creation failed, to debug it (default $AUDITSPEC_KIND_RETAIN=1). */
@@ -140,6 +156,17 @@ export class KindCluster implements Cluster {
   private logReader: AuditLogReader | undefined;
   private stopped = false;
   private created = false;
+  /** `kind create cluster` is running: if interrupted, a half-made cluster of this name may be left. */
+  private creating = false;
+  /** Creation failed under --retain: the cluster is left for debugging. */
+  private retained = false;
+  /** kind's "kind" network did not exist before this cluster: kind made it for us, and it goes with the cluster. */
+  private ownsNetwork = false;
+  /** Unregisters the Ctrl-C / exit cleanup (a throwaway cluster only). */
+  private unregisterEmergencyStop: (() => void) | undefined;
+
+  /** The environment kind runs with (privileged.ts may put a docker wrapper first on PATH). */
+  private kindEnv: NodeJS.ProcessEnv = process.env;
 
   private constructor(
     readonly name: string,
@@ -148,6 +175,7 @@ export class KindCluster implements Cluster {
     private readonly reuse: boolean,
     private readonly run: Run,
     private readonly log: (line: string) => void,
+    private readonly kind: string,
   ) {}
 
   get node(): string {
@@ -160,7 +188,8 @@ export class KindCluster implements Cluster {
 
   static async start(policy: PolicyToInstall, options: KindClusterOptions = {}): Promise<KindCluster> {
     const name = options.name ?? DEFAULT_CLUSTER_NAME;
-    const image = options.image ?? DEFAULT_NODE_IMAGE;
+    // The kind `auditspec setup --cluster kind` built, when there is one, else kind on PATH.
+    const kind = options.kindBin ?? (existsSync(cachedKindPath()) ? cachedKindPath() : 'kind');
     const reuse = options.reuse ?? false;
     const retain = options.retain ?? false;
     const run: Run = options.run ?? runCommand;
@@ -169,10 +198,11 @@ export class KindCluster implements Cluster {
     const verdict = policyVerdict(policy.file);
     if (verdict) throw verdict;
     const docker = await requireDocker(run);
-    const kind = await requireKind(run);
-    log(`kind: ${kind}, Docker ${docker}`);
+    const kindVersion = await requireKind(run, kind);
+    log(`kind: ${kindVersion} (${kind}), Docker ${docker}`);
+    const image = options.image ?? (await defaultNodeImage(run));
 
-    const listed = await run('kind', ['get', 'clusters'], { timeoutMs: 60_000 });
+    const listed = await run(kind, ['get', 'clusters'], { timeoutMs: 60_000 });
     if (listed.code !== 0) throw kindCreateFailure(`${listed.stdout}\n${listed.stderr}`, name, image);
     const exists = listed.stdout.split(/\r?\n/).some((line) => line.trim() === name);
     const reusableRoot = reusableWorkspaceRoot(name);
@@ -182,8 +212,10 @@ export class KindCluster implements Cluster {
     if (plan.action === 'refuse') throw new ClusterError(plan.reason);
 
     const root = reuse ? reusableRoot : await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-kind-'));
-    const cluster = new KindCluster(name, record?.nodeImage ?? image, kindWorkspace(root), reuse, run, log);
+    const cluster = new KindCluster(name, record?.nodeImage ?? image, kindWorkspace(root), reuse, run, log, kind);
     try {
+      // kind runs `docker run/exec --privileged`; where this engine cannot, a wrapper stands in (privileged.ts).
+      cluster.kindEnv = await kindEnvironment(cluster.image, join(root, 'bin'), { run, log });
       if (plan.action === 'create') {
         await cluster.create(policy, retain);
       } else {
@@ -216,12 +248,32 @@ export class KindCluster implements Cluster {
     const config = renderKindConfig({ clusterName: this.name, nodeImage: this.image, policyDir: ws.policyDir, auditLogDir: ws.auditLogDir });
     const configFile = join(ws.root, 'kind-config.yaml');
     await writeFile(configFile, config);
+    this.ownsNetwork = !this.reuse && (await this.run('docker', ['network', 'inspect', KIND_NETWORK], { timeoutMs: 60_000 })).code !== 0;
+    this.creating = true;
+    if (!this.reuse) {
+      // Ctrl-C or an exit before stop(): delete the cluster synchronously (kind
+      // create, interrupted too, leaves a node container behind otherwise).
+      this.unregisterEmergencyStop = registerEmergencyStop({
+        killNow: () => {
+          spawnSync(this.kind, ['delete', 'cluster', '--name', this.name], { stdio: 'ignore', timeout: 120_000, env: this.kindEnv });
+          if (this.ownsNetwork) spawnSync('docker', ['network', 'rm', KIND_NETWORK], { stdio: 'ignore', timeout: 60_000 });
+        },
+        runDir: ws.root,
+      });
+    }
     this.log(`kind: creating cluster "${this.name}" (${this.image}); this takes a minute or two`);
-    const result = await this.run('kind', kindCreateArgs(this.name, configFile, join(ws.root, 'kubeconfig'), retain), {
+    const result = await this.run(this.kind, kindCreateArgs(this.name, configFile, join(ws.root, 'kubeconfig'), retain), {
       timeoutMs: CREATE_TIMEOUT_MS,
+      env: this.kindEnv,
       onLine: (line) => this.log(`  ${line}`),
     });
-    if (result.code !== 0) throw kindCreateFailure(`${result.stdout}\n${result.stderr}`, this.name, this.image);
+    // Finished either way: kind removes a cluster it failed to create (unless --retain).
+    this.creating = false;
+    if (result.code !== 0) {
+      // --retain: the failed cluster is kept for debugging, as asked.
+      this.retained = retain;
+      throw kindCreateFailure(`${result.stdout}\n${result.stderr}`, this.name, this.image);
+    }
     this.created = true;
   }
 
@@ -237,7 +289,7 @@ export class KindCluster implements Cluster {
 
   /** The API endpoint and CA from kind, the cluster CA from the node, and kube-apiserver answering. */
   private async connect(): Promise<void> {
-    const kubeconfig = await this.run('kind', ['get', 'kubeconfig', '--name', this.name], { timeoutMs: 60_000 });
+    const kubeconfig = await this.run(this.kind, ['get', 'kubeconfig', '--name', this.name], { timeoutMs: 60_000, env: this.kindEnv });
     if (kubeconfig.code !== 0) throw new ClusterError(`kind get kubeconfig --name ${this.name} failed`, tail(kubeconfig.stderr));
     this.endpoint = endpointFromKubeconfig(kubeconfig.stdout, this.name);
     const [cert, key] = [await this.nodeFile('/etc/kubernetes/pki/ca.crt'), await this.nodeFile('/etc/kubernetes/pki/ca.key')];
@@ -381,12 +433,21 @@ export class KindCluster implements Cluster {
     this.agents?.destroy();
     await this.logReader?.close();
     if (this.reuse) {
-      this.log(`kind: keeping cluster "${this.name}" for the next run (--reuse); delete it with: kind delete cluster --name ${this.name}`);
+      this.log(`kind: keeping cluster "${this.name}" for the next run (--reuse); delete it with: ${this.kind} delete cluster --name ${this.name}`);
       return;
     }
-    if (this.created) {
-      const result = await this.run('kind', ['delete', 'cluster', '--name', this.name], { timeoutMs: 180_000 });
+    this.unregisterEmergencyStop?.();
+    if (this.retained) {
+      this.log(`kind: keeping the failed cluster "${this.name}" (AUDITSPEC_KIND_RETAIN); delete it with: ${this.kind} delete cluster --name ${this.name}`);
+      return;
+    }
+    if (this.created || this.creating) {
+      const result = await this.run(this.kind, ['delete', 'cluster', '--name', this.name], { timeoutMs: 180_000, env: this.kindEnv });
       if (result.code !== 0) this.log(`kind: could not delete cluster "${this.name}": ${tail(result.stderr).join(' | ')}`);
+    }
+    if (this.ownsNetwork) {
+      // Fails, and stays, while another cluster uses it.
+      await this.run('docker', ['network', 'rm', KIND_NETWORK], { timeoutMs: 60_000 });
     }
     await rm(this.workspace.root, { recursive: true, force: true, maxRetries: 3 }).catch((err: Error) => {
       this.log(`kind: could not remove ${this.workspace.root}: ${err.message}`);

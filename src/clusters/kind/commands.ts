@@ -109,14 +109,14 @@ export async function requireDocker(run = runCommand): Promise<string> {
 }
 
 /** Fails with a clear reason unless `kind` runs; returns its version line. */
-export async function requireKind(run = runCommand): Promise<string> {
+export async function requireKind(run = runCommand, kind = 'kind'): Promise<string> {
   let result: CommandResult;
   try {
-    result = await run('kind', ['version'], { timeoutMs: 30_000 });
+    result = await run(kind, ['version'], { timeoutMs: 30_000 });
   } catch (err) {
     if (err instanceof CommandNotFoundError) {
       throw new ClusterError(
-        'kind is not installed: --cluster kind needs the kind CLI on PATH (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), ' +
+        'kind is not installed: --cluster kind needs the kind CLI (`auditspec setup --cluster kind` builds it into the cache, or put it on PATH: https://kind.sigs.k8s.io/docs/user/quick-start/#installation), ' +
           'or use --cluster containers (Docker only) or --cluster local (no Docker)',
       );
     }
@@ -141,7 +141,7 @@ export function kindCreateFailure(output: string, name: string, image: string): 
   if (/failed to pull image|pull access denied|manifest unknown|manifest for .* not found|toomanyrequests|failed to ensure node image/i.test(output)) {
     return new ClusterError(
       `could not pull the kind node image ${image}: check the name and tag (kind publishes images per release; see its release notes), ` +
-        'the network or registry access, or pull it yourself with docker pull',
+        'the network or registry access, or pull it yourself with docker pull; where nothing can be pulled, `auditspec setup --cluster kind` builds a node image here',
       lines,
     );
   }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { PUBLISHED_NODE_IMAGE } from './versions.js';
 
 /** Where the policy directory is mounted in the node, and the file kube-apiserver reads. */
 export const NODE_POLICY_DIR = '/etc/kubernetes/policies';
@@ -16,11 +17,11 @@ export const POLICY_FILE_NAME = 'audit-policy.yaml';
 export const AUDIT_LOG_FILE_NAME = 'kube-apiserver-audit.log';
 
 /**
- * kind v0.32.0's default node image: Kubernetes 1.36 (the release auditspec
- * judges by), pinned by digest as kind's release notes recommend.
+ * kind v0.33.0's published node image for Kubernetes v1.36.4, pinned by digest
+ * (see versions.ts). A run without --image uses it when Docker has it, else the
+ * image `auditspec setup --cluster kind` built here (nodeImage.ts).
  */
-export const DEFAULT_NODE_IMAGE =
-  'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5';
+export const DEFAULT_NODE_IMAGE = PUBLISHED_NODE_IMAGE;
 export const DEFAULT_CLUSTER_NAME = 'auditspec';
 
 export interface KindConfigValues {

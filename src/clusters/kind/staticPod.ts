@@ -48,13 +48,17 @@ export type RestartState = { kind: 'waiting' } | { kind: 'running'; id: string }
 
 /**
  * Where a restart stands, from the containers before it and now: a container
- * that was not there before and runs is the new kube-apiserver; one that
- * exited (with none running) means kube-apiserver refused to start.
+ * that was not there before and runs, once none of the earlier ones runs any
+ * more, is the new kube-apiserver; one that exited (with none running) means
+ * kube-apiserver refused to start. (The kubelet may start the new pod before
+ * the old one has stopped; until then /readyz may still be answered by the old
+ * kube-apiserver, with the old policy.)
  */
 export function restartState(before: ReadonlySet<string>, now: readonly CriContainer[]): RestartState {
   const fresh = now.filter((c) => !before.has(c.id));
   const running = fresh.find((c) => c.state === 'CONTAINER_RUNNING');
-  if (running) return { kind: 'running', id: running.id };
+  const oldStillRunning = now.some((c) => before.has(c.id) && c.state === 'CONTAINER_RUNNING');
+  if (running && !oldStillRunning) return { kind: 'running', id: running.id };
   const exited = fresh.find((c) => c.state === 'CONTAINER_EXITED');
   if (exited) return { kind: 'exited', id: exited.id };
   return { kind: 'waiting' };

@@ -28,7 +28,7 @@ import { ADMIN, AdminClient } from '../common/admin.js';
 import { ClientAgents } from '../common/agents.js';
 import { RotatingLogTail } from '../common/auditLogTail.js';
 import { fillFlags, loadDefinition, withFlag } from '../common/definition.js';
-import { registerEmergencyStop } from './exitCleanup.js';
+import { registerEmergencyStop } from '../common/exitCleanup.js';
 import { CertificateAuthority, type PemPair } from '../common/pki.js';
 import { freeLoopbackPorts, isAddressInUse } from './ports.js';
 import { SupervisedProcess } from './process.js';

@@ -52,7 +52,7 @@ describe('Docker and kind preflight', () => {
     await expect(requireKind(fakeRun({}, `${onlyDocker}${delimiter}/usr/bin${delimiter}/bin`))).rejects.toThrow(
       /kind is not installed.*kind\.sigs\.k8s\.io.*--cluster containers/,
     );
-    expect(await requireKind(fakeRun({}))).toMatch(/^kind v0\.32\.0/);
+    expect(await requireKind(fakeRun({}))).toMatch(/^kind v0\.33\.0/);
   });
 });
 
@@ -90,7 +90,7 @@ describe('KindCluster.start against fake docker and kind', () => {
   });
 
   const start = (env: Record<string, string>, options: Parameters<typeof KindCluster.start>[1] = {}) =>
-    KindCluster.start(policy, { name: 'auditspec-test', tmpRoot: dir, run: fakeRun(env), ...options });
+    KindCluster.start(policy, { name: 'auditspec-test', tmpRoot: dir, run: fakeRun(env), kindBin: 'kind', ...options });
   const workspaces = () => readdirSync(dir).filter((n) => n.startsWith('auditspec-kind-'));
 
   it('refuses a policy kube-apiserver would refuse before running anything', async () => {
@@ -196,6 +196,16 @@ spec:
     expect(containers.map((c) => c.id)).toEqual(['new', 'old']);
     expect(restartState(new Set(['old']), containers)).toEqual({ kind: 'running', id: 'new' });
     expect(restartState(new Set(['old', 'new']), containers)).toEqual({ kind: 'waiting' });
+    // The kubelet started the new pod but the old kube-apiserver still runs (and may answer /readyz): not yet.
+    const overlapping = parseCrictlContainers(
+      JSON.stringify({
+        containers: [
+          { id: 'old', state: 'CONTAINER_RUNNING', createdAt: '1700000000000000000' },
+          { id: 'new', state: 'CONTAINER_RUNNING', createdAt: '1700000100000000000' },
+        ],
+      }),
+    );
+    expect(restartState(new Set(['old']), overlapping)).toEqual({ kind: 'waiting' });
     const crashed = parseCrictlContainers(JSON.stringify({ containers: [{ id: 'c1', state: 'CONTAINER_EXITED', createdAt: '5' }] }));
     expect(restartState(new Set(['old']), crashed)).toEqual({ kind: 'exited', id: 'c1' });
   });

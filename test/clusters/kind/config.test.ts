@@ -46,7 +46,9 @@ describe('renderKindConfig', () => {
 
   it('has one ClusterConfiguration patch per kubeadm version, v1beta4 with {name, value} arguments', () => {
     const [node] = (parse(renderKindConfig(values)) as { nodes: KindNode[] }).nodes;
-    const patches = node.kubeadmConfigPatches.map((p) => parse(p) as { apiVersion: string; apiServer: { extraArgs: unknown } });
+    const patches = node.kubeadmConfigPatches
+      .map((p) => parse(p) as { apiVersion: string; kind: string; apiServer: { extraArgs: unknown } })
+      .filter((p) => p.kind === 'ClusterConfiguration');
     expect(patches.map((p) => p.apiVersion)).toEqual(['kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta4']);
     expect(patches[0].apiServer.extraArgs).toMatchObject({ 'audit-policy-file': NODE_POLICY_FILE, 'audit-log-path': NODE_AUDIT_LOG_FILE });
     expect(patches[1].apiServer.extraArgs).toEqual(
@@ -99,6 +101,17 @@ describe.skipIf(!goAvailable())(`kind and kubeadm accept the generated config (g
       { hostPath: values.auditLogDir, containerPath: '/var/log/kubernetes', readOnly: false },
     ]);
     expectAuditFlags(verdict);
+  });
+
+  it('skips CoreDNS and kube-proxy, and lets the kubelet run on cgroup v1, in patches kubeadm and the kubelet decode strictly', async () => {
+    const verdict = await checkKindConfig(checker, renderKindConfig(values));
+    expect(verdict.otherPatches).toEqual([
+      { kind: 'InitConfiguration', apiVersion: 'kubeadm.k8s.io/v1beta3', ok: true, skipPhases: ['preflight', 'addon/kube-proxy', 'addon/coredns'] },
+      { kind: 'InitConfiguration', apiVersion: 'kubeadm.k8s.io/v1beta4', ok: true, skipPhases: ['preflight', 'addon/kube-proxy', 'addon/coredns'] },
+      { kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', ok: true, failCgroupV1: false },
+    ]);
+    const misspelt = await checkKindConfig(checker, renderKindConfig(values).replace('failCgroupV1:', 'failCgroupv1:'));
+    expect(misspelt.errors).toEqual([expect.stringMatching(/^KubeletConfiguration kubelet\.config\.k8s\.io\/v1beta1 patch: refused by strict decoding: .*unknown field "failCgroupv1"/)]);
   });
 
   // The checker must be able to say no, or the test above proves nothing.

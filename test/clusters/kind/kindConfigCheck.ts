@@ -69,6 +69,8 @@ export interface CheckerVerdict {
   name?: string;
   nodes?: { role: string; image: string; extraMounts: { hostPath: string; containerPath: string; readOnly: boolean }[] }[];
   kubeadm?: KubeadmVerdict[];
+  /** The InitConfiguration and KubeletConfiguration patches, each decoded strictly. */
+  otherPatches?: { kind: string; apiVersion: string; ok: boolean; error?: string; skipPhases?: string[]; failCgroupV1?: boolean }[];
 }
 
 export async function checkKindConfig(binary: string, config: string): Promise<CheckerVerdict> {
