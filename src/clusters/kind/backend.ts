@@ -68,6 +68,22 @@ import {
   writeWorkspacePolicy,
 } from './workspace.js';
 
+/**
+ * Synchronously removes every node container of cluster `name` that is still
+ * there. An interrupted `docker run` (kind's) can leave the daemon still
+ * starting the node while `kind delete` removes it; the removal then loses and
+ * a "Created" container stays. A few tries, a second apart, catch it.
+ */
+function removeNodeContainersNow(name: string): void {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const listed = spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=io.x-k8s.kind.cluster=${name}`], { encoding: 'utf8', timeout: 60_000 });
+    const ids = (listed.stdout ?? '').split('\n').filter(Boolean);
+    if (listed.status !== 0 || ids.length === 0) return;
+    spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore', timeout: 60_000 });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+}
+
 /** The Docker network kind puts every cluster's nodes on (kind's fixed name). */
 const KIND_NETWORK = 'kind';
 const CREATE_TIMEOUT_MS = 15 * 60_000;
@@ -256,6 +272,7 @@ export class KindCluster implements Cluster {
       this.unregisterEmergencyStop = registerEmergencyStop({
         killNow: () => {
           spawnSync(this.kind, ['delete', 'cluster', '--name', this.name], { stdio: 'ignore', timeout: 120_000, env: this.kindEnv });
+          removeNodeContainersNow(this.name);
           if (this.ownsNetwork) spawnSync('docker', ['network', 'rm', KIND_NETWORK], { stdio: 'ignore', timeout: 60_000 });
         },
         runDir: ws.root,
@@ -436,11 +453,14 @@ export class KindCluster implements Cluster {
       this.log(`kind: keeping cluster "${this.name}" for the next run (--reuse); delete it with: ${this.kind} delete cluster --name ${this.name}`);
       return;
     }
-    this.unregisterEmergencyStop?.();
     if (this.retained) {
+      this.unregisterEmergencyStop?.();
       this.log(`kind: keeping the failed cluster "${this.name}" (AUDITSPEC_KIND_RETAIN); delete it with: ${this.kind} delete cluster --name ${this.name}`);
       return;
     }
+    // The exit/signal cleanup stays registered until the cluster is gone: a
+    // runner that exits while this deletion is under way (Vitest on Ctrl-C
+    // tears down and exits) still deletes it synchronously.
     if (this.created || this.creating) {
       const result = await this.run(this.kind, ['delete', 'cluster', '--name', this.name], { timeoutMs: 180_000, env: this.kindEnv });
       if (result.code !== 0) this.log(`kind: could not delete cluster "${this.name}": ${tail(result.stderr).join(' | ')}`);
@@ -452,6 +472,7 @@ export class KindCluster implements Cluster {
     await rm(this.workspace.root, { recursive: true, force: true, maxRetries: 3 }).catch((err: Error) => {
       this.log(`kind: could not remove ${this.workspace.root}: ${err.message}`);
     });
+    this.unregisterEmergencyStop?.();
   }
 
   private assertUsable(): void {
