@@ -115,8 +115,8 @@ describe('BatchingObserver through the coordinator', () => {
       ]);
       expect(batches).toBe(2);
       expect(results.map((r) => r.level)).toEqual(['Request', 'None', 'Request']);
-      // Two batches, two sentinels.
-      expect(fake.sent.filter((r) => r.identity.kind === 'user' && r.identity.name === SENTINEL_USER)).toHaveLength(2);
+      // Two batches, two sentinels each (see collect in session.ts).
+      expect(fake.sent.filter((r) => r.identity.kind === 'user' && r.identity.name === SENTINEL_USER)).toHaveLength(4);
       // A request without an HTTP form cannot be observed.
       await expect(observer.observe(policies.a, { label: 'attrs only', attributes: {} as never })).rejects.toThrow(/no HTTP form/);
       // A wrong token is refused.
