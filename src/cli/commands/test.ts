@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { addClusterFlags, clusterSettings } from '../clusterFlags.js';
 import { UsageError } from '../errors.js';
+import { kubeVersionOption, parseKubeVersion } from '../options.js';
 import { auditspecTestConfig } from '../../vitest/config.js';
 import type { RegisterCommand } from './index.js';
 
@@ -41,6 +42,7 @@ interface TestOptions extends Record<string, unknown> {
   testNamePattern?: string;
   reporter: string[];
   outputFile?: string;
+  kubeVersion?: string;
 }
 
 export const registerTest: RegisterCommand = (program: Command, setExitCode) => {
@@ -54,14 +56,16 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
     .option('-t, --test-name-pattern <pattern>', 'run only tests whose name matches')
     .option('--reporter <name>', 'Vitest reporter (repeatable)', (r: string, all: string[]) => [...all, r], [] as string[])
     .option('--output-file <path>', "where file-writing reporters (junit, json) write, as Vitest's --outputFile")
+    .addOption(kubeVersionOption())
     .action(async (paths: string[], options: TestOptions) => {
       const include = specPatterns(paths);
+      const kubeVersion = parseKubeVersion(options.kubeVersion);
       const modules = packageModules();
       // The same options `auditspec/config` gives plain vitest users; the
       // backend's settings reach globalSetup through Vitest's provide.
       const cluster = clusterSettings(options.cluster, options);
       const { setupFiles, globalSetup, provide, testTimeout, hookTimeout } = auditspecTestConfig(
-        cluster ? { cluster: cluster.backend, ...cluster.options } : {},
+        cluster ? { kubeVersion, cluster: cluster.backend, ...cluster.options } : { kubeVersion },
       );
       // Under GitHub Actions, the deciding rule's line is annotated too, next to
       // what Vitest does there by itself (its own annotations, unless reporters are chosen).
