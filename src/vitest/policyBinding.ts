@@ -9,6 +9,7 @@ import { PolicyLoadError, readPolicyFile } from '../audit/policy/reader.js';
 import { formatLoadErrorOfFile } from '../format/loadError.js';
 import { suiteKubeVersion } from './kubeVersion.js';
 import { currentObserver } from './observer.js';
+import { setBuilderKubeVersion } from '../request/builder.js';
 
 export interface PolicyBinding {
   /** Absolute path of the policy file. */
@@ -79,11 +80,15 @@ export function usePolicy(path: string, options: PolicyBindingOptions = {}): Pol
   const binding = loadPolicyBinding(path, options);
   // Known at collection: end to end, the backend may start this policy ahead of its tests.
   currentObserver()?.announce?.(binding.file);
+  // The block's requests name resources as its version serves them.
+  const previousVersions: KubeVersion[] = [];
   beforeEach(() => {
     stack.push(binding);
+    previousVersions.push(setBuilderKubeVersion(binding.kubeVersion));
   });
   afterEach(() => {
     const top = stack.pop();
+    setBuilderKubeVersion(previousVersions.pop()!);
     if (top !== binding) throw new Error('auditspec: policy bindings were popped out of order');
   });
   return binding;
@@ -118,6 +123,12 @@ export function describePolicy(
       });
       return;
     }
-    fn(binding);
+    // Requests built while collecting the block use its version too.
+    const previous = setBuilderKubeVersion(binding.kubeVersion);
+    try {
+      fn(binding);
+    } finally {
+      setBuilderKubeVersion(previous);
+    }
   });
 }
