@@ -10,8 +10,7 @@ export { explainRequest, type Explanation, type RuleTraceEntry } from './audit/p
 export { formatExplanation, formatDecision, formatAttributes } from './format/explanation.js';
 export * from './request/index.js';
 export * from './vitest/index.js';
-export { expectPolicySnapshot, policySnapshot, formatSnapshotTable, AuditSnapshot, type SnapshotRequests } from './snapshot/policySnapshot.js';
-export { auditSnapshotMatchers, type AuditSnapshotMatchers } from './snapshot/matcher.js';
+export { expectPolicySnapshot, policySnapshot, formatSnapshotTable, AuditSnapshot, type SnapshotRequests } from './vitest/snapshot.js';
 export { lintPolicy, LINT_RULES, type LintFinding, type LintRule, type LintOptions } from './lint/index.js';
 export { diffPolicies, type PolicyDiff, type PolicyChange, type DecisionSide, type DiffOptions } from './diff/diffPolicies.js';
 export { formatDiffText, formatDiffMarkdown, diffToJson } from './diff/format.js';
