@@ -3,7 +3,10 @@
 // (how an HTTP request becomes what the policy sees; the builder), vitest/ (the
 // matchers and policy binding).
 export * from './audit/types.js';
-export { readPolicy, readPolicyFile, loadPolicyFile, PolicyLoadError, type ReadPolicyOptions, type ReadPolicyResult, type FieldError } from './audit/policy/reader.js';
+export { loadPolicy, type LoadedPolicy, type LoadPolicyOptions, type PolicySource } from './audit/policy/load.js';
+export { PolicyLoadError } from './audit/policy/loadError.js';
+export { formatPosition } from './audit/policy/sourceMap.js';
+export { readPolicy, type ReadPolicyOptions, type ReadPolicyResult, type FieldError } from './audit/policy/reader.js';
 export { validatePolicy } from './audit/validation/validation.js';
 export { compilePolicy, evaluatePolicy, isLongRunning, type AuditDecision, type CompiledPolicy } from './audit/policy/checker.js';
 export { explainRequest, type Explanation, type RuleTraceEntry } from './audit/policy/explain.js';

@@ -4,8 +4,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { KubeVersion, Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
-import { PolicyLoadError, readPolicyFile } from '../audit/policy/reader.js';
-import { formatLoadErrorOfFile } from '../format/loadError.js';
+import { loadPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { currentObserver } from './observer.js';
 
 export interface PolicyBinding {
@@ -47,9 +47,14 @@ export function loadPolicyBinding(path: string, options: PolicyBindingOptions = 
   const cached = cache.get(key);
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
-  const result = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
-  if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfFile(result.error, displayPath, file), result.error);
-  const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy) };
+  let policy: Policy;
+  try {
+    policy = loadPolicy({ file, displayPath }, { kubeVersion: options.kubeVersion }).policy;
+  } catch (err) {
+    if (err instanceof PolicyLoadError) throw new PolicyNotLoaded(err.message, err);
+    throw err;
+  }
+  const binding: PolicyBinding = { file, displayPath, policy, compiled: compilePolicy(policy) };
   cache.set(key, binding);
   return binding;
 }

@@ -9,6 +9,7 @@
 import { expect } from 'vitest';
 import type { AuditDecision } from '../audit/policy/checker.js';
 import { evaluatePolicy } from '../audit/policy/checker.js';
+import { formatPosition } from '../audit/policy/sourceMap.js';
 import type { AuditRequest } from '../request/types.js';
 import { reportDecision } from './decisions.js';
 import { activePolicy, loadPolicyBinding, type PolicyBinding } from './policyBinding.js';
@@ -68,7 +69,7 @@ export function decideSnapshotRows(binding: PolicyBinding, requests: SnapshotReq
 
 function ruleColumn(binding: PolicyBinding, decision: AuditDecision): string {
   if (decision.ruleIndex === null || decision.rule === null) return 'default (no rule matched)';
-  return `rule #${decision.ruleIndex} ${binding.displayPath}:${decision.rule.pos.line}`;
+  return `rule #${decision.ruleIndex} ${formatPosition(decision.rule.pos, { file: binding.displayPath, column: false })}`;
 }
 
 // The level and omit columns have fixed widths (the widest level, and the

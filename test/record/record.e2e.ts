@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadPolicyFile } from '../../src/audit/policy/reader.js';
+import { loadPolicy } from '../../src/audit/policy/load.js';
 import AuditCoverageReporter from '../../src/coverage/reporter.js';
 import { endToEndVitestConfig } from '../../src/e2e/vitest/config.js';
 import { recordSpec } from '../../src/record/record.js';
@@ -23,7 +23,7 @@ const skip = !binaries || !hasCorpus('logs/audit2rbac-demo.log', 'policies/audit
 describe.skipIf(skip)(`record, proven on kube-apiserver${reason ? ` — ${reason}` : ''} (also skipped without ../shared/corpus)`, () => {
   test('the spec generated from audit2rbac-demo.log passes end to end against its policy', async () => {
     const policyFile = corpusPath('policies/audit2rbac-demo-policy.yaml');
-    const result = await recordSpec([corpusPath('logs/audit2rbac-demo.log')], { policy: loadPolicyFile(policyFile), policyPath: relative(repo, policyFile) });
+    const result = await recordSpec([corpusPath('logs/audit2rbac-demo.log')], { policy: loadPolicy({ file: policyFile }).policy, policyPath: relative(repo, policyFile) });
     mkdirSync(workDir, { recursive: true });
     const file = join(workDir, 'audit2rbac-demo.audit.spec.ts');
     writeFileSync(file, result.spec);

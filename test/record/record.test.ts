@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadPolicyFile } from '../../src/audit/policy/reader.js';
+import { loadPolicy } from '../../src/audit/policy/load.js';
 import { recordSpec } from '../../src/record/record.js';
 import { corpusPath, hasCorpus } from '../support/corpus.js';
 import { repo, runSpecs } from '../support/vitestRun.js';
@@ -34,7 +34,7 @@ describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log', 'policies/audit2rbac-demo
     test('the generated spec type-checks and passes against the policy that wrote the log', async () => {
       const policyFile = corpusPath('policies/audit2rbac-demo-policy.yaml');
       const result = await recordSpec([corpusPath('logs/audit2rbac-demo.log')], {
-        policy: loadPolicyFile(policyFile),
+        policy: loadPolicy({ file: policyFile }).policy,
         policyPath: relative(process.cwd(), policyFile),
       });
       expect(result.requests).toBe(37);
