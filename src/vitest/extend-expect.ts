@@ -7,12 +7,10 @@ import { trackCurrentTest } from './currentTest.js';
 import { projectKubeVersion } from './kubeVersion.js';
 import { flushEndToEndChecks } from './endToEnd.js';
 import { auditMatchers } from './matchers/index.js';
-import { auditSnapshotMatchers } from '../snapshot/matcher.js';
 
 // Requests name built-in resources as the project's kube-apiserver version serves them.
 setBuilderKubeVersion(projectKubeVersion());
 expect.extend(auditMatchers);
-expect.extend(auditSnapshotMatchers);
 afterEach(flushEndToEndChecks);
 // Failing expectations are noted on the running test for the GitHub Actions reporter.
 trackCurrentTest();

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { KubeVersion } from '../audit/kubeVersions.js';
 import type { Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
-import { PolicyLoadError, readPolicyFile } from '../audit/policy/reader.js';
-import { formatLoadErrorOfFile } from '../format/loadError.js';
+import { loadPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { suiteKubeVersion } from './kubeVersion.js';
 import { currentObserver } from './observer.js';
 import { setBuilderKubeVersion } from '../request/builder.js';
@@ -58,9 +58,14 @@ export function loadPolicyBinding(path: string, options: PolicyBindingOptions = 
   const cached = cache.get(key);
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
-  const result = readPolicyFile(file, { kubeVersion, file: displayPath });
-  if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfFile(result.error, displayPath, file), result.error);
-  const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy), kubeVersion };
+  let policy: Policy;
+  try {
+    policy = loadPolicy({ file, displayPath }, { kubeVersion }).policy;
+  } catch (err) {
+    if (err instanceof PolicyLoadError) throw new PolicyNotLoaded(err.message, err);
+    throw err;
+  }
+  const binding: PolicyBinding = { file, displayPath, policy, compiled: compilePolicy(policy), kubeVersion };
   cache.set(key, binding);
   return binding;
 }
