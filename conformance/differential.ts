@@ -66,6 +66,8 @@ export function diffAnswers(c: ConformanceCase, older: OracleCaseAnswer, newer: 
   else if (!lo.ok && !ln.ok && lo.error !== ln.error) add('load-message', lo.error, ln.error);
   else if (lo.ok && ln.ok && !same(lo.policy, ln.policy)) add('load-policy', lo.policy, ln.policy);
   if (lo.strictError !== ln.strictError) add('load-strict-warning', lo.strictError, ln.strictError);
+  // A policy only one version loads decides only there: the verdict is the difference.
+  const decides = lo.ok === ln.ok;
   older.http.forEach((a, i) => {
     const b = newer.http[i]!;
     if (a.urlError !== b.urlError || a.error !== b.error) add('url-error', a.urlError ?? a.error ?? null, b.urlError ?? b.error ?? null, i);
@@ -73,7 +75,7 @@ export function diffAnswers(c: ConformanceCase, older: OracleCaseAnswer, newer: 
     else if (!same(a.requestDeadline, b.requestDeadline)) add('request-deadline', a.requestDeadline, b.requestDeadline, i);
     else if (!same(a.attributes?.user, b.attributes?.user)) add('user', a.attributes?.user, b.attributes?.user, i);
     else if (!same(a.attributes, b.attributes)) add('attributes', a.attributes, b.attributes, i);
-    else if (!same(a.decision, b.decision)) add('decision-http', a.decision, b.decision, i);
+    else if (decides && !same(a.decision, b.decision)) add('decision-http', a.decision, b.decision, i);
   });
   (older.attributes ?? []).forEach((a, i) => {
     const b = newer.attributes?.[i];
@@ -82,13 +84,33 @@ export function diffAnswers(c: ConformanceCase, older: OracleCaseAnswer, newer: 
   return out;
 }
 
-/** A class key: the kind and both answers with quoted names and numbers blurred. */
+const blur = (text: string) =>
+  text
+    .replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, 'Q')
+    .replace(/\d+/g, 'N')
+    // A list's length is a name-like detail too: []string{Q, Q} and []string{Q} are one class.
+    .replace(/\{Q(?:, Q)*\}/g, '{Q…}')
+    .replace(/\[Q(?:,Q)*\]/g, '[Q…]')
+    .slice(0, 160);
+
+/** The field errors of an aggregated loading message ("[a, b]" or one error); anything else as is. */
+function fieldErrors(message: string): string[] {
+  const inner = /^\[(.*)\]$/s.exec(message)?.[1] ?? message;
+  return inner.split(/, (?=(?:rules\[\d+\]|omitStages\[\d+\])[.:[])/);
+}
+
+/**
+ * A class key. Loading messages are compared error by error: the class is the
+ * blurred errors only one side prints, so the same change in a different mix
+ * of other errors is one class. Other answers: both sides, blurred.
+ */
 export function differenceSignature(d: Difference): string {
-  const gist = (v: unknown) =>
-    (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined')
-      .replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, 'Q')
-      .replace(/\d+/g, 'N')
-      .slice(0, 160);
+  if ((d.kind === 'load-message' || d.kind === 'load-verdict') && typeof d.older === 'string' && typeof d.newer === 'string') {
+    const [a, b] = [fieldErrors(d.older), fieldErrors(d.newer)];
+    const onlyIn = (x: string[], y: string[]) => [...new Set(x.filter((e) => !y.includes(e)).map(blur))].sort().join(' + ') || '-';
+    return `${d.kind} | older only: ${onlyIn(a, b)} | newer only: ${onlyIn(b, a)}`;
+  }
+  const gist = (v: unknown) => blur(typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'));
   return `${d.kind} | older: ${gist(d.older)} | newer: ${gist(d.newer)}`;
 }
 
