@@ -18,7 +18,7 @@ import { readPolicy } from './reader.js';
 export type PolicySource = { file: string; displayPath?: string } | { text: string; displayPath?: string };
 
 export interface LoadPolicyOptions {
-  /** The kube-apiserver version whose rules apply; default '1.36'. */
+  /** The kube-apiserver version whose rules apply; default DEFAULT_KUBE_VERSION. */
   kubeVersion?: KubeVersion;
 }
 

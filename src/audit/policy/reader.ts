@@ -1,4 +1,4 @@
-// Loading an audit policy file exactly as kube-apiserver 1.36 does
+// Loading an audit policy file exactly as the chosen kube-apiserver version does
 // (k8s.io/apiserver/pkg/audit/policy/reader.go, LoadPolicyFromBytes): decode
 // strictly then leniently, insist on audit.k8s.io/v1, validate, refuse an
 // empty rule list. The result is the shared Policy type with a source position
@@ -24,7 +24,7 @@ export { PolicyLoadError } from './loadError.js';
 export interface ReadPolicyOptions {
   /** Named in positions and messages; default "<inline>". */
   file?: string;
-  /** The kube-apiserver version whose rules apply; default '1.36'. */
+  /** The kube-apiserver version whose rules apply; default DEFAULT_KUBE_VERSION (where versions differ: versionBehaviour.ts). */
   kubeVersion?: KubeVersion;
 }
 
