@@ -39,5 +39,6 @@ describe('kubeVersion in a Vitest run', () => {
     expect(run.failed).toHaveLength(1);
     expect(run.failed[0]).toContain('loads: failed');
     expect(run.failed[0]).toContain('rules[0].resources.group: Invalid value: "*": a lowercase RFC 1123 subdomain');
-  });
+    // A whole Vitest run inside this one: seconds on a busy machine.
+  }, 120_000);
 });
