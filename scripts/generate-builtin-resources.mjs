@@ -86,6 +86,9 @@ async function withApiserver(extraArgs, fn) {
     '--etcd-servers', `http://127.0.0.1:${etcdPort}`,
     '--bind-address', '127.0.0.1',
     '--advertise-address', '127.0.0.1',
+    // 1.37 refuses a loopback advertise address with the default (lease)
+    // endpoint reconciler; the catalogue needs no kubernetes Service endpoints.
+    '--endpoint-reconciler-type', 'none',
     '--secure-port', String(port),
     '--cert-dir', join(dir, 'certs'),
     '--authorization-mode', 'AlwaysAllow',

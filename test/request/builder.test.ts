@@ -43,7 +43,7 @@ describe('resource requests', () => {
     ['kubectl spelling', alice.list('ingresses.networking.k8s.io', { namespace: 'a' }), 'GET', '/apis/networking.k8s.io/v1/namespaces/a/ingresses', { apiGroup: 'networking.k8s.io' }],
     ['events: core wins', alice.list('events', { namespace: 'a' }), 'GET', '/api/v1/namespaces/a/events', { apiGroup: '' }],
     ['events.k8s.io on request', alice.list('events', { namespace: 'a', group: 'events.k8s.io' }), 'GET', '/apis/events.k8s.io/v1/namespaces/a/events', { apiGroup: 'events.k8s.io' }],
-    ['another served version', alice.list('clustertrustbundles', { version: 'v1alpha1' }), 'GET', '/apis/certificates.k8s.io/v1alpha1/clustertrustbundles', { apiVersion: 'v1alpha1' }],
+    ['another served version', alice.list('clustertrustbundles', { version: 'v1beta1' }), 'GET', '/apis/certificates.k8s.io/v1beta1/clustertrustbundles', { apiVersion: 'v1beta1' }],
     ['names escaped', alice.get('services', 'https:web:443', { namespace: 'a b' }), 'GET', '/api/v1/namespaces/a%20b/services/https:web:443', { namespace: 'a b', name: 'https:web:443' }],
   ])('%s', (_, req, method, url, attributes) => {
     expect(sent(req)).toEqual({ method, url });

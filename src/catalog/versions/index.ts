@@ -5,6 +5,7 @@ import type { KubeVersion } from '../../audit/kubeVersions.js';
 import type { BuiltinResource } from '../types.js';
 import * as v1_33 from './1.33.js';
 import * as v1_36 from './1.36.js';
+import * as v1_37 from './1.37.js';
 
 export interface GeneratedCatalogue {
   /** The release whose discovery it is, e.g. "v1.36.4". */
@@ -15,4 +16,5 @@ export interface GeneratedCatalogue {
 export const GENERATED_CATALOGUES: Partial<Record<KubeVersion, GeneratedCatalogue>> = {
   '1.33': v1_33,
   '1.36': v1_36,
+  '1.37': v1_37,
 };
