@@ -3,10 +3,10 @@
 // net/url's ParseRequestURI (goUrl.ts) for r.URL.Path / r.URL.RawQuery, and
 // url.ParseQuery for r.URL.Query(). Percent-decoded bytes are read back as
 // UTF-8 the way Go's encoding/json writes them into the audit log (goString.ts).
-import { fromByteString, goQuote, toByteString } from './goString.js';
-import { parseRequestUri, tryUnescape, UrlParseError, urlString, type GoUrl } from './goUrl.js';
+import { fromByteString, goQuote, toByteString } from '../go/utf8/byteString.js';
+import { parseRequestUri, tryUnescape, UrlParseError, urlString, type GoUrl } from '../go/url/url.js';
 
-export { decodeGoString } from './goString.js';
+export { decodeGoString } from '../go/utf8/byteString.js';
 
 /** Why Go's HTTP server answers 400 before kube-apiserver's handlers ever run. */
 export class BadRequestTargetError extends Error {

@@ -18,15 +18,15 @@
 // knows (kind: Event, ...) we go straight to the conversion error, whereas a
 // type error while decoding into that kind would be reported first upstream.
 
-import { goFoldName, goQuote } from './goFormat.js';
-import { decodeGoJson } from './goJson.js';
-import type { GoStruct, NullListItem, StrictIssue } from './goJson.js';
-import { INTERNAL_POLICY, V1_POLICY } from './goTypes.js';
-import { JsonSyntaxError, looksLikeJson, parseJsonText } from './jsonText.js';
-import type { JsonNode, Loc } from './jsonTree.js';
-import { jsonKindName } from './jsonTree.js';
-import { yamlToJson, YamlToJsonError } from './yamlToJson.js';
-import type { DuplicateYamlKey } from './yamlToJson.js';
+import { goFoldName, goQuote } from '../../go/json/encode.js';
+import { decodeGoJson } from '../../go/json/decode.js';
+import type { GoStruct, NullListItem, StrictIssue } from '../../go/json/decode.js';
+import { INTERNAL_POLICY, V1_POLICY } from './apiTypes.js';
+import { JsonSyntaxError, looksLikeJson, parseJsonText } from '../../go/json/text.js';
+import type { JsonNode, Loc } from '../../go/json/tree.js';
+import { jsonKindName } from '../../go/json/tree.js';
+import { yamlToJson, YamlToJsonError } from '../../go/yaml/toJson.js';
+import type { DuplicateYamlKey } from '../../go/yaml/toJson.js';
 
 /** runtime.NewScheme's name for audit.Scheme, as its errors print it. */
 const SCHEME_NAME = 'pkg/runtime/scheme.go:111';

@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { readPolicy } from '../../../src/audit/policy/reader.js';
-import { yamlToJson, YamlToJsonError } from '../../../src/audit/policy/yamlToJson.js';
+import { yamlToJson, YamlToJsonError } from '../../../src/go/yaml/toJson.js';
 import { ACCEPTED, REFUSED } from './yamlSyntaxCases.js';
 
 describe('YAML syntax errors carry go-yaml v2 message and line', () => {

@@ -10,8 +10,8 @@
 // libyaml's licence (MIT, Copyright (c) 2006 Kirill Simonov) applies to this
 // rendition too: see THIRD_PARTY_NOTICES.md.
 
-import type { Mark, ScalarStyle, Token } from './goYamlScanner.js';
-import { YamlScanner, YamlSyntaxError } from './goYamlScanner.js';
+import type { Mark, ScalarStyle, Token } from './scanner.js';
+import { YamlScanner, YamlSyntaxError } from './scanner.js';
 
 export type EventType =
   | 'STREAM-START'

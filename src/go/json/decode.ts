@@ -12,11 +12,11 @@
 //    PolicyRule.rules.users of type string"), which fails the whole load.
 // Every decoded struct, list and field keeps where it came from.
 
-import { goTypeName, structShortName } from './goTypes.js';
-import type { GoField, GoStructType, GoType } from './goTypes.js';
-import type { JsonNode, Loc } from './jsonTree.js';
-import { jsonKindName } from './jsonTree.js';
-import { rfc3339ParseError } from './goTime.js';
+import { goTypeName, structShortName } from '../../audit/policy/apiTypes.js';
+import type { GoField, GoStructType, GoType } from '../../audit/policy/apiTypes.js';
+import type { JsonNode, Loc } from './tree.js';
+import { jsonKindName } from './tree.js';
+import { rfc3339ParseError } from '../time/format.js';
 
 export interface GoStruct {
   kind: 'struct';

@@ -19,13 +19,13 @@
 //    JSON object's keys come out sorted, which decides which decode error is
 //    reported first.
 
-import { compareUtf8, goQuote } from './goFormat.js';
-import type { Mark } from './goYamlScanner.js';
-import type { YamlNode } from './goYamlNodes.js';
-import { composeYamlDocument, YamlParseError } from './goYamlNodes.js';
-import type { JsonEntry, JsonNode, Loc } from './jsonTree.js';
-import type { GoScalar } from './goYamlScalar.js';
-import { resolvePlain, resolveTagged, ScalarError, shortTag } from './goYamlScalar.js';
+import { compareUtf8, goQuote } from '../json/encode.js';
+import type { Mark } from './scanner.js';
+import type { YamlNode } from './nodes.js';
+import { composeYamlDocument, YamlParseError } from './nodes.js';
+import type { JsonEntry, JsonNode, Loc } from '../json/tree.js';
+import type { GoScalar } from './resolve.js';
+import { resolvePlain, resolveTagged, ScalarError, shortTag } from './resolve.js';
 
 /** A key that go-yaml's strict pass would report as "already set in map". */
 export interface DuplicateYamlKey {

@@ -2,7 +2,7 @@
 // values were printed by Go 1.26 (strconv.Quote and encoding/json.Marshal).
 
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, goFoldName, goJsonString, goQuote } from '../../../src/audit/policy/goFormat.js';
+import { compareUtf8, goFoldName, goJsonString, goQuote } from '../../../src/go/json/encode.js';
 
 /** [input, strconv.Quote(input), json.Marshal(input)] */
 const GO: [string, string, string][] = [

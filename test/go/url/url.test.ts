@@ -9,8 +9,8 @@
 // Regenerate by rerunning such a program; never edit expected values by hand.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { escape, parseRequestUri, UrlParseError, urlString, type GoUrl } from '../../src/request/goUrl.js';
-import { fromByteString, toByteString } from '../../src/request/goString.js';
+import { escape, parseRequestUri, UrlParseError, urlString, type GoUrl } from '../../../src/go/url/url.js';
+import { fromByteString, toByteString } from '../../../src/go/utf8/byteString.js';
 
 interface UpstreamUrl {
   scheme: string;

@@ -4,8 +4,8 @@
 // kube-apiserver surfaces them verbatim. Keys keep their order and duplicates,
 // because the decoder that follows sees them that way.
 
-import type { JsonArray, JsonEntry, JsonNode, JsonObject, Loc } from './jsonTree.js';
-import { LineIndex } from './jsonTree.js';
+import type { JsonArray, JsonEntry, JsonNode, JsonObject, Loc } from './tree.js';
+import { LineIndex } from './tree.js';
 
 /** encoding/json refuses documents nested deeper than this (scanner.go maxNestingDepth). */
 const MAX_NESTING_DEPTH = 10000;

@@ -9,11 +9,11 @@
 // Only the first document is read; where a following one starts is reported
 // so the loader can warn that kube-apiserver ignores it.
 
-import type { Mark, ScalarStyle } from './goYamlScanner.js';
-import { YamlSyntaxError } from './goYamlScanner.js';
-import type { EventType, YamlEvent } from './goYamlParser.js';
-import { YamlEventParser } from './goYamlParser.js';
-import { goYamlErrorMessage } from './yamlErrors.js';
+import type { Mark, ScalarStyle } from './scanner.js';
+import { YamlSyntaxError } from './scanner.js';
+import type { EventType, YamlEvent } from './parser.js';
+import { YamlEventParser } from './parser.js';
+import { goYamlErrorMessage } from './errors.js';
 
 export interface YamlNode {
   kind: 'scalar' | 'sequence' | 'mapping' | 'alias';

@@ -5,7 +5,7 @@
 //
 // Everything works on byte strings (goString.ts), so indices, checks and
 // escapes are byte-wise as in Go; callers turn results back into text.
-import { goQuote, type ByteString } from './goString.js';
+import { goQuote, type ByteString } from '../utf8/byteString.js';
 
 /** url.ParseRequestURI refused the target; the message reads like Go's *url.Error. */
 export class UrlParseError extends Error {

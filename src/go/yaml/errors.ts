@@ -13,7 +13,7 @@
 //    this context" for a problem on the first line), and reader errors
 //    ("control characters are not allowed") never have one.
 
-import type { YamlSyntaxError } from './goYamlScanner.js';
+import type { YamlSyntaxError } from './scanner.js';
 
 /** go-yaml's parser.fail(): "yaml: line N: <problem>" (or "yaml: <problem>"). */
 export function goYamlErrorMessage(error: YamlSyntaxError): string {
