@@ -18,7 +18,8 @@
 // knows (kind: Event, ...) we go straight to the conversion error, whereas a
 // type error while decoding into that kind would be reported first upstream.
 
-import { goFoldName, goQuote } from '../../go/json/encode.js';
+import { goFoldName } from '../../go/json/fold.js';
+import { goQuote } from '../../go/strconv/quote.js';
 import { decodeGoJson } from '../../go/json/decode.js';
 import type { GoStruct, NullListItem, StrictIssue } from '../../go/json/decode.js';
 import { INTERNAL_POLICY, V1_POLICY } from './apiTypes.js';

@@ -7,7 +7,7 @@
 // bytes, then readPolicy (LoadPolicyFromBytes).
 import { readFileSync, statSync } from 'node:fs';
 import type { KubeVersion, Policy, PolicyWarning } from '../types.js';
-import { goQuote } from '../../go/json/encode.js';
+import { goQuote } from '../../go/strconv/quote.js';
 import { PolicyLoadError } from './loadError.js';
 import { readPolicy } from './reader.js';
 

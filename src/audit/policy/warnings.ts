@@ -9,7 +9,7 @@
 // key's position, saying what upstream does with it and what that means for
 // matching.
 
-import type { GoStructType } from './apiTypes.js';
+import type { GoStructType } from '../../go/json/types.js';
 import type { NullListItem, StrictIssue } from '../../go/json/decode.js';
 import type { DuplicateYamlKey } from '../../go/yaml/toJson.js';
 import type { JsonNode, Loc } from '../../go/json/tree.js';

@@ -1,3 +1,5 @@
+// Upstream: sigs.k8s.io/json internal/golang/encoding/json/decode.go (encoding/json's decode.go, case-sensitive, with strict errors).
+//
 // Decoding a JSON tree into the Go types kube-apiserver uses, with the
 // semantics of sigs.k8s.io/json (the case-sensitive fork of encoding/json that
 // apimachinery's serializer calls):
@@ -12,8 +14,8 @@
 //    PolicyRule.rules.users of type string"), which fails the whole load.
 // Every decoded struct, list and field keeps where it came from.
 
-import { goTypeName, structShortName } from '../../audit/policy/apiTypes.js';
-import type { GoField, GoStructType, GoType } from '../../audit/policy/apiTypes.js';
+import { goTypeName, structShortName } from './types.js';
+import type { GoField, GoStructType, GoType } from './types.js';
 import type { JsonNode, Loc } from './tree.js';
 import { jsonKindName } from './tree.js';
 import { rfc3339ParseError } from '../time/format.js';

@@ -1,3 +1,5 @@
+// Upstream: encoding/json scanner.go (syntax and SyntaxError texts).
+//
 // Parses a policy written as JSON the way Go's encoding/json checks it: same
 // accepted syntax and the same SyntaxError texts ("invalid character 'x'
 // looking for beginning of value", "unexpected end of JSON input", ...), since

@@ -1,8 +1,10 @@
+// Upstream: none; the JSON value encoding/json's decode.go walks, with positions.
+//
 // The JSON document kube-apiserver's decoder actually reads, kept as a tree
 // with source locations. A JSON policy file becomes this tree as written (key
 // order and duplicate keys kept, as Go's decoder sees them); a YAML file
 // becomes the JSON that sigs.k8s.io/yaml would have produced from it (see
-// yamlToJson.ts), still pointing back into the YAML source.
+// ../yaml/toJson.ts), still pointing back into the YAML source.
 
 /** 1-based line and column in the source text. */
 export interface Loc {

@@ -1,3 +1,5 @@
+// Upstream: go.yaml.in/yaml/v2 decode.go (type parser).
+//
 // go-yaml v2's node tree (decode.go, type parser): the events of the first
 // document of a stream composed into scalar, sequence, mapping and alias
 // nodes, as yaml.Unmarshal does before decoding anything.

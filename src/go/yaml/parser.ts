@@ -1,5 +1,7 @@
+// Upstream: go.yaml.in/yaml/v2 parserc.go.
+//
 // The event parser of go-yaml v2 (parserc.go, a port of libyaml's parser), in
-// TypeScript: the tokens of goYamlScanner.ts become STREAM/DOCUMENT/SEQUENCE/
+// TypeScript: the tokens of scanner.ts become STREAM/DOCUMENT/SEQUENCE/
 // MAPPING start and end, SCALAR and ALIAS events, driven by the same state
 // machine, so a broken document fails at the same token with the same problem
 // ("did not find expected key", "did not find expected node content", ...).

@@ -1,3 +1,5 @@
+// Upstream: sigs.k8s.io/yaml yaml.go (YAMLToJSON), over go.yaml.in/yaml/v2.
+//
 // YAML policy text -> the JSON kube-apiserver's decoder reads, with locations.
 //
 // kube-apiserver turns YAML into JSON with sigs.k8s.io/yaml (YAMLToJSON), which
@@ -6,7 +8,7 @@
 // policy loads, so it is reproduced step by step rather than with a YAML
 // library's own data model:
 //  - the text is parsed by a port of go-yaml's libyaml scanner and parser
-//    (goYamlScanner.ts, goYamlParser.ts, goYamlNodes.ts), so a broken file is
+//    (scanner.ts, parser.ts, nodes.ts), so a broken file is
 //    refused with the very message kube-apiserver prints, and YAML that
 //    go-yaml accepts (and other parsers may not) loads;
 //  - only the first document of a stream is read; later ones are never looked at;
@@ -19,7 +21,8 @@
 //    JSON object's keys come out sorted, which decides which decode error is
 //    reported first.
 
-import { compareUtf8, goQuote } from '../json/encode.js';
+import { compareUtf8 } from '../json/encode.js';
+import { goQuote } from '../strconv/quote.js';
 import type { Mark } from './scanner.js';
 import type { YamlNode } from './nodes.js';
 import { composeYamlDocument, YamlParseError } from './nodes.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { isValidGoDuration } from '../../../src/go/time/duration.js';
 
-const rows = readFileSync(new URL('./fixtures/goDuration.upstream.jsonl', import.meta.url), 'utf8')
+const rows = readFileSync(new URL('./fixtures/duration.upstream.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((line) => JSON.parse(line) as { in: string; ok: boolean });
