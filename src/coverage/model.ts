@@ -58,13 +58,6 @@ function sumModes(byMode: Record<string, number> | undefined): number {
 
 const percentOf = (covered: number, total: number): number => (total === 0 ? 100 : (covered / total) * 100);
 
-/** Trims blank and comment-only lines off the end of a rule's range. */
-function trimRange(range: LineRange, sourceLines: readonly string[]): LineRange {
-  let end = range.end;
-  while (end > range.start && /^\s*(#.*)?$/.test(sourceLines[end - 1] ?? '')) end--;
-  return { start: range.start, end };
-}
-
 /** Builds the coverage of `policyFiles` (absolute paths) from the hits the specs reported. */
 export function buildCoverage(hits: RuleHitCounts, policyFiles: Iterable<string>, options: CoverageModelOptions = {}): CoverageSummary {
   const root = options.root ?? process.cwd();
@@ -92,12 +85,10 @@ export function buildCoverage(hits: RuleHitCounts, policyFiles: Iterable<string>
       return coverage;
     }
     coverage.source = loaded.text;
-    const sourceLines = coverage.source.split(/\r?\n/);
     const ranges = ruleLineRanges(coverage.source);
     coverage.rules = loaded.policy.rules.map((rule, index) => {
       const byMode = byRule[String(index)] ?? {};
-      const raw = ranges[index];
-      const lines = raw && raw.start > 0 ? trimRange(raw, sourceLines) : { start: rule.pos.line, end: rule.pos.line };
+      const lines = ranges[index] ?? { start: rule.pos.line, end: rule.pos.line };
       return { index, level: rule.level as Level, pos: rule.pos, lines, hits: sumModes(byMode), hitsByMode: { ...byMode } };
     });
     coverage.coveredRules = coverage.rules.filter((r) => r.hits > 0).length;

@@ -128,6 +128,12 @@ class Parser {
   }
 
   private value(): JsonNode {
+    const node = this.node();
+    node.end = this.loc();
+    return node;
+  }
+
+  private node(): JsonNode {
     this.skipSpace();
     const c = this.code();
     if (c < 0) this.eof();
@@ -198,13 +204,14 @@ class Parser {
   private array(loc: Loc): JsonArray {
     this.enter(0x5b);
     this.i++;
+    const insertAt = this.i;
     const items: JsonNode[] = [];
     const itemLocs: Loc[] = [];
     this.skipSpace();
     if (this.code() === 0x5d) {
       this.i++;
       this.depth--;
-      return { kind: 'array', items, itemLocs, loc };
+      return { kind: 'array', items, itemLocs, loc, insertAt, flow: true };
     }
     for (;;) {
       this.skipSpace();
@@ -220,7 +227,7 @@ class Parser {
       this.fail(next, 'after array element');
     }
     this.depth--;
-    return { kind: 'array', items, itemLocs, loc };
+    return { kind: 'array', items, itemLocs, loc, insertAt, flow: true };
   }
 
   private string(): string {

@@ -20,6 +20,16 @@ import { goYamlErrorMessage } from './errors.js';
 export interface YamlNode {
   kind: 'scalar' | 'sequence' | 'mapping' | 'alias';
   start: Mark;
+  /**
+   * Where the node's text ends: after a scalar, an alias or a flow
+   * collection's closing bracket; for a block collection, where its last
+   * item's text ends (libyaml's own end mark there is the next token, past any
+   * comments and blank lines that follow).
+   */
+  end: Mark;
+  /** A flow collection (`[…]`, `{…}`); `bracket` is just after its `[` or `{`. */
+  flow: boolean;
+  bracket?: Mark;
   /** The resolved tag, '' when none was written. */
   tag: string;
   /** A scalar's value; an alias's anchor name. */
@@ -114,6 +124,9 @@ class Composer {
     return {
       kind,
       start: event.start,
+      end: event.end,
+      flow: event.flow === true,
+      bracket: event.flow === true ? event.end : undefined,
       tag: event.tag,
       value: event.value,
       implicit: event.implicit,
@@ -165,6 +178,7 @@ class Composer {
           if (open.length === 0) throw new Error(`go-yaml parser: attempted to parse unknown event: ${event.type}`);
           this.expect(event.type);
           done = open.pop()!;
+          done.end = done.flow ? event.end : (done.children.at(-1)?.end ?? done.end);
           break;
         default:
           throw new Error(`go-yaml parser: attempted to parse unknown event: ${event.type}`);

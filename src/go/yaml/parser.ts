@@ -6,8 +6,10 @@
 // machine, so a broken document fails at the same token with the same problem
 // ("did not find expected key", "did not find expected node content", ...).
 //
-// One addition to libyaml's events: an item of a block sequence carries the
-// position of its `-` (entry), which the loader reports as the item's position.
+// Two additions to libyaml's events: an item of a block sequence carries the
+// position of its `-` (entry), which the loader reports as the item's position,
+// and the start of a flow collection says so (flow), so that where a node's
+// text ends is known (see nodes.ts).
 //
 // libyaml's licence (MIT, Copyright (c) 2006 Kirill Simonov) applies to this
 // rendition too: see THIRD_PARTY_NOTICES.md.
@@ -43,6 +45,8 @@ export interface YamlEvent {
   empty?: boolean;
   /** For an item of a block sequence: where its `-` is. */
   entry?: Mark;
+  /** For the start of a flow collection (`[`, `{`): its end mark is just after the bracket. */
+  flow?: boolean;
 }
 
 type State =
@@ -318,11 +322,11 @@ export class YamlEventParser {
     }
     if (token.type === 'FLOW-SEQUENCE-START') {
       this.state = 'FLOW-SEQUENCE-FIRST-ENTRY';
-      return this.event('SEQUENCE-START', start, token.end, { anchor, tag, implicit });
+      return this.event('SEQUENCE-START', start, token.end, { anchor, tag, implicit, flow: true });
     }
     if (token.type === 'FLOW-MAPPING-START') {
       this.state = 'FLOW-MAPPING-FIRST-KEY';
-      return this.event('MAPPING-START', start, token.end, { anchor, tag, implicit });
+      return this.event('MAPPING-START', start, token.end, { anchor, tag, implicit, flow: true });
     }
     if (block && token.type === 'BLOCK-SEQUENCE-START') {
       this.state = 'BLOCK-SEQUENCE-FIRST-ENTRY';
