@@ -112,11 +112,6 @@ export class LineIndex {
     }
   }
 
-  /** How many lines the text has (a final line break starts one more, empty line). */
-  get lineCount(): number {
-    return this.starts.length;
-  }
-
   loc(offset: number): Loc {
     let lo = 0;
     let hi = this.starts.length - 1;

@@ -76,6 +76,19 @@ describe('parseJsonText', () => {
   });
 });
 
+describe('positions', () => {
+  it('counts lines as editors do (CRLF, LF, a lone CR) and knows where each value ends and where a first item goes', () => {
+    const text = '{\r"a": [1,\r\n  2],\n"b": []}';
+    const root = parseJsonText(text);
+    if (root.kind !== 'object') throw new Error('not an object');
+    const [a, b] = root.entries;
+    expect(a.keyLoc).toEqual({ line: 2, col: 1 });
+    expect(a.value).toMatchObject({ loc: { line: 2, col: 6 }, end: { line: 3, col: 5 }, flow: true });
+    expect(a.value.kind === 'array' && text.slice(a.value.insertAt! - 1, a.value.insertAt)).toBe('[');
+    expect(b.value).toMatchObject({ loc: { line: 4, col: 6 }, end: { line: 4, col: 8 }, items: [] });
+  });
+});
+
 describe('looksLikeJson', () => {
   it('is JSON when the first non-space character is {, as util/yaml.IsJSONBuffer decides', () => {
     expect(looksLikeJson('  \n{"a": 1}')).toBe(true);

@@ -227,3 +227,27 @@ describe('documents, aliases and positions', () => {
     expect(() => root('a: "\\/"\n')).toThrow('yaml: found unknown escape character');
   });
 });
+
+describe('where nodes end, and where a first list item goes', () => {
+  it('a block sequence: at its first "-"; a block mapping ends where its last value does, before comments and blank lines', () => {
+    const text = 'rules:\n  # first\n  - level: None\n    users: [a]\n\n  # trailing\n  - {level: Metadata}\nx: 1\n';
+    const rules = root(text);
+    if (rules.kind !== 'object' || rules.entries[0].value.kind !== 'array') throw new Error('no rules list');
+    const list = rules.entries[0].value;
+    expect(list.flow).toBe(false);
+    expect(text.slice(list.insertAt, list.insertAt! + 7)).toBe('- level');
+    expect(list.items[0].end).toEqual({ line: 4, col: 15 });
+    expect(list.items[1].end).toEqual({ line: 7, col: 22 });
+    expect(list.end).toEqual({ line: 7, col: 22 });
+  });
+
+  it('a flow sequence: just after "[", ending after "]"; an alias is where its anchor\'s node is written', () => {
+    const text = 'a: &l [1,\r  2]\rb: *l\r';
+    const doc = root(text);
+    if (doc.kind !== 'object') throw new Error('not an object');
+    for (const entry of doc.entries) {
+      expect(entry.value).toMatchObject({ kind: 'array', flow: true, end: { line: 2, col: 5 } });
+      if (entry.value.kind === 'array') expect(text[entry.value.insertAt! - 1]).toBe('[');
+    }
+  });
+});
