@@ -4,8 +4,8 @@ import { relative } from 'node:path';
 import { Option } from 'commander';
 import { isSupportedKubeVersion, SUPPORTED_KUBE_VERSIONS } from '../audit/kubeVersions.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion, type Policy } from '../audit/types.js';
-import { readPolicyFile } from '../audit/policy/reader.js';
-import { formatLoadErrorOfFile } from '../format/loadError.js';
+import { readPolicyPath } from '../audit/modules/readPolicyPath.js';
+import { formatLoadErrorOfPath } from '../format/loadError.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -45,23 +45,27 @@ export class InvalidPolicyError extends Error {
   override name = 'InvalidPolicyError';
 }
 
-/** Reads a policy file as kube-apiserver would, mapping failures onto the CLI's exit codes. */
+/**
+ * Reads a policy file, or composes a module directory, as kube-apiserver would
+ * load it, mapping failures onto the CLI's exit codes.
+ */
 export function loadPolicyArgument(path: string, kubeVersion: KubeVersion): Policy {
-  let isFile = false;
+  let readable = false;
   try {
-    isFile = statSync(path).isFile();
+    const stat = statSync(path);
+    readable = stat.isFile() || stat.isDirectory();
   } catch (err) {
     throw new UsageError(`cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  if (!isFile) throw new UsageError(`cannot read policy ${path}: not a file`);
+  if (!readable) throw new UsageError(`cannot read policy ${path}: not a file or module directory`);
   const display = relative(process.cwd(), path) || path;
   let result;
   try {
-    result = readPolicyFile(path, { kubeVersion, file: display });
+    result = readPolicyPath(path, { kubeVersion, file: display });
   } catch (err) {
     throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
   }
-  if (!result.ok) throw new InvalidPolicyError(formatLoadErrorOfFile(result.error, display, path));
+  if (!result.ok) throw new InvalidPolicyError(formatLoadErrorOfPath(result.error, display, path));
   return result.policy;
 }
 

@@ -1,7 +1,9 @@
 // Which lines of a policy file each rule occupies, so coverage can be drawn onto
 // the policy source (LCOV DA lines, the HTML page). The rule positions the loader
 // keeps only say where a rule starts; its extent comes from the YAML node.
+import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Policy } from '../audit/types.js';
 
 export interface LineRange {
   /** 1-based, inclusive. */
@@ -30,4 +32,17 @@ export function ruleLineRanges(source: string): LineRange[] {
     ranges.push({ start, end: Math.max(start, end) });
   }
   return ranges;
+}
+
+/**
+ * Line ranges of every rule of a loaded policy, each in the file it was
+ * written in: `path`'s for a policy file, its module's for a policy composed
+ * from a module directory. A rule whose extent cannot be found gets {0, 0}.
+ */
+export function policyRuleLineRanges(policy: Policy, path: string): LineRange[] {
+  if (!policy.modules) return ruleLineRanges(readFileSync(path, 'utf8'));
+  return policy.modules.flatMap((module) => {
+    const ranges = ruleLineRanges(readFileSync(module.path, 'utf8'));
+    return Array.from({ length: module.ruleCount }, (_, i) => ranges[i] ?? { start: 0, end: 0 });
+  });
 }

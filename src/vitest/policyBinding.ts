@@ -4,12 +4,13 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { KubeVersion, Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
-import { PolicyLoadError, readPolicyFile } from '../audit/policy/reader.js';
-import { formatLoadErrorOfFile } from '../format/loadError.js';
+import { PolicyLoadError } from '../audit/policy/reader.js';
+import { readPolicyPath } from '../audit/modules/readPolicyPath.js';
+import { formatLoadErrorOfPath } from '../format/loadError.js';
 import { currentObserver } from './observer.js';
 
 export interface PolicyBinding {
-  /** Absolute path of the policy file. */
+  /** Absolute path of the policy file (or module directory). */
   readonly file: string;
   /** The path as the spec wrote it, for messages. */
   readonly displayPath: string;
@@ -35,7 +36,8 @@ export class PolicyNotLoaded extends Error {
 }
 
 /**
- * Loads (once per worker) and compiles a policy file. Throws PolicyNotLoaded
+ * Loads (once per worker) and compiles a policy file, or composes a module
+ * directory (src/audit/modules/). Throws PolicyNotLoaded
  * (kube-apiserver's own message, where it points, hints) when kube-apiserver
  * would refuse to start with it. A relative path is resolved against the
  * current working directory, where `auditspec test` or `vitest` was started
@@ -47,8 +49,8 @@ export function loadPolicyBinding(path: string, options: PolicyBindingOptions = 
   const cached = cache.get(key);
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
-  const result = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
-  if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfFile(result.error, displayPath, file), result.error);
+  const result = readPolicyPath(file, { kubeVersion: options.kubeVersion, file: displayPath });
+  if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfPath(result.error, displayPath, file), result.error);
   const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy) };
   cache.set(key, binding);
   return binding;

@@ -3,10 +3,13 @@
 // are warnings), 1 kube-apiserver would refuse it (or --strict and any finding),
 // 2 usage errors and unreadable files.
 import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { PolicyWarning, SourcePosition } from '../../audit/types.js';
 import { loadErrorHints } from '../../audit/policy/loadErrorHints.js';
-import { readPolicyFile, type FieldError, type ReadPolicyResult } from '../../audit/policy/reader.js';
+import { type FieldError, type ReadPolicyResult } from '../../audit/policy/reader.js';
+import { ModuleCompositionError } from '../../audit/modules/compose.js';
+import { isModuleDirectory, readPolicyPath } from '../../audit/modules/readPolicyPath.js';
 import { loadErrorPosition } from '../../format/loadError.js';
 import { lintPolicy, type LintFinding } from '../../lint/index.js';
 import { UsageError } from '../errors.js';
@@ -32,6 +35,8 @@ export interface CheckReport {
   /** What kube-apiserver's lenient decoding silently forgives. */
   warnings: PolicyWarning[];
   lint: LintFinding[];
+  /** For a module directory whose modules each load: false when they do not compose (a clash, no modules). */
+  composable?: boolean;
 }
 
 const where = (pos: SourcePosition | undefined, file: string) => (pos ? `${pos.file}:${pos.line}:${pos.col}` : file);
@@ -39,14 +44,15 @@ const where = (pos: SourcePosition | undefined, file: string) => (pos ? `${pos.f
 function readArgument(path: string, kubeVersion: ReturnType<typeof parseKubeVersion>): ReadPolicyResult {
   let isFile: boolean;
   try {
-    isFile = statSync(path).isFile();
+    const stat = statSync(path);
+    isFile = stat.isFile() || stat.isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read policy ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  if (!isFile) throw new UsageError(`cannot read policy ${path}: not a file`);
+  if (!isFile) throw new UsageError(`cannot read policy ${path}: not a file or module directory`);
   try {
-    return readPolicyFile(path, { kubeVersion, file: path });
+    return readPolicyPath(path, { kubeVersion, file: path });
   } catch (err) {
     throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
   }
@@ -63,9 +69,26 @@ export function checkPolicyFile(
   const result = readArgument(path, kubeVersion);
   if (!result.ok) {
     const errorPos = loadErrorPosition(result.error);
-    const hints = loadErrorHints(readFileSync(path, 'utf8'), result.error.message, errorPos);
+    // A module directory's error is in one module: the hints come from that file.
+    const source = isModuleDirectory(path) ? join(path, basename(result.error.file)) : path;
+    let text = '';
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch {
+      // e.g. an empty module directory: no file, no hints
+    }
+    const hints = loadErrorHints(text, result.error.message, errorPos);
     return {
-      report: { file: path, valid: false, error: result.error.message, errors: result.error.details, hints, warnings: result.warnings, lint: [] },
+      report: {
+        file: path,
+        valid: false,
+        error: result.error.message,
+        errors: result.error.details,
+        hints,
+        warnings: result.warnings,
+        lint: [],
+        ...(result.error instanceof ModuleCompositionError ? { composable: false } : {}),
+      },
       errorPos,
     };
   }
@@ -93,7 +116,11 @@ function formatText(report: CheckReport, loadErrorPos: SourcePosition | undefine
     }
     // Lint needs a loaded policy; what lenient decoding dropped often explains the error.
     for (const w of report.warnings) lines.push(`${where(w.pos, report.file)}: warning: ${w.message} [${w.code}]`);
-    lines.push(`${report.file}: kube-apiserver would refuse to start with this policy`);
+    lines.push(
+      report.composable === false
+        ? `${report.file}: the modules do not compose into one policy`
+        : `${report.file}: kube-apiserver would refuse to start with this policy`,
+    );
   } else {
     for (const f of report.lint) lines.push(`${where(f.pos, report.file)}: warning: ${f.message} [${f.code}]`);
     const n = report.lint.length;
@@ -106,7 +133,7 @@ export const registerCheck: RegisterCommand = (program: Command, setExitCode) =>
   program
     .command('check')
     .description('check that kube-apiserver would load a policy, and lint it for rules that do not do what they say')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .addOption(kubeVersionOption())
     .option('--format <format>', 'text or json', 'text')
     .option('--strict', 'exit 1 when there is any warning')

@@ -29,7 +29,7 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
   const command = program
     .command('probe')
     .description('send JSON-line requests to a real kube-apiserver running the policy; print what it logged for each')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .requiredOption('--requests <file>', 'JSON lines {"method","url","user":{"username","groups"}}; "-" for standard input')
     .option('--cluster <backend>', `where to run kube-apiserver (${clusterBackendNames().join(', ')})`, 'local')
     .option('--format <format>', 'json (one object per line) or text', 'json');

@@ -10,6 +10,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isModuleDirectory, readPolicyPath } from '../../audit/modules/readPolicyPath.js';
+import { renderPolicy } from '../../audit/modules/render.js';
 import { ensureBinaries, type Binaries } from '../../binaries/index.js';
 import type { HttpRequest } from '../../request/types.js';
 import { sendHttps } from '../common/https.js';
@@ -336,11 +338,19 @@ export class LocalControlPlane implements Cluster {
    * with that complaint means the policy loaded; any earlier failure is
    * kube-apiserver's verdict on the policy (or on the setup), in its own words.
    */
-  private async preflight(policyFile: string): Promise<string[]> {
+  private async preflight(userPolicy: string): Promise<string[]> {
     // Each check its own folder: a standby's check may run beside a switch's.
     const dir = this.path(`preflight-${++this.preflights}`);
     const stopHere = join(dir, 'stop-here-admission-config.yaml');
     await mkdir(dir, { recursive: true });
+    // kube-apiserver checks the user's own file; a module directory, the policy composed from it.
+    let policyFile = userPolicy;
+    if (isModuleDirectory(userPolicy)) {
+      const composed = readPolicyPath(userPolicy);
+      if (!composed.ok) throw new ClusterError(`loading audit policy file: ${composed.error.message}: from file ${composed.error.file}`, [], true);
+      policyFile = join(dir, 'composed-policy.yaml');
+      await writeFile(policyFile, renderPolicy(composed.policy));
+    }
     const [port] = await freeLoopbackPorts(1);
     const flags = withFlag(this.apiserverFlags({ port, policyFile, auditLogFile: join(dir, 'audit.log') }), 'admission-control-config-file', stopHere);
     const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags);

@@ -1,6 +1,7 @@
 // Every auditspec matcher, one per file, registered together by extend-expect.
 import type { Level, Stage } from '../../audit/types.js';
 import { toBeDecidedBy, type RuleReference } from './toBeDecidedBy.js';
+import { toBeDecidedByModule, type ModuleRuleReference } from './toBeDecidedByModule.js';
 import { toBeLogged } from './toBeLogged.js';
 import { toBeLoggedAt } from './toBeLoggedAt.js';
 import { toHitDefault } from './toHitDefault.js';
@@ -8,8 +9,8 @@ import { toOmitManagedFields } from './toOmitManagedFields.js';
 import { toOmitStage } from './toOmitStage.js';
 import { toWriteStages } from './toWriteStages.js';
 
-export { toBeDecidedBy, toBeLogged, toBeLoggedAt, toHitDefault, toOmitManagedFields, toOmitStage, toWriteStages };
-export type { RuleReference };
+export { toBeDecidedBy, toBeDecidedByModule, toBeLogged, toBeLoggedAt, toHitDefault, toOmitManagedFields, toOmitStage, toWriteStages };
+export type { ModuleRuleReference, RuleReference };
 
 export const auditMatchers = {
   toBeLoggedAt,
@@ -18,6 +19,7 @@ export const auditMatchers = {
   toWriteStages,
   toOmitManagedFields,
   toBeDecidedBy,
+  toBeDecidedByModule,
   toHitDefault,
 };
 
@@ -34,6 +36,12 @@ export interface AuditMatchers<R = unknown> {
   toOmitManagedFields(): R;
   /** The deciding rule is this one (0-based index, the rule object, or `{ line }`). */
   toBeDecidedBy(rule: RuleReference): R;
+  /**
+   * In a policy composed from a module directory, the deciding rule is one of
+   * this module's (by file name, e.g. "20-secrets.yaml"; inside describeModule
+   * it may be left out), or that module's rule `rule` (index within the module, or `{ line }` in its file).
+   */
+  toBeDecidedByModule(name?: string, rule?: ModuleRuleReference): R;
   /** No rule matched: kube-apiserver's default (None) decided. */
   toHitDefault(): R;
 }
