@@ -1,9 +1,11 @@
-// Rule coverage of policy files: for each rule, how many requests the specs sent
+// Rule coverage of policy files (a module directory: of each module file): for each rule, how many requests the specs sent
 // that this rule decided. A rule no spec reaches is a rule whose effect nobody
 // checks — the thing this report exists to show.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { KubeVersion, Level, SourcePosition } from '../audit/types.js';
+import type { KubeVersion, Level, PolicyRule, SourcePosition } from '../audit/types.js';
+import { composeModules } from '../audit/modules/compose.js';
+import { isModuleDirectory } from '../audit/modules/discover.js';
 import { readPolicyFile } from '../audit/policy/reader.js';
 import { DEFAULT_RULE_KEY, type RuleHitCounts } from './counts.js';
 import { ruleLineRanges, type LineRange } from './ruleLines.js';
@@ -65,46 +67,82 @@ function trimRange(range: LineRange, sourceLines: readonly string[]): LineRange 
   return { start: range.start, end };
 }
 
-/** Builds the coverage of `policyFiles` (absolute paths) from the hits the specs reported. */
-export function buildCoverage(hits: RuleHitCounts, policyFiles: Iterable<string>, options: CoverageModelOptions = {}): CoverageSummary {
-  const root = options.root ?? process.cwd();
-  const files = [...new Set([...policyFiles, ...Object.keys(hits)])].sort();
-  const policies = files.map((file): PolicyCoverage => {
-    const displayPath = relative(root, file) || file;
-    const byRule = hits[file] ?? {};
-    const coverage: PolicyCoverage = {
-      file,
-      displayPath,
-      source: undefined,
-      error: undefined,
-      rules: [],
-      defaultHits: sumModes(byRule[DEFAULT_RULE_KEY]),
-      defaultHitsByMode: { ...(byRule[DEFAULT_RULE_KEY] ?? {}) },
-      coveredRules: 0,
-      percent: 100,
-    };
+/** The coverage of `rules` (indexes from `firstIndex` on) drawn onto `source`, their file. */
+function rulesCoverage(coverage: PolicyCoverage, rules: readonly PolicyRule[], firstIndex: number, byRule: RuleHitCounts[string]): void {
+  const source = coverage.source ?? '';
+  const sourceLines = source.split(/\r?\n/);
+  const ranges = ruleLineRanges(source);
+  coverage.rules = rules.map((rule, i) => {
+    const index = firstIndex + i;
+    const byMode = byRule[String(index)] ?? {};
+    const raw = ranges[i];
+    const lines = raw && raw.start > 0 ? trimRange(raw, sourceLines) : { start: rule.pos.line, end: rule.pos.line };
+    return { index, level: rule.level as Level, pos: rule.pos, lines, hits: sumModes(byMode), hitsByMode: { ...byMode } };
+  });
+  coverage.coveredRules = coverage.rules.filter((r) => r.hits > 0).length;
+  coverage.percent = percentOf(coverage.coveredRules, coverage.rules.length);
+}
+
+function emptyCoverage(file: string, displayPath: string): PolicyCoverage {
+  return { file, displayPath, source: undefined, error: undefined, rules: [], defaultHits: 0, defaultHitsByMode: {}, coveredRules: 0, percent: 100 };
+}
+
+function withDefault(coverage: PolicyCoverage, byRule: RuleHitCounts[string]): PolicyCoverage {
+  coverage.defaultHits = sumModes(byRule[DEFAULT_RULE_KEY]);
+  coverage.defaultHitsByMode = { ...(byRule[DEFAULT_RULE_KEY] ?? {}) };
+  return coverage;
+}
+
+/**
+ * A module directory's coverage, one entry per module file (so LCOV and the
+ * HTML page draw each rule's hits on its own module). Rule indexes stay those
+ * of the composed policy, as the specs and `eval` count them; the requests no
+ * rule matched fell through every module, and are counted on the last.
+ */
+function moduleDirectoryCoverage(dir: string, displayPath: string, byRule: RuleHitCounts[string], options: CoverageModelOptions, root: string): PolicyCoverage[] {
+  const composed = composeModules(dir, { kubeVersion: options.kubeVersion, file: displayPath });
+  if (!composed.ok) {
+    const failed = withDefault(emptyCoverage(dir, displayPath), byRule);
+    failed.error = `not a valid policy: ${composed.error.message}`;
+    return [failed];
+  }
+  const modules = composed.policy.modules ?? [];
+  return modules.map((module, i) => {
+    const coverage = emptyCoverage(module.path, relative(root, module.path) || module.path);
+    if (i === modules.length - 1) withDefault(coverage, byRule);
     try {
-      coverage.source = readFileSync(file, 'utf8');
+      coverage.source = readFileSync(module.path, 'utf8');
     } catch (err) {
       coverage.error = `cannot read: ${(err as Error).message}`;
       return coverage;
     }
+    rulesCoverage(coverage, composed.policy.rules.slice(module.firstRule, module.firstRule + module.ruleCount), module.firstRule, byRule);
+    return coverage;
+  });
+}
+
+/** Builds the coverage of `policyFiles` (absolute paths: policy files or module directories) from the hits the specs reported. */
+export function buildCoverage(hits: RuleHitCounts, policyFiles: Iterable<string>, options: CoverageModelOptions = {}): CoverageSummary {
+  const root = options.root ?? process.cwd();
+  const files = [...new Set([...policyFiles, ...Object.keys(hits)])].sort();
+  const policies = files.flatMap((file): PolicyCoverage[] => {
+    const displayPath = relative(root, file) || file;
+    const byRule = hits[file] ?? {};
+    if (isModuleDirectory(file)) return moduleDirectoryCoverage(file, displayPath, byRule, options, root);
+    const coverage = withDefault(emptyCoverage(file, displayPath), byRule);
+    try {
+      coverage.source = readFileSync(file, 'utf8');
+    } catch (err) {
+      coverage.error = `cannot read: ${(err as Error).message}`;
+      return [coverage];
+    }
     const loaded = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
     if (!loaded.ok) {
       coverage.error = `not a valid policy: ${loaded.error.message}`;
-      return coverage;
+      return [coverage];
     }
-    const sourceLines = coverage.source.split(/\r?\n/);
-    const ranges = ruleLineRanges(coverage.source);
-    coverage.rules = loaded.policy.rules.map((rule, index) => {
-      const byMode = byRule[String(index)] ?? {};
-      const raw = ranges[index];
-      const lines = raw && raw.start > 0 ? trimRange(raw, sourceLines) : { start: rule.pos.line, end: rule.pos.line };
-      return { index, level: rule.level as Level, pos: rule.pos, lines, hits: sumModes(byMode), hitsByMode: { ...byMode } };
-    });
-    coverage.coveredRules = coverage.rules.filter((r) => r.hits > 0).length;
-    coverage.percent = percentOf(coverage.coveredRules, coverage.rules.length);
-    return coverage;
+    rulesCoverage(coverage, loaded.policy.rules, 0, byRule);
+    return [coverage];
   });
   const totalRules = policies.reduce((n, p) => n + p.rules.length, 0);
   const coveredRules = policies.reduce((n, p) => n + p.coveredRules, 0);

@@ -17,3 +17,6 @@ export function failureOf(assertion: () => void): string {
   }
   throw new Error('expected the assertion to fail, and it passed');
 }
+
+/** A module directory: 10-system.yaml (None for kube-proxy), 20-secrets.yaml (Metadata for secrets, Request for creates). */
+export const MODULES = relative(process.cwd(), fileURLToPath(new URL('../fixtures/modules', import.meta.url)));
