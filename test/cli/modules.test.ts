@@ -1,7 +1,7 @@
 // The module directory contract other checks rely on: `build DIR -o FILE`
 // (exit 0), `eval DIR` names the deciding module file in ruleLocation, `check
 // DIR` names both files of a cross-module shadowing.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -80,5 +80,32 @@ describe('a module directory where a policy is accepted', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${EXAMPLE}/20-secrets.yaml:8`);
     expect(run.stdout).toContain(`${EXAMPLE}/10-noise.yaml:14`);
+  });
+});
+
+describe('auditspec diff with module directories', () => {
+  test('a directory and the file built from it are equivalent', async () => {
+    const file = join(out, 'equivalent.yaml');
+    expect((await runCli(['build', EXAMPLE, '-o', file])).code).toBe(0);
+    const run = await runCli(['diff', EXAMPLE, file]);
+    expect(run.stdout).toContain('equivalent');
+    expect(run.code).toBe(0);
+  });
+
+  test('names the modules whose rules change outcome', async () => {
+    const changed = join(out, 'changed');
+    cpSync(EXAMPLE, changed, { recursive: true });
+    // Workload writes to RequestResponse: only 40-workloads.yaml's rule decides differently.
+    const workloads = join(changed, '40-workloads.yaml');
+    writeFileSync(workloads, readFileSync(workloads, 'utf8').replace('level: Request\n', 'level: RequestResponse\n'));
+    const run = await runCli(['diff', EXAMPLE, changed, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const diff = JSON.parse(run.stdout);
+    expect(diff.modules).toEqual([
+      { file: `${EXAMPLE}/40-workloads.yaml`, classes: diff.classesChanged },
+      { file: `${relative(process.cwd(), changed)}/40-workloads.yaml`, classes: diff.classesChanged },
+    ]);
+    const text = await runCli(['diff', EXAMPLE, changed]);
+    expect(text.stdout).toContain(`modules whose rules decide them: ${EXAMPLE}/40-workloads.yaml (`);
   });
 });
