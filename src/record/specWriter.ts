@@ -39,7 +39,7 @@ function testTitle(c: RecordedClass): string {
 function ruleNote(c: RecordedClass, policyPath: string): string | undefined {
   const d = c.decision;
   if (d === undefined || d.level === c.level) return undefined;
-  const by = d.ruleIndex === null || d.rule === null ? 'no rule matches (default None)' : `rule #${d.ruleIndex} at ${policyPath}:${d.rule.pos.line}`;
+  const by = d.ruleIndex === null || d.rule === null ? 'no rule matches (default None)' : `rule #${d.ruleIndex} at ${d.rule.pos.file}:${d.rule.pos.line}`;
   return `NOTE: recorded at ${c.level}, but ${policyPath} decides ${d.level} (${by}): the log was written under another policy, or the policy changed since.`;
 }
 
