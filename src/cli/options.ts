@@ -1,11 +1,11 @@
 // Parsing and loading shared by several subcommands.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Option } from 'commander';
 import { isSupportedKubeVersion, SUPPORTED_KUBE_VERSIONS } from '../audit/kubeVersions.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion, type Policy } from '../audit/types.js';
-import { readPolicyPath } from '../audit/modules/readPolicyPath.js';
-import { formatLoadErrorOfPath } from '../format/loadError.js';
+import { loadPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -46,27 +46,19 @@ export class InvalidPolicyError extends Error {
 }
 
 /**
- * Reads a policy file, or composes a module directory, as kube-apiserver would
- * load it, mapping failures onto the CLI's exit codes.
+ * Reads a policy file as kube-apiserver would, mapping failures onto the CLI's
+ * exit codes: an unreadable file is a usage error (2), a policy kube-apiserver
+ * would refuse an InvalidPolicyError (1). Positions name the file relative to
+ * the working directory unless `displayPath` says otherwise.
  */
-export function loadPolicyArgument(path: string, kubeVersion: KubeVersion): Policy {
-  let readable = false;
+export function loadPolicyArgument(path: string, kubeVersion: KubeVersion, displayPath = relative(process.cwd(), path) || path): Policy {
   try {
-    const stat = statSync(path);
-    readable = stat.isFile() || stat.isDirectory();
+    return loadPolicy({ file: path, displayPath }, { kubeVersion }).policy;
   } catch (err) {
-    throw new UsageError(`cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if (!(err instanceof PolicyLoadError)) throw err;
+    if (err.unreadable !== undefined) throw new UsageError(err.message);
+    throw new InvalidPolicyError(err.message, { cause: err });
   }
-  if (!readable) throw new UsageError(`cannot read policy ${path}: not a file or module directory`);
-  const display = relative(process.cwd(), path) || path;
-  let result;
-  try {
-    result = readPolicyPath(path, { kubeVersion, file: display });
-  } catch (err) {
-    throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
-  }
-  if (!result.ok) throw new InvalidPolicyError(formatLoadErrorOfPath(result.error, display, path));
-  return result.policy;
 }
 
 /** Reads a whole text argument that may be "-" for standard input. */

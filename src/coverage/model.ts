@@ -1,12 +1,12 @@
-// Rule coverage of policy files (a module directory: of each module file): for each rule, how many requests the specs sent
-// that this rule decided. A rule no spec reaches is a rule whose effect nobody
-// checks — the thing this report exists to show.
+// Rule coverage of policy files (of a module directory: of each module file):
+// for each rule, how many requests the specs sent that this rule decided. A
+// rule no spec reaches is a rule whose effect nobody checks — the thing this
+// report exists to show.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { KubeVersion, Level, PolicyRule, SourcePosition } from '../audit/types.js';
-import { composeModules } from '../audit/modules/compose.js';
-import { isModuleDirectory } from '../audit/modules/discover.js';
-import { readPolicyFile } from '../audit/policy/reader.js';
+import type { KubeVersion, Level, Policy, PolicyRule, SourcePosition } from '../audit/types.js';
+import { loadPolicy, type LoadedPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { DEFAULT_RULE_KEY, type RuleHitCounts } from './counts.js';
 import { ruleLineRanges, type LineRange } from './ruleLines.js';
 
@@ -28,7 +28,7 @@ export interface PolicyCoverage {
   displayPath: string;
   /** The policy source, for the HTML page; undefined when it could not be read. */
   source: string | undefined;
-  /** Set when the file could not be loaded as a policy. */
+  /** Set when the file could not be loaded as a policy: the PolicyLoadError's message (file:line:col: …). */
   error: string | undefined;
   rules: RuleCoverage[];
   /** Requests no rule matched (level None by default). */
@@ -67,7 +67,7 @@ function trimRange(range: LineRange, sourceLines: readonly string[]): LineRange 
   return { start: range.start, end };
 }
 
-/** The coverage of `rules` (indexes from `firstIndex` on) drawn onto `source`, their file. */
+/** The coverage of `rules` (indexes from `firstIndex` on) drawn onto `coverage.source`, their file. */
 function rulesCoverage(coverage: PolicyCoverage, rules: readonly PolicyRule[], firstIndex: number, byRule: RuleHitCounts[string]): void {
   const source = coverage.source ?? '';
   const sourceLines = source.split(/\r?\n/);
@@ -83,64 +83,59 @@ function rulesCoverage(coverage: PolicyCoverage, rules: readonly PolicyRule[], f
   coverage.percent = percentOf(coverage.coveredRules, coverage.rules.length);
 }
 
-function emptyCoverage(file: string, displayPath: string): PolicyCoverage {
-  return { file, displayPath, source: undefined, error: undefined, rules: [], defaultHits: 0, defaultHitsByMode: {}, coveredRules: 0, percent: 100 };
-}
-
-function withDefault(coverage: PolicyCoverage, byRule: RuleHitCounts[string]): PolicyCoverage {
-  coverage.defaultHits = sumModes(byRule[DEFAULT_RULE_KEY]);
-  coverage.defaultHitsByMode = { ...(byRule[DEFAULT_RULE_KEY] ?? {}) };
-  return coverage;
+function emptyCoverage(file: string, displayPath: string, byRule: RuleHitCounts[string] | undefined): PolicyCoverage {
+  return {
+    file,
+    displayPath,
+    source: undefined,
+    error: undefined,
+    rules: [],
+    defaultHits: sumModes(byRule?.[DEFAULT_RULE_KEY]),
+    defaultHitsByMode: { ...(byRule?.[DEFAULT_RULE_KEY] ?? {}) },
+    coveredRules: 0,
+    percent: 100,
+  };
 }
 
 /**
- * A module directory's coverage, one entry per module file (so LCOV and the
- * HTML page draw each rule's hits on its own module). Rule indexes stay those
+ * A module directory's coverage, one entry per module file, so LCOV and the
+ * HTML page draw each rule's hits on its own module. Rule indexes stay those
  * of the composed policy, as the specs and `eval` count them; the requests no
  * rule matched fell through every module, and are counted on the last.
  */
-function moduleDirectoryCoverage(dir: string, displayPath: string, byRule: RuleHitCounts[string], options: CoverageModelOptions, root: string): PolicyCoverage[] {
-  const composed = composeModules(dir, { kubeVersion: options.kubeVersion, file: displayPath });
-  if (!composed.ok) {
-    const failed = withDefault(emptyCoverage(dir, displayPath), byRule);
-    failed.error = `not a valid policy: ${composed.error.message}`;
-    return [failed];
-  }
-  const modules = composed.policy.modules ?? [];
+function moduleCoverage(policy: Policy, byRule: RuleHitCounts[string], root: string): PolicyCoverage[] {
+  const modules = policy.modules ?? [];
   return modules.map((module, i) => {
-    const coverage = emptyCoverage(module.path, relative(root, module.path) || module.path);
-    if (i === modules.length - 1) withDefault(coverage, byRule);
+    const coverage = emptyCoverage(module.path, relative(root, module.path) || module.path, i === modules.length - 1 ? byRule : undefined);
     try {
       coverage.source = readFileSync(module.path, 'utf8');
     } catch (err) {
       coverage.error = `cannot read: ${(err as Error).message}`;
       return coverage;
     }
-    rulesCoverage(coverage, composed.policy.rules.slice(module.firstRule, module.firstRule + module.ruleCount), module.firstRule, byRule);
+    rulesCoverage(coverage, policy.rules.slice(module.firstRule, module.firstRule + module.ruleCount), module.firstRule, byRule);
     return coverage;
   });
 }
 
-/** Builds the coverage of `policyFiles` (absolute paths: policy files or module directories) from the hits the specs reported. */
+/** Builds the coverage of `policyFiles` (absolute paths of policy files or module directories) from the hits the specs reported. */
 export function buildCoverage(hits: RuleHitCounts, policyFiles: Iterable<string>, options: CoverageModelOptions = {}): CoverageSummary {
   const root = options.root ?? process.cwd();
   const files = [...new Set([...policyFiles, ...Object.keys(hits)])].sort();
   const policies = files.flatMap((file): PolicyCoverage[] => {
     const displayPath = relative(root, file) || file;
     const byRule = hits[file] ?? {};
-    if (isModuleDirectory(file)) return moduleDirectoryCoverage(file, displayPath, byRule, options, root);
-    const coverage = withDefault(emptyCoverage(file, displayPath), byRule);
+    const coverage = emptyCoverage(file, displayPath, byRule);
+    let loaded: LoadedPolicy;
     try {
-      coverage.source = readFileSync(file, 'utf8');
+      loaded = loadPolicy({ file, displayPath }, { kubeVersion: options.kubeVersion });
     } catch (err) {
-      coverage.error = `cannot read: ${(err as Error).message}`;
+      if (!(err instanceof PolicyLoadError)) throw err;
+      coverage.error = err.message;
       return [coverage];
     }
-    const loaded = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
-    if (!loaded.ok) {
-      coverage.error = `not a valid policy: ${loaded.error.message}`;
-      return [coverage];
-    }
+    if (loaded.policy.modules) return moduleCoverage(loaded.policy, byRule, root);
+    coverage.source = loaded.text;
     rulesCoverage(coverage, loaded.policy.rules, 0, byRule);
     return [coverage];
   });

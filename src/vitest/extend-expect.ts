@@ -5,10 +5,8 @@ import { afterEach, expect } from 'vitest';
 import { trackCurrentTest } from './currentTest.js';
 import { flushEndToEndChecks } from './endToEnd.js';
 import { auditMatchers } from './matchers/index.js';
-import { auditSnapshotMatchers } from '../snapshot/matcher.js';
 
 expect.extend(auditMatchers);
-expect.extend(auditSnapshotMatchers);
 afterEach(flushEndToEndChecks);
 // Failing expectations are noted on the running test for the GitHub Actions reporter.
 trackCurrentTest();

@@ -4,13 +4,12 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { KubeVersion, Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
-import { PolicyLoadError } from '../audit/policy/reader.js';
-import { readPolicyPath } from '../audit/modules/readPolicyPath.js';
-import { formatLoadErrorOfPath } from '../format/loadError.js';
+import { loadPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { currentObserver } from './observer.js';
 
 export interface PolicyBinding {
-  /** Absolute path of the policy file (or module directory). */
+  /** Absolute path of the policy file. */
   readonly file: string;
   /** The path as the spec wrote it, for messages. */
   readonly displayPath: string;
@@ -36,8 +35,7 @@ export class PolicyNotLoaded extends Error {
 }
 
 /**
- * Loads (once per worker) and compiles a policy file, or composes a module
- * directory (src/audit/modules/). Throws PolicyNotLoaded
+ * Loads (once per worker) and compiles a policy file. Throws PolicyNotLoaded
  * (kube-apiserver's own message, where it points, hints) when kube-apiserver
  * would refuse to start with it. A relative path is resolved against the
  * current working directory, where `auditspec test` or `vitest` was started
@@ -49,9 +47,14 @@ export function loadPolicyBinding(path: string, options: PolicyBindingOptions = 
   const cached = cache.get(key);
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
-  const result = readPolicyPath(file, { kubeVersion: options.kubeVersion, file: displayPath });
-  if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfPath(result.error, displayPath, file), result.error);
-  const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy) };
+  let policy: Policy;
+  try {
+    policy = loadPolicy({ file, displayPath }, { kubeVersion: options.kubeVersion }).policy;
+  } catch (err) {
+    if (err instanceof PolicyLoadError) throw new PolicyNotLoaded(err.message, err);
+    throw err;
+  }
+  const binding: PolicyBinding = { file, displayPath, policy, compiled: compilePolicy(policy) };
   cache.set(key, binding);
   return binding;
 }

@@ -1,16 +1,14 @@
-// auditspec check <policy>: would kube-apiserver start with this policy, and
+// auditspec check <policy|dir>: would kube-apiserver start with this policy, and
 // does the policy do what it appears to say? Exit codes: 0 loads (lint findings
 // are warnings), 1 kube-apiserver would refuse it (or --strict and any finding),
 // 2 usage errors and unreadable files.
-import { readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { PolicyWarning, SourcePosition } from '../../audit/types.js';
-import { loadErrorHints } from '../../audit/policy/loadErrorHints.js';
-import { type FieldError, type ReadPolicyResult } from '../../audit/policy/reader.js';
 import { ModuleCompositionError } from '../../audit/modules/compose.js';
-import { isModuleDirectory, readPolicyPath } from '../../audit/modules/readPolicyPath.js';
-import { loadErrorPosition } from '../../format/loadError.js';
+import { loadPolicy, type LoadedPolicy } from '../../audit/policy/load.js';
+import { PolicyLoadError } from '../../audit/policy/loadError.js';
+import type { FieldError } from '../../audit/policy/reader.js';
+import { formatPosition } from '../../audit/policy/sourceMap.js';
 import { lintPolicy, type LintFinding } from '../../lint/index.js';
 import { UsageError } from '../errors.js';
 import { parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
@@ -39,24 +37,7 @@ export interface CheckReport {
   composable?: boolean;
 }
 
-const where = (pos: SourcePosition | undefined, file: string) => (pos ? `${pos.file}:${pos.line}:${pos.col}` : file);
-
-function readArgument(path: string, kubeVersion: ReturnType<typeof parseKubeVersion>): ReadPolicyResult {
-  let isFile: boolean;
-  try {
-    const stat = statSync(path);
-    isFile = stat.isFile() || stat.isDirectory();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read policy ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  if (!isFile) throw new UsageError(`cannot read policy ${path}: not a file or module directory`);
-  try {
-    return readPolicyPath(path, { kubeVersion, file: path });
-  } catch (err) {
-    throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
-  }
-}
+const where = (pos: SourcePosition | undefined, file: string) => formatPosition(pos, { file: pos?.file ?? file });
 
 /**
  * Loads and lints one policy file. `errorPos` is where kube-apiserver's error
@@ -66,30 +47,24 @@ export function checkPolicyFile(
   path: string,
   kubeVersion: ReturnType<typeof parseKubeVersion>,
 ): { report: CheckReport; errorPos?: SourcePosition } {
-  const result = readArgument(path, kubeVersion);
-  if (!result.ok) {
-    const errorPos = loadErrorPosition(result.error);
-    // A module directory's error is in one module: the hints come from that file.
-    const source = isModuleDirectory(path) ? join(path, basename(result.error.file)) : path;
-    let text = '';
-    try {
-      text = readFileSync(source, 'utf8');
-    } catch {
-      // e.g. an empty module directory: no file, no hints
-    }
-    const hints = loadErrorHints(text, result.error.message, errorPos);
+  let loaded: LoadedPolicy;
+  try {
+    loaded = loadPolicy({ file: path }, { kubeVersion });
+  } catch (err) {
+    if (!(err instanceof PolicyLoadError)) throw err;
+    if (err.unreadable !== undefined) throw new UsageError(err.message);
     return {
       report: {
         file: path,
         valid: false,
-        error: result.error.message,
-        errors: result.error.details,
-        hints,
-        warnings: result.warnings,
+        error: err.reason,
+        errors: err.details,
+        hints: err.hints,
+        warnings: err.warnings,
         lint: [],
-        ...(result.error instanceof ModuleCompositionError ? { composable: false } : {}),
+        ...(err instanceof ModuleCompositionError ? { composable: false } : {}),
       },
-      errorPos,
+      errorPos: err.pos,
     };
   }
   return {
@@ -99,8 +74,8 @@ export function checkPolicyFile(
       error: null,
       errors: [],
       hints: [],
-      warnings: result.warnings,
-      lint: lintPolicy(result.policy, { warnings: result.warnings, kubeVersion }),
+      warnings: loaded.warnings,
+      lint: lintPolicy(loaded.policy, { warnings: loaded.warnings, kubeVersion }),
     },
   };
 }
@@ -116,11 +91,8 @@ function formatText(report: CheckReport, loadErrorPos: SourcePosition | undefine
     }
     // Lint needs a loaded policy; what lenient decoding dropped often explains the error.
     for (const w of report.warnings) lines.push(`${where(w.pos, report.file)}: warning: ${w.message} [${w.code}]`);
-    lines.push(
-      report.composable === false
-        ? `${report.file}: the modules do not compose into one policy`
-        : `${report.file}: kube-apiserver would refuse to start with this policy`,
-    );
+    // Modules that do not compose are auditspec's refusal: kube-apiserver only ever sees the composed file.
+    lines.push(`${report.file}: ${report.composable === false ? 'the modules do not compose into one policy' : 'kube-apiserver would refuse to start with this policy'}`);
   } else {
     for (const f of report.lint) lines.push(`${where(f.pos, report.file)}: warning: ${f.message} [${f.code}]`);
     const n = report.lint.length;

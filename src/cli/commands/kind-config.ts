@@ -5,7 +5,7 @@
 // gives the very cluster auditspec would have made and will reuse.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { policyTextOfPath } from '../../audit/modules/readPolicyPath.js';
+import { loadPolicy } from '../../audit/policy/load.js';
 import { DEFAULT_CLUSTER_NAME, DEFAULT_NODE_IMAGE, isValidClusterName, renderKindConfig } from '../../clusters/kind/config.js';
 import { defaultNodeImage } from '../../clusters/kind/nodeImage.js';
 import { createWorkspaceDirs, kindWorkspace, reusableWorkspaceRoot, writeWorkspacePolicy } from '../../clusters/kind/workspace.js';
@@ -36,8 +36,8 @@ export const registerKindConfig: RegisterCommand = (program: Command, setExitCod
       }
       // kube-apiserver would refuse an invalid policy: say so before making a cluster for it.
       loadPolicyArgument(policyPath, '1.36');
-      // A module directory is mounted as its composed policy, as `auditspec build` writes it.
-      const sentinel = withSentinelRule(policyTextOfPath(policyPath));
+      // What kube-apiserver is given: the file, or a module directory's composed policy as `auditspec build` writes it.
+      const sentinel = withSentinelRule(loadPolicy({ file: policyPath }).text);
       if (!sentinel.ok) {
         process.stderr.write(`auditspec: cannot add the sentinel rule to ${policyPath}: ${sentinel.problem}\n`);
         setExitCode(1);

@@ -10,8 +10,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isModuleDirectory, readPolicyPath } from '../../audit/modules/readPolicyPath.js';
-import { renderPolicy } from '../../audit/modules/render.js';
+import { isModuleDirectory } from '../../audit/modules/discover.js';
+import { loadPolicy } from '../../audit/policy/load.js';
+import { policyVerdict } from '../common/policyVerdict.js';
 import { ensureBinaries, type Binaries } from '../../binaries/index.js';
 import type { HttpRequest } from '../../request/types.js';
 import { sendHttps } from '../common/https.js';
@@ -346,10 +347,10 @@ export class LocalControlPlane implements Cluster {
     // kube-apiserver checks the user's own file; a module directory, the policy composed from it.
     let policyFile = userPolicy;
     if (isModuleDirectory(userPolicy)) {
-      const composed = readPolicyPath(userPolicy);
-      if (!composed.ok) throw new ClusterError(`loading audit policy file: ${composed.error.message}: from file ${composed.error.file}`, [], true);
+      const verdict = policyVerdict(userPolicy);
+      if (verdict) throw verdict;
       policyFile = join(dir, 'composed-policy.yaml');
-      await writeFile(policyFile, renderPolicy(composed.policy));
+      await writeFile(policyFile, loadPolicy({ file: userPolicy }).text);
     }
     const [port] = await freeLoopbackPorts(1);
     const flags = withFlag(this.apiserverFlags({ port, policyFile, auditLogFile: join(dir, 'audit.log') }), 'admission-control-config-file', stopHere);

@@ -1,15 +1,17 @@
-// Every auditspec matcher, one per file, registered together by extend-expect.
+// Every auditspec matcher, one per file, registered together by extend-expect:
+// the one registry, and the one augmentation of Vitest's Matchers below.
 import type { Level, Stage } from '../../audit/types.js';
 import { toBeDecidedBy, type RuleReference } from './toBeDecidedBy.js';
 import { toBeDecidedByModule, type ModuleRuleReference } from './toBeDecidedByModule.js';
 import { toBeLogged } from './toBeLogged.js';
 import { toBeLoggedAt } from './toBeLoggedAt.js';
 import { toHitDefault } from './toHitDefault.js';
+import { toMatchAuditSnapshot } from './toMatchAuditSnapshot.js';
 import { toOmitManagedFields } from './toOmitManagedFields.js';
 import { toOmitStage } from './toOmitStage.js';
 import { toWriteStages } from './toWriteStages.js';
 
-export { toBeDecidedBy, toBeDecidedByModule, toBeLogged, toBeLoggedAt, toHitDefault, toOmitManagedFields, toOmitStage, toWriteStages };
+export { toBeDecidedBy, toBeDecidedByModule, toBeLogged, toBeLoggedAt, toHitDefault, toMatchAuditSnapshot, toOmitManagedFields, toOmitStage, toWriteStages };
 export type { ModuleRuleReference, RuleReference };
 
 export const auditMatchers = {
@@ -21,6 +23,7 @@ export const auditMatchers = {
   toBeDecidedBy,
   toBeDecidedByModule,
   toHitDefault,
+  toMatchAuditSnapshot,
 };
 
 export interface AuditMatchers<R = unknown> {
@@ -44,6 +47,8 @@ export interface AuditMatchers<R = unknown> {
   toBeDecidedByModule(name?: string, rule?: ModuleRuleReference): R;
   /** No rule matched: kube-apiserver's default (None) decided. */
   toHitDefault(): R;
+  /** The decisions for these requests (a list, or an object of labelled requests) match the stored snapshot table. */
+  toMatchAuditSnapshot(hint?: string): R;
 }
 
 declare module 'vitest' {
