@@ -53,12 +53,18 @@ export function loadPolicy(source: PolicySource, options: LoadPolicyOptions = {}
  * Loads each module of a directory as the policy file it is, then composes
  * them. The first module kube-apiserver would refuse is the error (with that
  * module's file:line:col); modules that load but do not compose throw
- * ModuleCompositionError.
+ * ModuleCompositionError; a directory without modules is unreadable.
  */
 function loadModuleDirectory(dir: string, displayPath: string, options: LoadPolicyOptions): LoadedPolicy {
+  const names = moduleNames(dir);
+  // Nothing to compose is a wrong argument, like a missing file: there is no policy to judge.
+  if (names.length === 0) {
+    const why = 'a directory without policy modules (*.yaml, *.yml or *.json files)';
+    throw new PolicyLoadError(`failed to read file path ${goQuote(dir)}: ${why}`, displayPath, { unreadable: why });
+  }
   const modules: LoadedModule[] = [];
   const warnings: PolicyWarning[] = [];
-  for (const name of moduleNames(dir)) {
+  for (const name of names) {
     const path = join(dir, name);
     const loaded = loadPolicy({ file: path, displayPath: join(displayPath, name) }, options);
     modules.push({ name, path, policy: loaded.policy });

@@ -37,7 +37,8 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
       const format = parseFormat(options.format, ['json', 'text'] as const, 'json');
       const cluster = clusterSettings(options.cluster, options)!;
       try {
-        if (!statSync(policyPath).isFile()) throw new Error('not a file');
+        const stat = statSync(policyPath);
+        if (!stat.isFile() && !stat.isDirectory()) throw new Error('not a file or module directory');
       } catch (err) {
         throw new UsageError(`cannot read policy ${policyPath}: ${(err as Error).message}`);
       }

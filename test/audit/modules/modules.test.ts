@@ -118,8 +118,9 @@ describe('module directories', () => {
     }
   });
 
-  test('a directory without modules is an error', () => {
-    expect(refusal(join(fixtures, 'empty')).message).toContain('holds no policy modules');
+  test('a directory without modules cannot be read as a policy', () => {
+    const error = refusal(join(fixtures, 'empty'));
+    expect(error.unreadable).toBe('a directory without policy modules (*.yaml, *.yml or *.json files)');
   });
 });
 
