@@ -14,7 +14,7 @@
 import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { PolicyModule } from '../audit/types.js';
 import { findModule } from '../audit/modules/compose.js';
-import { type PolicyBinding, type PolicyBindingOptions, PolicyNotLoaded, usePolicy } from './policyBinding.js';
+import { type PolicyBinding, type PolicyBindingOptions, usePolicyInBlock } from './policyBinding.js';
 
 const stack: PolicyModule[] = [];
 
@@ -35,17 +35,8 @@ export function describeModule(
   options: PolicyBindingOptions = {},
 ): void {
   describe(`module ${name} of ${dir}`, () => {
-    let binding: PolicyBinding;
-    try {
-      binding = usePolicy(dir, options);
-    } catch (err) {
-      if (!(err instanceof PolicyNotLoaded)) throw err;
-      // As describePolicy: a failing test that says where, not a collection error.
-      test(`${dir} loads`, () => {
-        throw new PolicyNotLoaded(err.message, err.loadError);
-      });
-      return;
-    }
+    const binding = usePolicyInBlock(dir, options);
+    if (!binding) return;
     const module = binding.policy.modules ? findModule(binding.policy, name) : undefined;
     if (!module) {
       const why = binding.policy.modules

@@ -11,7 +11,7 @@ export type RuleReference = number | PolicyRule | { line: number };
 
 /** The lines each rule occupies in its file, read once per policy (the loader keeps only where a rule starts). */
 const rangesOf = new WeakMap<PolicyBinding, LineRange[]>();
-function ruleRanges(binding: PolicyBinding): LineRange[] {
+export function ruleRanges(binding: PolicyBinding): LineRange[] {
   let ranges = rangesOf.get(binding);
   if (!ranges) {
     ranges = policyRuleLineRanges(binding.policy, binding.file);

@@ -5,25 +5,14 @@
 import type { MatcherState } from 'vitest';
 import type { PolicyModule } from '../../audit/types.js';
 import { findModule, moduleOfRule } from '../../audit/modules/compose.js';
-import { policyRuleLineRanges, type LineRange } from '../../coverage/ruleLines.js';
 import { formatRuleLocation } from '../../format/explanation.js';
 import { activeModule, moduleNamesOf } from '../describeModule.js';
-import type { PolicyBinding } from '../policyBinding.js';
 import { subjectFor, type MatcherSubject } from '../subject.js';
+import { ruleRanges } from './toBeDecidedBy.js';
 import { result, words } from './message.js';
 
 /** A rule of the module: its 0-based index within the module, or any line it occupies in the module file. */
 export type ModuleRuleReference = number | { line: number };
-
-const rangesOf = new WeakMap<PolicyBinding, LineRange[]>();
-function ruleRanges(binding: PolicyBinding): LineRange[] {
-  let ranges = rangesOf.get(binding);
-  if (!ranges) {
-    ranges = policyRuleLineRanges(binding.policy, binding.file);
-    rangesOf.set(binding, ranges);
-  }
-  return ranges;
-}
 
 function resolveModule(subject: MatcherSubject, name: string | undefined): PolicyModule {
   const { binding } = subject;
