@@ -96,4 +96,8 @@ describe('formatTally', () => {
       '1 request proven live on kube-apiserver (kind): the level logged and the stages written, per request; 2 requests where kube-apiserver disagreed with the offline decision (reported as failures); 0 requests with no HTTP form, decided offline only',
     );
   });
+
+  test('a run that asserted nothing about requests says so, not "0 requests proven live"', () => {
+    expect(formatTally({ provenLive: 0, disagreed: 0, noHttpForm: 0 }, 'local')).toBe('no request was asserted, so none was sent to kube-apiserver (local)');
+  });
 });
