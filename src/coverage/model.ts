@@ -60,23 +60,13 @@ function sumModes(byMode: Record<string, number> | undefined): number {
 
 const percentOf = (covered: number, total: number): number => (total === 0 ? 100 : (covered / total) * 100);
 
-/** Trims blank and comment-only lines off the end of a rule's range. */
-function trimRange(range: LineRange, sourceLines: readonly string[]): LineRange {
-  let end = range.end;
-  while (end > range.start && /^\s*(#.*)?$/.test(sourceLines[end - 1] ?? '')) end--;
-  return { start: range.start, end };
-}
-
 /** The coverage of `rules` (indexes from `firstIndex` on) drawn onto `coverage.source`, their file. */
 function rulesCoverage(coverage: PolicyCoverage, rules: readonly PolicyRule[], firstIndex: number, byRule: RuleHitCounts[string]): void {
-  const source = coverage.source ?? '';
-  const sourceLines = source.split(/\r?\n/);
-  const ranges = ruleLineRanges(source);
+  const ranges = ruleLineRanges(coverage.source ?? '');
   coverage.rules = rules.map((rule, i) => {
     const index = firstIndex + i;
     const byMode = byRule[String(index)] ?? {};
-    const raw = ranges[i];
-    const lines = raw && raw.start > 0 ? trimRange(raw, sourceLines) : { start: rule.pos.line, end: rule.pos.line };
+    const lines = ranges[i] ?? { start: rule.pos.line, end: rule.pos.line };
     return { index, level: rule.level as Level, pos: rule.pos, lines, hits: sumModes(byMode), hitsByMode: { ...byMode } };
   });
   coverage.coveredRules = coverage.rules.filter((r) => r.hits > 0).length;

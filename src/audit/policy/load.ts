@@ -14,7 +14,7 @@ import { composeModules, type LoadedModule } from '../modules/compose.js';
 import { isModuleDirectory, moduleNames } from '../modules/discover.js';
 import { renderPolicy } from '../modules/render.js';
 import type { KubeVersion, Policy, PolicyWarning } from '../types.js';
-import { goQuote } from './goFormat.js';
+import { goQuote } from '../../go/strconv/quote.js';
 import { PolicyLoadError } from './loadError.js';
 import { readPolicy } from './reader.js';
 

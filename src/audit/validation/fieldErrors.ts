@@ -5,7 +5,8 @@
 // does.
 
 import type { SourcePosition } from '../types.js';
-import { goJsonString, goJsonStringList, goQuote } from '../policy/goFormat.js';
+import { goJsonString, goJsonStringList } from '../../go/json/encode.js';
+import { goQuote } from '../../go/strconv/quote.js';
 
 export interface FieldError {
   /** The field path, e.g. "rules[0].level" or "rules[2].resources.group". */

@@ -1,11 +1,14 @@
+// Upstream: net/url/url.go.
+//
 // net/url as Go's HTTP server applies it to a request target
 // (url.ParseRequestURI), and URL.String(), which is how upstream prints a URL in
 // error messages. kube-apiserver 1.36 is built with Go 1.26, whose default
 // GODEBUG urlstrictcolons=1 refuses a second colon in an http(s) host.
 //
-// Everything works on byte strings (goString.ts), so indices, checks and
+// Everything works on byte strings (../utf8/byteString.ts), so indices, checks and
 // escapes are byte-wise as in Go; callers turn results back into text.
-import { goQuote, type ByteString } from './goString.js';
+import { goQuoteBytes as goQuote } from '../strconv/quote.js';
+import type { ByteString } from '../utf8/byteString.js';
 
 /** url.ParseRequestURI refused the target; the message reads like Go's *url.Error. */
 export class UrlParseError extends Error {

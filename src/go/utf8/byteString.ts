@@ -1,4 +1,7 @@
-// Go strings are bytes; ours are UTF-16. Code that must index, compare and
+// Upstream: unicode/utf8/utf8.go (DecodeRune).
+//
+// Go strings are bytes; ours are UTF-16 (unicode/utf8's DecodeRune, and Go's
+// string conversions, decide how bytes read back as text). Code that must index, compare and
 // decode exactly as Go does (net/url, the label lexer) works on "byte strings":
 // ordinary JS strings holding one char (0..255) per byte of the UTF-8 text.
 // Going back, every byte that is not part of a valid sequence becomes one
@@ -44,7 +47,7 @@ export function decodeGoString(bytes: Uint8Array): string {
 }
 
 /** utf8.DecodeRune at byte i: the code point and its width, or rune -1 (width 1) for an invalid byte. */
-function runeAt(s: ByteString, i: number): { rune: number; width: number } {
+export function runeAt(s: ByteString, i: number): { rune: number; width: number } {
   const b0 = s.charCodeAt(i);
   if (b0 < 0x80) return { rune: b0, width: 1 };
   const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < s.length && s.charCodeAt(i + k) >= lo && s.charCodeAt(i + k) <= hi;
@@ -62,26 +65,4 @@ function runeAt(s: ByteString, i: number): { rune: number; width: number } {
     }
   }
   return { rune: -1, width: 1 };
-}
-
-/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-const C_ESCAPES: Readonly<Record<number, string>> = { 7: 'a', 8: 'b', 12: 'f', 10: 'n', 13: 'r', 9: 't', 11: 'v' };
-
-/** strconv.Quote (Go's %q): how Go quotes a string in an error message. */
-export function goQuote(bytes: ByteString): string {
-  const hex = (n: number, digits: number) => n.toString(16).padStart(digits, '0');
-  let out = '"';
-  for (let i = 0; i < bytes.length; ) {
-    const { rune, width } = runeAt(bytes, i);
-    i += width;
-    if (rune < 0) out += `\\x${hex(bytes.charCodeAt(i - 1), 2)}`;
-    else if (rune === 0x22 || rune === 0x5c) out += `\\${String.fromCharCode(rune)}`;
-    else if (PRINTABLE.test(String.fromCodePoint(rune))) out += String.fromCodePoint(rune);
-    else if (C_ESCAPES[rune] !== undefined) out += `\\${C_ESCAPES[rune]}`;
-    else if (rune < 0x20 || rune === 0x7f) out += `\\x${hex(rune, 2)}`;
-    else if (rune < 0x10000) out += `\\u${hex(rune, 4)}`;
-    else out += `\\U${hex(rune, 8)}`;
-  }
-  return `${out}"`;
 }

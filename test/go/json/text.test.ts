@@ -4,7 +4,7 @@
 // without its "failed decoding: couldn't get version/kind; json parse error: " prefix.
 
 import { describe, expect, it } from 'vitest';
-import { JsonSyntaxError, looksLikeJson, parseJsonText } from '../../../src/audit/policy/jsonText.js';
+import { JsonSyntaxError, looksLikeJson, parseJsonText } from '../../../src/go/json/text.js';
 
 const SYNTAX_ERRORS: [string, string][] = [
   ["{", "unexpected end of JSON input"],

@@ -1,8 +1,10 @@
+// Upstream: go.yaml.in/yaml/v2 yaml.go and decode.go (parser.fail).
+//
 // YAML syntax errors worded the way kube-apiserver prints them.
 //
 // kube-apiserver parses YAML with go-yaml v2, whose libyaml port records a
-// problem, a problem mark and maybe a context mark (goYamlScanner.ts,
-// goYamlParser.ts); go-yaml's parser.fail() turns them into the text the
+// problem, a problem mark and maybe a context mark (scanner.ts,
+// parser.ts); go-yaml's parser.fail() turns them into the text the
 // policy loader reports. Its line number has quirks worth knowing when
 // reading one:
 //  - marks are 0-based, and only a scanner error adds one, so a parser error
@@ -13,7 +15,7 @@
 //    this context" for a problem on the first line), and reader errors
 //    ("control characters are not allowed") never have one.
 
-import type { YamlSyntaxError } from './goYamlScanner.js';
+import type { YamlSyntaxError } from './scanner.js';
 
 /** go-yaml's parser.fail(): "yaml: line N: <problem>" (or "yaml: <problem>"). */
 export function goYamlErrorMessage(error: YamlSyntaxError): string {

@@ -1,5 +1,5 @@
 // net/url's ParseRequestURI and URL.String() against Go's own answers.
-// test/request/fixtures/goUrl.upstream.jsonl was produced by a throwaway Go
+// test/go/url/fixtures/url.upstream.jsonl was produced by a throwaway Go
 // program (go1.26, kept outside this repo) that called url.ParseRequestURI on
 // each target and wrote the URL's fields, u.User.String() and u.String(), or
 // err.Error(), JSON-encoded (so invalid UTF-8 reads as U+FFFD, as in the audit
@@ -9,8 +9,8 @@
 // Regenerate by rerunning such a program; never edit expected values by hand.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { escape, parseRequestUri, UrlParseError, urlString, type GoUrl } from '../../src/request/goUrl.js';
-import { fromByteString, toByteString } from '../../src/request/goString.js';
+import { escape, parseRequestUri, UrlParseError, urlString, type GoUrl } from '../../../src/go/url/url.js';
+import { fromByteString, toByteString } from '../../../src/go/utf8/byteString.js';
 
 interface UpstreamUrl {
   scheme: string;
@@ -27,7 +27,7 @@ interface UpstreamUrl {
 }
 
 const cases: Array<{ target: string; error?: string; url?: UpstreamUrl }> = readFileSync(
-  new URL('./fixtures/goUrl.upstream.jsonl', import.meta.url),
+  new URL('./fixtures/url.upstream.jsonl', import.meta.url),
   'utf8',
 )
   .split('\n')

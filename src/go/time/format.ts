@@ -1,3 +1,5 @@
+// Upstream: time/format.go (Parse with RFC3339).
+//
 // time.Parse(time.RFC3339, s) as metav1.Time.UnmarshalJSON calls it, reduced
 // to what matters here: whether a metadata timestamp parses, and if not, the
 // error text Go prints (it ends up in "failed decoding: parsing time ...").

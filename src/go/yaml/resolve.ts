@@ -1,3 +1,5 @@
+// Upstream: go.yaml.in/yaml/v2 resolve.go, scannerc.go (scalar escapes).
+//
 // How go-yaml v2 (go.yaml.in/yaml/v2, the parser behind sigs.k8s.io/yaml)
 // turns a scalar's text into a value: YAML 1.1 resolution of plain scalars
 // (resolve.go), explicit tags, and its own double-quoted escapes and line

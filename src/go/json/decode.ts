@@ -1,3 +1,5 @@
+// Upstream: sigs.k8s.io/json internal/golang/encoding/json/decode.go (encoding/json's decode.go, case-sensitive, with strict errors).
+//
 // Decoding a JSON tree into the Go types kube-apiserver uses, with the
 // semantics of sigs.k8s.io/json (the case-sensitive fork of encoding/json that
 // apimachinery's serializer calls):
@@ -12,11 +14,11 @@
 //    PolicyRule.rules.users of type string"), which fails the whole load.
 // Every decoded struct, list and field keeps where it came from.
 
-import { goTypeName, structShortName } from './goTypes.js';
-import type { GoField, GoStructType, GoType } from './goTypes.js';
-import type { JsonNode, Loc } from './jsonTree.js';
-import { jsonKindName } from './jsonTree.js';
-import { rfc3339ParseError } from './goTime.js';
+import { goTypeName, structShortName } from './types.js';
+import type { GoField, GoStructType, GoType } from './types.js';
+import type { JsonNode, Loc } from './tree.js';
+import { jsonKindName } from './tree.js';
+import { rfc3339ParseError } from '../time/format.js';
 
 export interface GoStruct {
   kind: 'struct';

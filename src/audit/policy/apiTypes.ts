@@ -1,61 +1,13 @@
-// The Go types kube-apiserver decodes a policy file into, described as data:
-// JSON field names, Go type names (they appear in decode errors such as
-// "... of type v1.Level"), and which fields are promoted from embedded
-// structs. audit.k8s.io/v1 types carry json tags; the internal audit types
-// (used when a file has no apiVersion) have none, so their JSON names are the
-// Go field names and e.g. "rules" is an unknown field there.
+// The Go types kube-apiserver decodes a policy file into, described as data
+// (the model is src/go/json/types.ts): JSON field names, Go type names (they
+// appear in decode errors such as "... of type v1.Level"), and which fields are
+// promoted from embedded structs. audit.k8s.io/v1 types carry json tags
+// (k8s.io/apiserver/pkg/apis/audit/v1/types.go); the internal audit types
+// (k8s.io/apiserver/pkg/apis/audit/types.go, used when a file has no
+// apiVersion) have none, so their JSON names are the Go field names and e.g.
+// "rules" is an unknown field there.
 
-export type GoType =
-  | { kind: 'string'; name: string }
-  | { kind: 'bool'; name: string }
-  | { kind: 'int'; name: string }
-  | { kind: 'ptr'; elem: GoType }
-  | { kind: 'slice'; elem: GoType }
-  | { kind: 'map'; elem: GoType }
-  | GoStructType
-  /** metav1.Time: a json.Unmarshaler reading an RFC 3339 string. */
-  | { kind: 'time'; name: string }
-  /** metav1.FieldsV1: a json.Unmarshaler that keeps any JSON as is. */
-  | { kind: 'raw'; name: string };
-
-export interface GoStructType {
-  kind: 'struct';
-  /** Package-qualified name, e.g. "v1.PolicyRule". */
-  name: string;
-  fields: GoField[];
-}
-
-export interface GoField {
-  /** The key that selects this field (json tag name, or the Go name when untagged). */
-  json: string;
-  type: GoType;
-  /** Go name of the embedded struct this field is promoted from. */
-  via?: string;
-}
-
-/** The unqualified struct name Go's decode errors print ("Go struct field PolicyRule.rules.users"). */
-export function structShortName(t: GoStructType): string {
-  return t.name.slice(t.name.lastIndexOf('.') + 1);
-}
-
-/** reflect.Type.String() of a type, as in "of type []v1.PolicyRule". */
-export function goTypeName(t: GoType): string {
-  switch (t.kind) {
-    case 'string':
-    case 'bool':
-    case 'int':
-    case 'struct':
-    case 'time':
-    case 'raw':
-      return t.name;
-    case 'ptr':
-      return '*' + goTypeName(t.elem);
-    case 'slice':
-      return '[]' + goTypeName(t.elem);
-    case 'map':
-      return 'map[string]' + goTypeName(t.elem);
-  }
-}
+import type { GoField, GoStructType, GoType } from '../../go/json/types.js';
 
 const str: GoType = { kind: 'string', name: 'string' };
 const strings: GoType = { kind: 'slice', elem: str };

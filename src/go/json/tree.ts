@@ -1,8 +1,10 @@
+// Upstream: none; the JSON value encoding/json's decode.go walks, with positions.
+//
 // The JSON document kube-apiserver's decoder actually reads, kept as a tree
 // with source locations. A JSON policy file becomes this tree as written (key
 // order and duplicate keys kept, as Go's decoder sees them); a YAML file
 // becomes the JSON that sigs.k8s.io/yaml would have produced from it (see
-// yamlToJson.ts), still pointing back into the YAML source.
+// ../yaml/toJson.ts), still pointing back into the YAML source.
 
 /** 1-based line and column in the source text. */
 export interface Loc {
@@ -16,6 +18,8 @@ export interface JsonObject {
   kind: 'object';
   entries: JsonEntry[];
   loc: Loc;
+  /** Where the node's text ends (just after it); set by both readers. */
+  end?: Loc;
 }
 
 export interface JsonEntry {
@@ -29,13 +33,25 @@ export interface JsonArray {
   items: JsonNode[];
   /** Where each item starts; for a YAML block sequence, its `-`. */
   itemLocs: Loc[];
+  /**
+   * Where a new first item goes, as an offset (UTF-16 units) into the source:
+   * just after `[`, or at the first item's `-` of a YAML block sequence.
+   * Unset for an empty block sequence, which has no text of its own.
+   */
+  insertAt?: number;
+  /** Written as `[…]` (always, in JSON), not as a YAML block sequence. */
+  flow?: boolean;
   loc: Loc;
+  /** Where the node's text ends (just after it); set by both readers. */
+  end?: Loc;
 }
 
 export interface JsonString {
   kind: 'string';
   value: string;
   loc: Loc;
+  /** Where the node's text ends (just after it); set by both readers. */
+  end?: Loc;
 }
 
 export interface JsonNumber {
@@ -43,17 +59,23 @@ export interface JsonNumber {
   /** The number as JSON text (what Go's decoder quotes in "number 1.5" messages). */
   text: string;
   loc: Loc;
+  /** Where the node's text ends (just after it); set by both readers. */
+  end?: Loc;
 }
 
 export interface JsonBool {
   kind: 'bool';
   value: boolean;
   loc: Loc;
+  /** Where the node's text ends (just after it); set by both readers. */
+  end?: Loc;
 }
 
 export interface JsonNull {
   kind: 'null';
   loc: Loc;
+  /** Where the node's text ends (just after it); set by both readers. */
+  end?: Loc;
 }
 
 /** How encoding/json names a JSON value's kind in "cannot unmarshal X into ..." messages. */
@@ -75,11 +97,24 @@ export function jsonKindName(node: JsonNode): string {
 }
 
 /** Maps string offsets to 1-based line/column. */
+/**
+ * Lines as editors count them: a line ends at "\r\n", "\n" or a lone "\r"
+ * (a file written with old Mac line ends is as many lines as it looks, and
+ * go-yaml, which kube-apiserver reads it with, counts it so too).
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+
+  /** How many lines the text has (a final line break starts one more, empty line). */
+  get lineCount(): number {
+    return this.starts.length;
   }
 
   loc(offset: number): Loc {

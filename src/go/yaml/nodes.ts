@@ -1,3 +1,5 @@
+// Upstream: go.yaml.in/yaml/v2 decode.go (type parser).
+//
 // go-yaml v2's node tree (decode.go, type parser): the events of the first
 // document of a stream composed into scalar, sequence, mapping and alias
 // nodes, as yaml.Unmarshal does before decoding anything.
@@ -9,15 +11,25 @@
 // Only the first document is read; where a following one starts is reported
 // so the loader can warn that kube-apiserver ignores it.
 
-import type { Mark, ScalarStyle } from './goYamlScanner.js';
-import { YamlSyntaxError } from './goYamlScanner.js';
-import type { EventType, YamlEvent } from './goYamlParser.js';
-import { YamlEventParser } from './goYamlParser.js';
-import { goYamlErrorMessage } from './yamlErrors.js';
+import type { Mark, ScalarStyle } from './scanner.js';
+import { YamlSyntaxError } from './scanner.js';
+import type { EventType, YamlEvent } from './parser.js';
+import { YamlEventParser } from './parser.js';
+import { goYamlErrorMessage } from './errors.js';
 
 export interface YamlNode {
   kind: 'scalar' | 'sequence' | 'mapping' | 'alias';
   start: Mark;
+  /**
+   * Where the node's text ends: after a scalar, an alias or a flow
+   * collection's closing bracket; for a block collection, where its last
+   * item's text ends (libyaml's own end mark there is the next token, past any
+   * comments and blank lines that follow).
+   */
+  end: Mark;
+  /** A flow collection (`[…]`, `{…}`); `bracket` is just after its `[` or `{`. */
+  flow: boolean;
+  bracket?: Mark;
   /** The resolved tag, '' when none was written. */
   tag: string;
   /** A scalar's value; an alias's anchor name. */
@@ -112,6 +124,9 @@ class Composer {
     return {
       kind,
       start: event.start,
+      end: event.end,
+      flow: event.flow === true,
+      bracket: event.flow === true ? event.end : undefined,
       tag: event.tag,
       value: event.value,
       implicit: event.implicit,
@@ -163,6 +178,7 @@ class Composer {
           if (open.length === 0) throw new Error(`go-yaml parser: attempted to parse unknown event: ${event.type}`);
           this.expect(event.type);
           done = open.pop()!;
+          done.end = done.flow ? event.end : (done.children.at(-1)?.end ?? done.end);
           break;
         default:
           throw new Error(`go-yaml parser: attempted to parse unknown event: ${event.type}`);

@@ -1,11 +1,13 @@
+// Upstream: encoding/json scanner.go (syntax and SyntaxError texts).
+//
 // Parses a policy written as JSON the way Go's encoding/json checks it: same
 // accepted syntax and the same SyntaxError texts ("invalid character 'x'
 // looking for beginning of value", "unexpected end of JSON input", ...), since
 // kube-apiserver surfaces them verbatim. Keys keep their order and duplicates,
 // because the decoder that follows sees them that way.
 
-import type { JsonArray, JsonEntry, JsonNode, JsonObject, Loc } from './jsonTree.js';
-import { LineIndex } from './jsonTree.js';
+import type { JsonArray, JsonEntry, JsonNode, JsonObject, Loc } from './tree.js';
+import { LineIndex } from './tree.js';
 
 /** encoding/json refuses documents nested deeper than this (scanner.go maxNestingDepth). */
 const MAX_NESTING_DEPTH = 10000;
@@ -126,6 +128,12 @@ class Parser {
   }
 
   private value(): JsonNode {
+    const node = this.node();
+    node.end = this.loc();
+    return node;
+  }
+
+  private node(): JsonNode {
     this.skipSpace();
     const c = this.code();
     if (c < 0) this.eof();
@@ -196,13 +204,14 @@ class Parser {
   private array(loc: Loc): JsonArray {
     this.enter(0x5b);
     this.i++;
+    const insertAt = this.i;
     const items: JsonNode[] = [];
     const itemLocs: Loc[] = [];
     this.skipSpace();
     if (this.code() === 0x5d) {
       this.i++;
       this.depth--;
-      return { kind: 'array', items, itemLocs, loc };
+      return { kind: 'array', items, itemLocs, loc, insertAt, flow: true };
     }
     for (;;) {
       this.skipSpace();
@@ -218,7 +227,7 @@ class Parser {
       this.fail(next, 'after array element');
     }
     this.depth--;
-    return { kind: 'array', items, itemLocs, loc };
+    return { kind: 'array', items, itemLocs, loc, insertAt, flow: true };
   }
 
   private string(): string {

@@ -1,3 +1,5 @@
+// Upstream: sigs.k8s.io/yaml yaml.go (YAMLToJSON), over go.yaml.in/yaml/v2.
+//
 // YAML policy text -> the JSON kube-apiserver's decoder reads, with locations.
 //
 // kube-apiserver turns YAML into JSON with sigs.k8s.io/yaml (YAMLToJSON), which
@@ -6,7 +8,7 @@
 // policy loads, so it is reproduced step by step rather than with a YAML
 // library's own data model:
 //  - the text is parsed by a port of go-yaml's libyaml scanner and parser
-//    (goYamlScanner.ts, goYamlParser.ts, goYamlNodes.ts), so a broken file is
+//    (scanner.ts, parser.ts, nodes.ts), so a broken file is
 //    refused with the very message kube-apiserver prints, and YAML that
 //    go-yaml accepts (and other parsers may not) loads;
 //  - only the first document of a stream is read; later ones are never looked at;
@@ -19,13 +21,14 @@
 //    JSON object's keys come out sorted, which decides which decode error is
 //    reported first.
 
-import { compareUtf8, goQuote } from './goFormat.js';
-import type { Mark } from './goYamlScanner.js';
-import type { YamlNode } from './goYamlNodes.js';
-import { composeYamlDocument, YamlParseError } from './goYamlNodes.js';
-import type { JsonEntry, JsonNode, Loc } from './jsonTree.js';
-import type { GoScalar } from './goYamlScalar.js';
-import { resolvePlain, resolveTagged, ScalarError, shortTag } from './goYamlScalar.js';
+import { compareUtf8 } from '../json/encode.js';
+import { goQuote } from '../strconv/quote.js';
+import type { Mark } from './scanner.js';
+import type { YamlNode } from './nodes.js';
+import { composeYamlDocument, YamlParseError } from './nodes.js';
+import { LineIndex, type JsonEntry, type JsonNode, type Loc } from '../json/tree.js';
+import type { GoScalar } from './resolve.js';
+import { resolvePlain, resolveTagged, ScalarError, shortTag } from './resolve.js';
 
 /** A key that go-yaml's strict pass would report as "already set in map". */
 export interface DuplicateYamlKey {
@@ -63,6 +66,7 @@ interface GoScalarNode {
   kind: 'scalar';
   value: GoScalar;
   loc: Loc;
+  end: Loc;
 }
 
 interface GoMapEntry {
@@ -77,6 +81,7 @@ interface GoMap {
   kind: 'map';
   entries: Map<string, GoMapEntry>;
   loc: Loc;
+  end: Loc;
 }
 
 interface GoSeq {
@@ -84,6 +89,10 @@ interface GoSeq {
   items: GoValue[];
   itemLocs: Loc[];
   loc: Loc;
+  end: Loc;
+  /** See JsonArray.insertAt and flow. */
+  insertAt?: number;
+  flow: boolean;
 }
 
 let nanKeys = 0;
@@ -117,12 +126,12 @@ function allowedAliasRatio(decodeCount: number): number {
 
 /**
  * Where each character of the text is, as 1-based line and column (UTF-16
- * units, lines split on "\n" only, as editors count them); libyaml's own
- * marks count code points and every kind of line break.
+ * units, lines as editors count them: LineIndex); libyaml's own marks count
+ * code points, and NEL, LS and PS as line breaks too.
  */
 class SourceLocator {
   private readonly offsets: number[] = [];
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
 
   constructor(private readonly text: string) {
     // The scanner's characters: code points after a leading byte order mark.
@@ -133,19 +142,16 @@ class SourceLocator {
       const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
       i += pair ? 2 : 1;
     }
-    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
+    this.lines = new LineIndex(text);
+  }
+
+  /** The UTF-16 offset of the scanner's character `index`. */
+  offset(index: number): number {
+    return index < this.offsets.length ? this.offsets[index] : this.text.length;
   }
 
   loc(index: number): Loc {
-    const offset = index < this.offsets.length ? this.offsets[index] : this.text.length;
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - this.lineStarts[lo] + 1 };
+    return this.lines.loc(this.offset(index));
   }
 
   at(mark: Mark): Loc {
@@ -189,9 +195,9 @@ class Converter {
       case 'alias':
         return this.alias(node, (target) => this.decode(target, this.nodeLoc(node)));
       case 'scalar':
-        return { kind: 'scalar', value: this.scalar(node), loc: node.empty ? fallback : this.nodeLoc(node) };
+        return { kind: 'scalar', value: this.scalar(node), loc: node.empty ? fallback : this.nodeLoc(node), end: this.source.at(node.end) };
       case 'mapping': {
-        const out: GoMap = { kind: 'map', entries: new Map(), loc: this.nodeLoc(node) };
+        const out: GoMap = { kind: 'map', entries: new Map(), loc: this.nodeLoc(node), end: this.source.at(node.end) };
         this.mapInto(node, out);
         return out;
       }
@@ -235,7 +241,9 @@ class Converter {
       itemLocs.push(itemLoc);
       items.push(this.decode(child, itemLoc));
     }
-    return { kind: 'seq', items, itemLocs, loc };
+    const first = node.flow ? node.bracket : node.children[0]?.entry;
+    const insertAt = first ? this.source.offset(first.index) : undefined;
+    return { kind: 'seq', items, itemLocs, loc, end: this.source.at(node.end), insertAt, flow: node.flow };
   }
 
   /** decoder.mapping for a map[interface{}]interface{} target, merges included. */
@@ -453,23 +461,23 @@ function toJson(value: GoValue): JsonNode {
     const v = value.value;
     switch (v.t) {
       case 'str':
-        return { kind: 'string', value: v.v, loc: value.loc };
+        return { kind: 'string', value: v.v, loc: value.loc, end: value.end };
       case 'bool':
-        return { kind: 'bool', value: v.v, loc: value.loc };
+        return { kind: 'bool', value: v.v, loc: value.loc, end: value.end };
       case 'null':
-        return { kind: 'null', loc: value.loc };
+        return { kind: 'null', loc: value.loc, end: value.end };
       case 'int':
-        return { kind: 'number', text: v.v.toString(), loc: value.loc };
+        return { kind: 'number', text: v.v.toString(), loc: value.loc, end: value.end };
       case 'float':
         if (!Number.isFinite(v.v)) {
           const text = Number.isNaN(v.v) ? 'NaN' : v.v > 0 ? '+Inf' : '-Inf';
           throw new YamlToJsonError(`json: unsupported value: ${text}`, value.loc);
         }
-        return { kind: 'number', text: goJsonFloat(v.v), loc: value.loc };
+        return { kind: 'number', text: goJsonFloat(v.v), loc: value.loc, end: value.end };
     }
   }
   if (value.kind === 'seq') {
-    return { kind: 'array', items: value.items.map(toJson), itemLocs: value.itemLocs, loc: value.loc };
+    return { kind: 'array', items: value.items.map(toJson), itemLocs: value.itemLocs, loc: value.loc, end: value.end, insertAt: value.insertAt, flow: value.flow };
   }
   const byKey = new Map<string, { entry: GoMapEntry; jsonKey: string }>();
   for (const entry of value.entries.values()) {
@@ -482,7 +490,7 @@ function toJson(value: GoValue): JsonNode {
     keyLoc: entry.keyLoc,
     value: toJson(entry.value),
   }));
-  return { kind: 'object', entries, loc: value.loc };
+  return { kind: 'object', entries, loc: value.loc, end: value.end };
 }
 
 /** convertToJSONableObject runs over the whole value before json.Marshal: a bad key anywhere fails first. */

@@ -2,7 +2,9 @@
 // values were printed by Go 1.26 (strconv.Quote and encoding/json.Marshal).
 
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, goFoldName, goJsonString, goQuote } from '../../../src/audit/policy/goFormat.js';
+import { compareUtf8, goJsonString } from '../../../src/go/json/encode.js';
+import { goFoldName } from '../../../src/go/json/fold.js';
+import { goQuote } from '../../../src/go/strconv/quote.js';
 
 /** [input, strconv.Quote(input), json.Marshal(input)] */
 const GO: [string, string, string][] = [

@@ -1,3 +1,5 @@
+// Upstream: go.yaml.in/yaml/v2 readerc.go, scannerc.go.
+//
 // The tokenizer of go-yaml v2 (go.yaml.in/yaml/v2 v2.4.3, which sigs.k8s.io/yaml
 // and so kube-apiserver's policy loader use): a TypeScript rendition of its
 // readerc.go and scannerc.go, themselves a port of libyaml.

@@ -5,8 +5,8 @@
 // decoding as one, and null becomes "" (and a missing level).
 
 import { describe, expect, it } from 'vitest';
-import type { JsonNode } from '../../../src/audit/policy/jsonTree.js';
-import { yamlToJson, YamlToJsonError } from '../../../src/audit/policy/yamlToJson.js';
+import type { JsonNode } from '../../../src/go/json/tree.js';
+import { yamlToJson, YamlToJsonError } from '../../../src/go/yaml/toJson.js';
 
 type Expected = 'bool' | 'number' | 'null' | { string: string } | { error: string };
 

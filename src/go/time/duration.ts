@@ -1,3 +1,5 @@
+// Upstream: time/format.go (ParseDuration).
+//
 // Whether Go's time.ParseDuration accepts a string: kube-apiserver parses the
 // `timeout` query parameter with it, and refuses the request when it fails.
 //

@@ -5,9 +5,9 @@
 // same way if the grammar ever changes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { isValidGoDuration } from '../../src/request/goDuration.js';
+import { isValidGoDuration } from '../../../src/go/time/duration.js';
 
-const rows = readFileSync(new URL('./fixtures/goDuration.upstream.jsonl', import.meta.url), 'utf8')
+const rows = readFileSync(new URL('./fixtures/duration.upstream.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((line) => JSON.parse(line) as { in: string; ok: boolean });

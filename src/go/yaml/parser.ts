@@ -1,17 +1,21 @@
+// Upstream: go.yaml.in/yaml/v2 parserc.go.
+//
 // The event parser of go-yaml v2 (parserc.go, a port of libyaml's parser), in
-// TypeScript: the tokens of goYamlScanner.ts become STREAM/DOCUMENT/SEQUENCE/
+// TypeScript: the tokens of scanner.ts become STREAM/DOCUMENT/SEQUENCE/
 // MAPPING start and end, SCALAR and ALIAS events, driven by the same state
 // machine, so a broken document fails at the same token with the same problem
 // ("did not find expected key", "did not find expected node content", ...).
 //
-// One addition to libyaml's events: an item of a block sequence carries the
-// position of its `-` (entry), which the loader reports as the item's position.
+// Two additions to libyaml's events: an item of a block sequence carries the
+// position of its `-` (entry), which the loader reports as the item's position,
+// and the start of a flow collection says so (flow), so that where a node's
+// text ends is known (see nodes.ts).
 //
 // libyaml's licence (MIT, Copyright (c) 2006 Kirill Simonov) applies to this
 // rendition too: see THIRD_PARTY_NOTICES.md.
 
-import type { Mark, ScalarStyle, Token } from './goYamlScanner.js';
-import { YamlScanner, YamlSyntaxError } from './goYamlScanner.js';
+import type { Mark, ScalarStyle, Token } from './scanner.js';
+import { YamlScanner, YamlSyntaxError } from './scanner.js';
 
 export type EventType =
   | 'STREAM-START'
@@ -41,6 +45,8 @@ export interface YamlEvent {
   empty?: boolean;
   /** For an item of a block sequence: where its `-` is. */
   entry?: Mark;
+  /** For the start of a flow collection (`[`, `{`): its end mark is just after the bracket. */
+  flow?: boolean;
 }
 
 type State =
@@ -316,11 +322,11 @@ export class YamlEventParser {
     }
     if (token.type === 'FLOW-SEQUENCE-START') {
       this.state = 'FLOW-SEQUENCE-FIRST-ENTRY';
-      return this.event('SEQUENCE-START', start, token.end, { anchor, tag, implicit });
+      return this.event('SEQUENCE-START', start, token.end, { anchor, tag, implicit, flow: true });
     }
     if (token.type === 'FLOW-MAPPING-START') {
       this.state = 'FLOW-MAPPING-FIRST-KEY';
-      return this.event('MAPPING-START', start, token.end, { anchor, tag, implicit });
+      return this.event('MAPPING-START', start, token.end, { anchor, tag, implicit, flow: true });
     }
     if (block && token.type === 'BLOCK-SEQUENCE-START') {
       this.state = 'BLOCK-SEQUENCE-FIRST-ENTRY';
