@@ -30,10 +30,11 @@ export const deadModule: LintRule = {
           dead = false;
           break;
         }
-        // Which earlier modules hold rules overlapping this one: where its requests go instead.
+        // Which earlier modules' rules take its requests: rule i does when some request is
+        // in both and no rule before i matches it (the first match decides).
         for (let i = 0; i < module.firstRule; i++) {
-          // They overlap when some request is in both (their intersection is not empty).
-          if (findUncovered(space, intersectRegions(region, regions[i]), [], NO_WITNESS).covered !== false) continue;
+          const both = intersectRegions(region, regions[i]);
+          if (findUncovered(space, both, regions.slice(0, i).flat(), NO_WITNESS).covered !== false) continue;
           const taker = moduleOfRule(policy, i);
           if (taker) takers.add(taker.file);
         }
@@ -46,7 +47,8 @@ export const deadModule: LintRule = {
         severity: 'warning',
         message:
           `no rule of the module ${module.name} can ever decide a request: ${by} match${takers.size === 1 ? 'es' : ''} everything its rules match, ` +
-          'and kube-apiserver uses the first matching rule. Rename it to sort before them, or narrow their rules.',
+          `and kube-apiserver uses the first matching rule. Rename it to sort before ${takers.size === 1 ? 'that module' : 'them'}, ` +
+          `or narrow ${takers.size === 1 ? 'its' : 'their'} rules.`,
         pos: first.pos,
         ruleIndex: module.firstRule,
       });
