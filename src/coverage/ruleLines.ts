@@ -4,7 +4,9 @@
 // kube-apiserver's decoding is reproduced with (audit/policy/decode.ts,
 // readPolicyTree), so every policy that loads has ranges that agree with the
 // rules' positions, however it is written.
+import { readFileSync } from 'node:fs';
 import { readPolicyTree, topLevelRules } from '../audit/policy/decode.js';
+import type { Policy } from '../audit/types.js';
 
 export interface LineRange {
   /** 1-based, inclusive. */
@@ -28,5 +30,18 @@ export function ruleLineRanges(source: string): LineRange[] {
     const start = rules.itemLocs[i].line;
     // A YAML block mapping ends where its last value does, so comments after it are not part of the rule.
     return { start, end: Math.max(start, item.end?.line ?? start) };
+  });
+}
+
+/**
+ * Line ranges of every rule of a loaded policy, each in the file it was
+ * written in: `path`'s for a policy file, its module's for a policy composed
+ * from a module directory. A rule whose extent cannot be found gets {0, 0}.
+ */
+export function policyRuleLineRanges(policy: Policy, path: string): LineRange[] {
+  if (!policy.modules) return ruleLineRanges(readFileSync(path, 'utf8'));
+  return policy.modules.flatMap((module) => {
+    const ranges = ruleLineRanges(readFileSync(module.path, 'utf8'));
+    return Array.from({ length: module.ruleCount }, (_, i) => ranges[i] ?? { start: 0, end: 0 });
   });
 }

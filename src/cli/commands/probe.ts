@@ -29,7 +29,7 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
   const command = program
     .command('probe')
     .description('send JSON-line requests to a real kube-apiserver running the policy; print what it logged for each')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .requiredOption('--requests <file>', 'JSON lines {"method","url","user":{"username","groups"}}; "-" for standard input')
     .option('--cluster <backend>', `where to run kube-apiserver (${clusterBackendNames().join(', ')})`, 'local')
     .option('--format <format>', 'json (one object per line) or text', 'json');
@@ -37,7 +37,8 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
       const format = parseFormat(options.format, ['json', 'text'] as const, 'json');
       const cluster = clusterSettings(options.cluster, options)!;
       try {
-        if (!statSync(policyPath).isFile()) throw new Error('not a file');
+        const stat = statSync(policyPath);
+        if (!stat.isFile() && !stat.isDirectory()) throw new Error('not a file or module directory');
       } catch (err) {
         throw new UsageError(`cannot read policy ${policyPath}: ${(err as Error).message}`);
       }

@@ -28,7 +28,7 @@ export const registerReplay: RegisterCommand = (program: Command, setExitCode) =
   program
     .command('replay')
     .description('replay recorded audit logs (JSON lines, plain or gzip) through a policy and report what would change')
-    .argument('<policy>', 'audit policy file to evaluate')
+    .argument('<policy>', 'audit policy file to evaluate, or a module directory')
     .argument('<logs...>', 'audit log files of audit.k8s.io/v1 Events, one per line (.gz is detected)')
     .option('--baseline <policy>', 'compare with this policy instead of the levels recorded in the logs')
     .option('--format <format>', 'text or json', 'text')
