@@ -62,12 +62,29 @@ function metadataPrefixEnd(text: string): number {
 export type ParsedLine = { ok: true; record: unknown; prefixEnd: number } | { ok: false; error: string };
 
 /**
+ * The members the replay reads from an event. JSON.parse keeps the last of a key
+ * given twice, so the metadata alone decides only if none of them comes again
+ * after the cut (kube-apiserver never writes that, but a log can say anything).
+ */
+const READ_MEMBERS = new Set(['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'objectRef']);
+/**
+ * Anything after the cut that might be one of them: the key in quotes, or any
+ * \u escape (a key can be spelled with escapes). kind and apiVersion start every
+ * Kubernetes object in a body, so those hits are common, and are then told
+ * apart by depth (see topLevelKeyAfter).
+ */
+const MAYBE_READ_MEMBER = /"(?:kind|apiVersion|level|auditID|stage|requestURI|verb|user|impersonatedUser|objectRef)":|\\u/g;
+
+/**
  * The line as JSON: only its metadata when it is in kube-apiserver's layout
  * (prefixEnd ≥ 0, see metadataPrefixEnd), else all of it (prefixEnd = -1).
+ * Either way, the members the replay reads are what JSON.parse of the whole
+ * line gives: escapes and unicode are decoded by JSON.parse itself, and a line
+ * that repeats one of them after the metadata is parsed in full.
  */
 export function parseLine(text: string): ParsedLine {
   const prefixEnd = metadataPrefixEnd(text);
-  if (prefixEnd !== -1) {
+  if (prefixEnd !== -1 && !readMemberAfter(text, prefixEnd)) {
     try {
       return { ok: true, record: JSON.parse(`${text.slice(0, prefixEnd)}}`), prefixEnd };
     } catch {
@@ -79,6 +96,57 @@ export function parseLine(text: string): ParsedLine {
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
+}
+
+/** Whether a member the replay reads (see READ_MEMBERS) is repeated at the top level after `from`. */
+function readMemberAfter(text: string, from: number): boolean {
+  MAYBE_READ_MEMBER.lastIndex = from;
+  if (!MAYBE_READ_MEMBER.test(text)) return false;
+  return topLevelKeyAfter(text, from, (key) => READ_MEMBERS.has(key));
+}
+
+/**
+ * Whether some key of the top-level object, from `from` (a position at depth 1,
+ * between members) to the end, satisfies `wanted`. Strings are skipped as a
+ * whole and brackets counted; nothing is validated (a line that is not JSON
+ * fails its parse anyway, or is read as its metadata says, see metadataPrefixEnd).
+ * Keys written with escapes are decoded by JSON.parse.
+ */
+export function topLevelKeyAfter(text: string, from: number, wanted: (key: string) => boolean): boolean {
+  let depth = 1;
+  // At depth 1, the string after `{` or `,` is a key.
+  let expectKey = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      if (depth === 1 && expectKey) {
+        let key: string;
+        try {
+          key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+        } catch {
+          return true; // a broken key: let the full parse say what it is
+        }
+        if (wanted(key)) return true;
+      }
+      expectKey = false;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+      expectKey = false;
+    } else if (c === 0x2c /* , */ && depth === 1) expectKey = true;
+  }
+  return false;
 }
 
 export function isBlank(text: string): boolean {
