@@ -4,6 +4,7 @@
 // before it reaches a cluster. The steps a line goes through are in tally.ts;
 // this is the driver that feeds it the files' lines, in order.
 import type { Policy } from '../audit/types.js';
+import { replayInParallel } from './jobs/parallelReplay.js';
 import { readLines } from './lines.js';
 import type { ReplayReport } from './report.js';
 import { ReplayTally, type TallyOptions } from './tally.js';
@@ -28,6 +29,13 @@ export interface ReplayOptions {
    * Default 50 000.
    */
   maxTrackedClasses?: number;
+  /**
+   * Worker threads that read and decide (see jobs/parallelReplay.ts); this thread
+   * then only counts. Default 1: everything on this thread. The report is the same.
+   */
+  jobs?: number;
+  /** With jobs: the size of the byte ranges the logs are cut into (default: a quarter of each worker's share, 1–32 MiB). For tests. */
+  jobUnitBytes?: number;
   onProgress?: (progress: ReplayProgress) => void;
 }
 
@@ -53,6 +61,9 @@ export function tallyOptions(options: ReplayOptions): TallyOptions {
 }
 
 export async function replayAuditLogs(files: readonly string[], options: ReplayOptions): Promise<ReplayReport> {
+  const jobs = options.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
+  if (jobs > 1) return replayInParallel(files, options, tallyOptions(options), jobs);
   const tally = new ReplayTally(tallyOptions(options));
   for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
     const file = files[fileIndex];

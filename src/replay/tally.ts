@@ -4,16 +4,16 @@
 // onEvent matches an event to its request, startRequest decides a new request
 // under the policies and counts the decision, finish settles a request's volume
 // once its last event is in, and report turns the counts into a ReplayReport.
+// What a line is (blank, its head, its parse, its request's decision, its
+// size) comes through LineFacts, asked only when a step needs it: worked out
+// from the text here, or recorded by a `--jobs` worker.
 import type { Level, Policy } from '../audit/types.js';
 import { LEVELS, STAGES } from '../audit/types.js';
 import type { AuditDecision, CompiledPolicy } from '../audit/policy/checker.js';
-import { compilePolicy, evaluatePolicy } from '../audit/policy/checker.js';
-import type { RequestAttributes } from '../request/types.js';
+import { compilePolicy } from '../audit/policy/checker.js';
 import { AttributeCache } from './attributeCache.js';
-import { continuationHead, isBlank, parseLine } from './eventLine.js';
-import { measureEvent, measureEventLine, receivedObjectRefBytes } from './eventSizes.js';
-import { readRecordedEvent } from './recordedEvent.js';
-import { formatRequestClass, requestClassKey, requestClassOf, resourceTarget, type RequestClass } from './requestClass.js';
+import { TextLineFacts, type FactContext, type LineFacts, type LineRead, type RequestFacts } from './lineFacts.js';
+import { formatRequestClass, type RequestClass } from './requestClass.js';
 import type { ReplayReport, RuleCount, ChangedClass, LineProblem } from './report.js';
 import { volumeNotes } from './report.js';
 import { RequestWindow } from './requestWindow.js';
@@ -27,6 +27,8 @@ export interface TallyOptions {
   examplesPerClass: number;
   malformedExamples: number;
   maxTrackedClasses: number;
+  /** Shared with other tallies of the same process (see jobs/worker.ts). */
+  attributeCache?: AttributeCache;
 }
 
 interface OpenRequest extends RecordedRequest {
@@ -80,7 +82,7 @@ export class ReplayTally {
   private readonly volumeAfter = new VolumeTally();
   private readonly bodySamples = new BodySizeSamples();
   private readonly window: RequestWindow<OpenRequest>;
-  private readonly attributeCache = new AttributeCache();
+  private readonly attributeCache: AttributeCache;
   /** Managed fields are only measured when some rule (or the policy) can omit them. */
   private readonly mayOmitManagedFields: boolean;
   private readonly input: ReplayReport['input'] = {
@@ -94,8 +96,10 @@ export class ReplayTally {
   };
   private readonly malformed: ReplayReport['malformed'] = { count: 0, examples: [] };
   private reusedAuditIDs = 0;
+  private readonly context: FactContext;
 
   constructor(private readonly options: TallyOptions) {
+    this.attributeCache = options.attributeCache ?? new AttributeCache();
     this.after = compilePolicy(options.policy);
     this.before = options.baseline ? compilePolicy(options.baseline) : undefined;
     this.afterRules = ruleCounts(this.after);
@@ -104,6 +108,7 @@ export class ReplayTally {
     this.mayOmitManagedFields = [options.policy, options.baseline].some(
       (p) => p !== undefined && (p.omitManagedFields || p.rules.some((rule) => rule.omitManagedFields === true)),
     );
+    this.context = this.factContext;
   }
 
   /** Events counted so far (for progress). */
@@ -111,20 +116,25 @@ export class ReplayTally {
     return this.input.events;
   }
 
+  /** What working out a line's facts needs (see TextLineFacts). */
+  get factContext(): FactContext {
+    return { after: this.after, before: this.before, attributeCache: this.attributeCache, managedFields: this.mayOmitManagedFields };
+  }
+
   /** One line of `file` (without its terminator; `bytes` with it). */
   onLine(file: string, text: string, lineNumber: number, bytes: number): void {
+    this.onLineFacts(file, lineNumber, new TextLineFacts(this.context, text, bytes));
+  }
+
+  /** One line, through its facts: blank, a later event of an open request, or anything else. */
+  onLineFacts(file: string, lineNumber: number, line: LineFacts): void {
     this.input.lines++;
-    if (text.length === 0 || isBlank(text)) {
+    if (line.blank()) {
       this.input.blankLines++;
       return;
     }
-    if (this.window.size > 0 && this.continuation(text, bytes)) return;
-    const parsed = parseLine(text);
-    if (!parsed.ok) {
-      this.problem(file, lineNumber, `not JSON: ${parsed.error}`);
-      return;
-    }
-    const read = readRecordedEvent(parsed.record);
+    if (this.window.size > 0 && this.continuation(line)) return;
+    const read = line.read();
     if (read.kind === 'not-event') {
       this.input.notEvents++;
       if (this.input.notEventExamples.length < this.options.malformedExamples) {
@@ -132,11 +142,11 @@ export class ReplayTally {
       }
       return;
     }
-    if (read.kind === 'invalid') {
+    if (read.kind !== 'event') {
       this.problem(file, lineNumber, read.reason);
       return;
     }
-    this.onEvent(file, lineNumber, text, bytes, read, parsed.prefixEnd);
+    this.onEvent(file, lineNumber, line, read);
   }
 
   /** A file has been read to its end. */
@@ -149,17 +159,14 @@ export class ReplayTally {
    * alone (see continuationHead). False when the line is anything else: it then
    * goes the ordinary way.
    */
-  private continuation(text: string, bytes: number): boolean {
-    const head = continuationHead(text);
+  private continuation(line: LineFacts): boolean {
+    const head = line.head();
     if (head === undefined) return false;
     const open = this.window.get(head.auditID);
     if (open === undefined || open.level !== head.level) return false;
     const stageIndex = STAGE_INDEX[head.stage];
     if (open.samples[stageIndex] !== undefined) return false;
-    const sample = measureEventLine(text, head.stage, bytes, {
-      tail: stageIndex !== 0 && open.wantsRequestReceived && open.samples[0] === undefined,
-      managedFields: this.mayOmitManagedFields,
-    });
+    const sample = line.continuationSample(stageIndex !== 0 && open.wantsRequestReceived && open.samples[0] === undefined);
     if (sample === undefined) return false;
     this.input.events++;
     open.samples[stageIndex] = sample;
@@ -168,15 +175,8 @@ export class ReplayTally {
   }
 
   /** An event read from its line: joins its open request, or starts one. */
-  private onEvent(
-    file: string,
-    lineNumber: number,
-    text: string,
-    bytes: number,
-    read: Extract<ReturnType<typeof readRecordedEvent>, { kind: 'event' }>,
-    prefixEnd: number,
-  ): void {
-    const { event, stage, level, auditID } = read;
+  private onEvent(file: string, lineNumber: number, line: LineFacts, read: Extract<LineRead, { kind: 'event' }>): void {
+    const { stage, level, auditID } = read;
     this.input.events++;
     const stageIndex = STAGE_INDEX[stage];
     let request = auditID === '' ? undefined : this.window.get(auditID);
@@ -188,68 +188,53 @@ export class ReplayTally {
     }
     const isNew = request === undefined;
     if (request === undefined) {
-      let attributes: RequestAttributes;
-      try {
-        attributes = this.attributeCache.attributesOf(event);
-      } catch (err) {
+      const facts = line.request();
+      if ('error' in facts) {
         this.input.events--;
-        this.problem(file, lineNumber, `cannot tell the request: ${(err as Error).message}`);
+        this.problem(file, lineNumber, facts.error);
         return;
       }
-      request = this.startRequest(attributes, level, { auditID, requestURI: read.requestURI, file, line: lineNumber });
+      request = this.startRequest(facts, level, { auditID, requestURI: read.requestURI, file, line: lineNumber });
     }
-    const measure = {
-      tail: stageIndex !== 0 && request.wantsRequestReceived && request.samples[0] === undefined,
-      managedFields: this.mayOmitManagedFields,
-      wrapped: read.wrapped,
-    };
-    // A prefix-parsed line whose bodies cannot be located (an odd layout after all)
-    // falls back to the parsed part: its whole size then counts as metadata.
-    request.samples[stageIndex] =
-      (prefixEnd !== -1 ? measureEventLine(text, stage, bytes, measure, prefixEnd) : undefined) ??
-      measureEvent(event as Record<string, unknown>, text, stage, bytes, measure);
+    request.samples[stageIndex] = line.eventSample(stageIndex !== 0 && request.wantsRequestReceived && request.samples[0] === undefined);
     const last = isLastEvent(stageIndex, request);
     if (auditID === '' || (isNew && last)) this.finish(request);
     else if (isNew) this.window.add(auditID, request);
     else if (last) this.window.finish(auditID);
   }
 
-  /** Decides a new request under both policies and counts the decision. */
-  private startRequest(attrs: RequestAttributes, recordedLevel: Level, example: ChangedClass['examples'][number]): OpenRequest {
+  /** Counts a new request's decisions under both policies. */
+  private startRequest(facts: RequestFacts, recordedLevel: Level, example: ChangedClass['examples'][number]): OpenRequest {
     this.input.requests++;
-    const afterDecision = evaluatePolicy(this.after, attrs);
-    const beforeDecision = this.before ? evaluatePolicy(this.before, attrs) : undefined;
-    const fromLevel = beforeDecision ? beforeDecision.level : recordedLevel;
-    const toLevel = afterDecision.level;
+    const { after, before } = facts;
+    const fromLevel = before ? before.level : recordedLevel;
+    const toLevel = after.level;
     this.levelsBefore[fromLevel]++;
     this.levelsAfter[toLevel]++;
     this.transitions[fromLevel][toLevel]++;
-    this.afterRules[afterDecision.ruleIndex ?? this.afterRules.length - 1].requests++;
-    if (beforeDecision && this.beforeRules) this.beforeRules[beforeDecision.ruleIndex ?? this.beforeRules.length - 1].requests++;
-    if (fromLevel !== toLevel) this.countChange(attrs, fromLevel, toLevel, example);
-    const wantsRequestReceived =
-      afterDecision.stages.includes('RequestReceived') || (beforeDecision?.stages.includes('RequestReceived') ?? false);
+    this.afterRules[after.ruleIndex ?? this.afterRules.length - 1].requests++;
+    if (before && this.beforeRules) this.beforeRules[before.ruleIndex ?? this.beforeRules.length - 1].requests++;
+    if (facts.changed !== undefined) this.countChange(facts.changed, fromLevel, toLevel, example);
     return {
       level: recordedLevel,
       samples: [undefined, undefined, undefined, undefined],
-      sizeClass: `${attrs.verb} ${attrs.resourceRequest ? resourceTarget(attrs) : 'nonresource'}`,
-      // Only ever used to derive a RequestReceived: not worth serialising otherwise.
-      receivedObjectRefBytes: wantsRequestReceived ? receivedObjectRefBytes(attrs) : 0,
-      verb: attrs.verb,
-      after: afterDecision,
-      before: beforeDecision,
-      failedAuthentication: attrs.user === null,
-      wantsRequestReceived,
+      sizeClass: facts.sizeClass,
+      receivedObjectRefBytes: facts.receivedObjectRefBytes,
+      verb: facts.verb,
+      after,
+      before,
+      failedAuthentication: facts.failedAuthentication,
+      wantsRequestReceived: facts.wantsRequestReceived,
     };
   }
 
   /** A request whose level changes, under its class (at most maxTrackedClasses of them are tracked). */
-  private countChange(attrs: RequestAttributes, from: Level, to: Level, example: ChangedClass['examples'][number]): void {
+  private countChange(changed: NonNullable<RequestFacts['changed']>, from: Level, to: Level, example: ChangedClass['examples'][number]): void {
     this.changedRequests++;
-    const key = `${requestClassKey(attrs)}\u0000${from}\u0000${to}`;
+    const key = `${changed.key}\u0000${from}\u0000${to}`;
     let tally = this.classes.get(key);
     if (tally === undefined && this.classes.size < this.options.maxTrackedClasses) {
-      tally = { class: requestClassOf(attrs), from, to, requests: 0, examples: [] };
+      tally = { class: changed.classOf(), from, to, requests: 0, examples: [] };
       this.classes.set(key, tally);
     }
     if (tally === undefined) {
