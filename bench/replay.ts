@@ -85,6 +85,32 @@ export function typicalPolicy(): Policy {
   return read.policy;
 }
 
+/** `rounds` pairs of runs of a and b, A B, B A, …: the page cache and the JIT favour neither side. */
+async function alternatingPairs(
+  rounds: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+  onPair: (a: number, b: number, round: number) => void,
+): Promise<[number[], number[]]> {
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let x: number;
+    let y: number;
+    if (round % 2 === 0) {
+      x = await a();
+      y = await b();
+    } else {
+      y = await b();
+      x = await a();
+    }
+    as.push(x);
+    bs.push(y);
+    onPair(x, y, round);
+  }
+  return [as, bs];
+}
+
 /** Both sides on one log: warm-up, then `rounds` pairs in alternating order. */
 async function measureLog(
   file: string,
@@ -110,25 +136,10 @@ async function measureLog(
   };
   await baselineRun();
   await replayRun();
-  const baseline: number[] = [];
-  const replay: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    // A B, B A, ...: the page cache and the JIT favour neither side.
-    let b: number;
-    let r: number;
-    if (round % 2 === 0) {
-      b = await baselineRun();
-      r = await replayRun();
-    } else {
-      r = await replayRun();
-      b = await baselineRun();
-    }
-    baseline.push(b);
-    replay.push(r);
-    ratios.push(r / b);
-    log(`replay round ${round + 1}/${rounds}: ${r.toFixed(1)} MB/s vs ${b.toFixed(1)} MB/s`);
-  }
+  const [baseline, replay] = await alternatingPairs(rounds, baselineRun, replayRun, (b, r, round) =>
+    log(`replay round ${round + 1}/${rounds}: ${r.toFixed(1)} MB/s vs ${b.toFixed(1)} MB/s`),
+  );
+  const ratios = replay.map((r, i) => r / baseline[i]);
   return { events: written.events, bytes: written.bytes, baseline: measured(baseline), replay: measured(replay), ratio: measured(ratios) };
 }
 
@@ -142,24 +153,13 @@ async function measureParallel(file: string, policy: Policy, jobs: number, round
   await run(1);
   await run(jobs);
   const before = loadavg()[0];
-  const single: number[] = [];
-  const parallel: number[] = [];
-  const speedup: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    let s: number;
-    let p: number;
-    if (round % 2 === 0) {
-      s = await run(1);
-      p = await run(jobs);
-    } else {
-      p = await run(jobs);
-      s = await run(1);
-    }
-    single.push(s);
-    parallel.push(p);
-    speedup.push(s / p);
-    log(`replay --jobs round ${round + 1}/${rounds}: ${s.toFixed(0)} ms vs ${p.toFixed(0)} ms with ${jobs} jobs`);
-  }
+  const [single, parallel] = await alternatingPairs(
+    rounds,
+    () => run(1),
+    () => run(jobs),
+    (s, p, round) => log(`replay --jobs round ${round + 1}/${rounds}: ${s.toFixed(0)} ms vs ${p.toFixed(0)} ms with ${jobs} jobs`),
+  );
+  const speedup = single.map((s, i) => s / parallel[i]);
   return { jobs, single: measured(single), parallel: measured(parallel), speedup: measured(speedup), loadAverage: { before, after: loadavg()[0] } };
 }
 

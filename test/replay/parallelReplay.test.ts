@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
+import { typicalPolicy } from '../../bench/replay.js';
 import { writeSyntheticAuditLog } from '../../bench/syntheticLog.js';
 import { readPolicy } from '../../src/audit/policy/reader.js';
 import type { Policy } from '../../src/audit/types.js';
@@ -20,20 +21,8 @@ function policy(yaml: string): Policy {
   if (!read.ok) throw new Error(read.error.message);
   return read.policy;
 }
-const typical = policy(`apiVersion: audit.k8s.io/v1
-kind: Policy
-omitStages: ["RequestReceived"]
-omitManagedFields: true
-rules:
-- level: None
-  userGroups: ["system:nodes"]
-  verbs: ["get", "list", "watch"]
-- level: Request
-  resources: [{group: "apps"}]
-- level: RequestResponse
-  verbs: ["create"]
-- level: Metadata
-`);
+// A typical production policy, the one the replay benchmark uses.
+const typical = typicalPolicy();
 const everyStage = policy('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n  verbs: ["create", "update"]\n- level: Metadata\n');
 
 /** The report of `jobs` workers on ranges of `unitBytes`, next to the single-threaded one: they must be identical. */
