@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseLine } from '../../src/replay/eventLine.js';
-import { random } from '../diff/generate.js';
+import { seededFloats } from '../../conformance/generate/random.js';
 
 // What the decision and the report read of an event (see READ_MEMBERS in eventLine.ts).
 const READ = ['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'objectRef'];
@@ -42,7 +42,7 @@ describe('parseLine reads the members the replay uses as JSON.parse does', () =>
   });
 
   test('fuzz: 4 000 events with members moved, repeated, nested and escaped (seed 15) agree with JSON.parse', () => {
-    const rand = random(15);
+    const rand = seededFloats(15);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const strings = ['get', 'list', '', 'a"b', 'a\\b', 'ü', '😀', '\ud800', '/api/v1/pods?watch=1', 'system:nodes', '}]', '{"verb":"x"}'];
     const members = [...READ, 'responseStatus', 'requestObject', 'responseObject', 'stageTimestamp', 'annotations', 'username', 'groups'];
