@@ -39,7 +39,9 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
       );
       out = failing.stdout + failing.stderr;
       junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
-    });
+      // A whole Vitest run in a child process: seconds alone, more on a loaded
+      // machine; the 10 s hook default is not a statement about this command.
+    }, 120_000);
 
     test('exit 1, expected vs received with the rule trace', () => {
       expect(failing.status).toBe(1);
