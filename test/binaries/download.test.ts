@@ -129,6 +129,6 @@ describe('envtest download', () => {
     const err = await ensureBinaries({ env, envtestIndex: `${base}/nothing-here.yaml`, downloadCa: ca, log: (l) => lines.push(l) }).catch((e: unknown) => e);
     expect(lines).toContain(`no download (cannot read the envtest index ${base}/nothing-here.yaml: ${base}/nothing-here.yaml answered HTTP 404); building from Go modules instead`);
     // And with no Go either, the familiar error naming every way out.
-    expect((err as Error).message).toMatch(/no kube-apiserver binary and no Go toolchain/);
+    expect((err as Error).message).toMatch(/no kube-apiserver v1\.36\.4 \(for --kube-version 1\.36\) and no Go toolchain/);
   });
 });

@@ -175,7 +175,7 @@ export async function ensureNodeBinaries(options: GoToolOptions = {}): Promise<R
     try {
       // One `go build` for all of them: packages they share compile once.
       await runGo(
-        ['build', '-trimpath', '-ldflags', kubeApiserverLdflags(), '-o', `${staging}/`, ...Object.values(NODE_PROGRAMS)],
+        ['build', '-trimpath', '-ldflags', kubeApiserverLdflags(KUBE_APISERVER_VERSION), '-o', `${staging}/`, ...Object.values(NODE_PROGRAMS)],
         kindNodeModuleDir(),
         `kubelet, kubeadm, kubectl, kube-controller-manager, kube-scheduler and pause ${KUBE_APISERVER_VERSION} (many minutes on a small machine)`,
         options,

@@ -26,8 +26,9 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/p
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { KubeVersion } from '../../audit/types.js';
 import { ensureBinaries } from '../../binaries/ensure.js';
-import { ETCD_VERSION, KUBE_APISERVER_VERSION } from '../../binaries/versions.js';
+import { ETCD_VERSION, KUBE_APISERVER_VERSION, serverRelease } from '../../binaries/versions.js';
 import { ClusterError } from '../types.js';
 import { type CommandResult, requireDocker, runCommand, type RunOptions, tail } from './commands.js';
 import { auditspecCacheRoot, ensureCrictl, ensureNodeBinaries, type GoToolOptions } from './goTools.js';
@@ -91,6 +92,8 @@ export function kubeadmImages(): { name: string; binary: string; tag: string; no
 }
 
 export interface NodeImageOptions extends GoToolOptions {
+  /** The Kubernetes minor the node runs (default: the project default). */
+  kubeVersion?: KubeVersion;
   /** Build even when a node image with this recipe exists. */
   force?: boolean;
   run?: Run;
@@ -286,6 +289,11 @@ export type NodeImageSource = 'present' | 'pulled' | 'built';
 export async function ensureNodeImage(options: NodeImageOptions = {}): Promise<{ image: string; source: NodeImageSource }> {
   const run = options.run ?? runCommand;
   const log = options.log ?? (() => {});
+  const wanted = serverRelease(options.kubeVersion).kubeApiserver;
+  if (wanted !== KUBE_APISERVER_VERSION) {
+    // Not yet: the node's kubelet, kubeadm and images are pinned to the default release (versions.ts).
+    throw new ClusterError(`kind node images follow ${KUBE_APISERVER_VERSION} only for now; --kube-version ${options.kubeVersion} runs with --cluster local or containers`);
+  }
   const docker = new Docker(run, log);
   await requireDocker(run);
   if (!options.force) {
