@@ -96,7 +96,7 @@ describe('validatePolicy', () => {
     const p = policy([rule({ resources: [{ group: '*', resources: [], resourceNames: [], pos: at(12) }] })]);
     expect(validatePolicy(p)).toEqual([]);
     expect(validatePolicy(p, '1.36')).toEqual([]);
-    expect(validatePolicy(p, '2.0')).toEqual([]);
+    expect(validatePolicy(p, '1.37')).toEqual([]);
     expect(validatePolicy(p, '1.35').map((e) => e.message)).toEqual([`rules[0].resources.group: Invalid value: "*": ${DNS_MESSAGE}`]);
   });
 
