@@ -5,7 +5,7 @@
 // use X's very release; etcd is the version kubeadm of that release deploys
 // (DefaultEtcdVersion in cmd/kubeadm/app/constants/constants.go at the tag,
 // the same as build/dependencies.yaml's "etcd" entry).
-import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../audit/types.js';
+import { DEFAULT_KUBE_VERSION, KUBE_RELEASES, type KubeVersion, kubeRelease } from '../audit/kubeVersions.js';
 
 export interface ServerRelease {
   /** "1.33": the minor users name with --kube-version. */
@@ -16,32 +16,27 @@ export interface ServerRelease {
   etcd: string;
 }
 
-/** Oldest first. Each row has a go/binaries/versions/<kubeApiserver>.mod to build from (go/binaries/pin.sh). */
-const SERVER_RELEASES: readonly ServerRelease[] = [
-  { minor: '1.33', kubeApiserver: 'v1.33.13', etcd: '3.5.24' },
-  { minor: '1.34', kubeApiserver: 'v1.34.12', etcd: '3.6.5' },
-  { minor: '1.35', kubeApiserver: 'v1.35.8', etcd: '3.6.6' },
-  { minor: '1.36', kubeApiserver: 'v1.36.4', etcd: '3.6.8' },
-  { minor: '1.37', kubeApiserver: 'v1.37.2', etcd: '3.7.0' },
-];
+/**
+ * The etcd each minor's pinned release ships with. Keyed by the KubeVersion
+ * type, so a version added to src/audit/kubeVersions.ts does not compile
+ * until its etcd is named here (and go/binaries/pin.sh has written its modfile).
+ */
+const SHIPPED_ETCD: Record<KubeVersion, string> = {
+  '1.33': '3.5.24',
+  '1.34': '3.6.5',
+  '1.35': '3.6.6',
+  '1.36': '3.6.8',
+  '1.37': '3.7.0',
+};
 
-export class UnknownServerReleaseError extends Error {
-  override name = 'UnknownServerReleaseError';
-}
-
-/** The releases an end-to-end run can use for `minor` (default: the project default). */
+/** The releases an end-to-end run uses for `minor` (default: the project default). */
 export function serverRelease(minor: KubeVersion = DEFAULT_KUBE_VERSION): ServerRelease {
-  const release = SERVER_RELEASES.find((r) => r.minor === minor);
-  if (!release) {
-    throw new UnknownServerReleaseError(
-      `no kube-apiserver release is pinned for ${minor}; end to end supports ${SERVER_RELEASES.map((r) => r.minor).join(', ')}`,
-    );
-  }
-  return release;
+  return { minor, kubeApiserver: kubeRelease(minor).kubernetes, etcd: SHIPPED_ETCD[minor] };
 }
 
-export function serverReleases(): readonly ServerRelease[] {
-  return SERVER_RELEASES;
+/** Every supported minor's, oldest first. */
+export function serverReleases(): ServerRelease[] {
+  return KUBE_RELEASES.map((r) => serverRelease(r.minor));
 }
 
 /** The default version's kube-apiserver release. */

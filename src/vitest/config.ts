@@ -14,6 +14,7 @@
 // over its environment variables (clusters/environment.ts), read here, at the
 // edge, and handed to the backend through Vitest's provide.
 import { fileURLToPath } from 'node:url';
+import type { KubeVersion } from '../audit/kubeVersions.js';
 import { backendOptionsFromEnv } from '../clusters/environment.js';
 import { isBackendName } from '../clusters/names.js';
 import { endToEndVitestConfig } from '../e2e/vitest/config.js';
@@ -21,6 +22,8 @@ import { endToEndVitestConfig } from '../e2e/vitest/config.js';
 export interface AuditspecConfigOptions {
   /** End to end on this backend (local, containers, kind, existing); offline when absent. */
   cluster?: string;
+  /** The Kubernetes minor whose kube-apiserver the end-to-end backend runs (default: the project default). */
+  kubeVersion?: KubeVersion;
   /** local: the binaries to use instead of finding them. */
   apiserverBin?: string;
   etcdBin?: string;

@@ -72,9 +72,10 @@ const keyOf = (path: readonly string[]) => path.join('\u0000');
 
 /**
  * How `path` ended in `run`: its own outcome when it ran; when it is missing,
- * the first failure of the nearest enclosing block that exists in that run
- * (describePolicy registers only a failing "loads" test when the version
- * refuses the policy, and a file that fails to collect has no tests at all);
+ * the failure of the nearest enclosing block that exists in that run, when
+ * that block only failed (describePolicy registers only a failing "loads"
+ * test when the version refuses the policy; a file that fails to collect has
+ * no tests at all);
  * undefined when nothing says.
  */
 function outcomeIn(run: VersionRun, path: readonly string[]): { outcome: TestOutcome; because?: string } | undefined {
@@ -84,8 +85,10 @@ function outcomeIn(run: VersionRun, path: readonly string[]): { outcome: TestOut
     const prefix = keyOf(path.slice(0, depth));
     const inside = run.results.filter((r) => keyOf(r.path.slice(0, depth)) === prefix);
     if (inside.length === 0) continue;
-    const failure = inside.find((r) => r.outcome === 'fail');
-    if (!failure) return undefined;
+    // Only a block that did nothing but fail stands for tests it never registered;
+    // elsewhere a missing test is just a test this version's run does not have.
+    if (inside.some((r) => r.outcome !== 'fail')) return undefined;
+    const failure = inside[0]!;
     return { outcome: 'fail', because: `${failure.path.slice(depth).join(' > ')}: ${failure.message ?? 'failed'}` };
   }
   return undefined;
