@@ -1,4 +1,4 @@
-// kube-apiserver v1.33.13 and etcd 3.5.24 (written by pin.sh; go mod tidy fills in the rest).
+// Kubernetes v1.33.13 and etcd 3.5.24 (written by go/pin.sh; go mod tidy fills in the rest).
 module github.com/auditspec/auditspec/go/binaries
 
 go 1.24.0

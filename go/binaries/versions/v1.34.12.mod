@@ -1,4 +1,4 @@
-// kube-apiserver v1.34.12 and etcd 3.6.5 (written by pin.sh; go mod tidy fills in the rest).
+// Kubernetes v1.34.12 and etcd 3.6.5 (written by go/pin.sh; go mod tidy fills in the rest).
 module github.com/auditspec/auditspec/go/binaries
 
 go 1.25.0

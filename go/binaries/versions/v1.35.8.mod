@@ -1,4 +1,4 @@
-// kube-apiserver v1.35.8 and etcd 3.6.6 (written by pin.sh; go mod tidy fills in the rest).
+// Kubernetes v1.35.8 and etcd 3.6.6 (written by go/pin.sh; go mod tidy fills in the rest).
 module github.com/auditspec/auditspec/go/binaries
 
 go 1.25.0

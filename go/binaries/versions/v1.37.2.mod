@@ -1,4 +1,4 @@
-// kube-apiserver v1.37.2 and etcd 3.7.0 (written by pin.sh; go mod tidy fills in the rest).
+// Kubernetes v1.37.2 and etcd 3.7.0 (written by go/pin.sh; go mod tidy fills in the rest).
 module github.com/auditspec/auditspec/go/binaries
 
 go 1.26.0

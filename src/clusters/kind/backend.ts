@@ -216,7 +216,7 @@ export class KindCluster implements Cluster {
     const docker = await requireDocker(run);
     const kindVersion = await requireKind(run, kind);
     log(`kind: ${kindVersion} (${kind}), Docker ${docker}`);
-    const image = options.image ?? (await defaultNodeImage(run));
+    const image = options.image ?? (await defaultNodeImage(run, options.kubeVersion));
 
     const listed = await run(kind, ['get', 'clusters'], { timeoutMs: 60_000 });
     if (listed.code !== 0) throw kindCreateFailure(`${listed.stdout}\n${listed.stderr}`, name, image);
