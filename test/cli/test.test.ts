@@ -24,6 +24,21 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
     expect(r.stdout).toMatch(/1 passed/);
   });
 
+  test('--kube-version takes supported versions only, each one checked in a list', () => {
+    const r = run({}, '--kube-version', '1.36,1.30', 'test/cli/fixtures/passing.audit.spec.ts');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--kube-version 1.30 is not supported; supported: 1.33, 1.34, 1.35, 1.36, 1.37');
+  });
+
+  test('--kube-version with two versions runs the specs once under each and ends with the comparison', () => {
+    const r = run({}, '--kube-version', '1.33,1.37', 'test/cli/fixtures/passing.audit.spec.ts');
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('auditspec: Kubernetes 1.33\n');
+    expect(r.stdout).toContain('auditspec: Kubernetes 1.37\n');
+    expect(r.stdout.match(/Tests +1 passed/g)).toHaveLength(2);
+    expect(r.stdout).toContain('auditspec: every test ends the same on 1.33, 1.37: no expectation depends on the Kubernetes version');
+  });
+
   describe('failing specs: a wrong expectation, and a policy that does not load (one run, on "GitHub", colours forced, JUnit to a file)', () => {
     let failing: SpawnSyncReturns<string>;
     let out: string;
