@@ -2,10 +2,12 @@
 // the running test is about.
 import { isAbsolute, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'vitest';
-import type { KubeVersion, Policy } from '../audit/types.js';
+import type { KubeVersion } from '../audit/kubeVersions.js';
+import type { Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
 import { PolicyLoadError, readPolicyFile } from '../audit/policy/reader.js';
 import { formatLoadErrorOfFile } from '../format/loadError.js';
+import { suiteKubeVersion } from './kubeVersion.js';
 import { currentObserver } from './observer.js';
 
 export interface PolicyBinding {
@@ -15,10 +17,17 @@ export interface PolicyBinding {
   readonly displayPath: string;
   readonly policy: Policy;
   readonly compiled: CompiledPolicy;
+  /** The kube-apiserver version the policy was loaded and is decided as. */
+  readonly kubeVersion: KubeVersion;
 }
 
 export interface PolicyBindingOptions {
-  kubeVersion?: KubeVersion;
+  /**
+   * Judge this block as kube-apiserver `kubeVersion` ("1.33" … "1.37"; "v1.33.13"
+   * is read as 1.33); the project's version (auditspecTestConfig) when absent.
+   * An unsupported version throws, naming the supported ones.
+   */
+  kubeVersion?: KubeVersion | (string & {});
 }
 
 const cache = new Map<string, PolicyBinding>();
@@ -43,13 +52,14 @@ export class PolicyNotLoaded extends Error {
  */
 export function loadPolicyBinding(path: string, options: PolicyBindingOptions = {}): PolicyBinding {
   const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
-  const key = `${options.kubeVersion ?? ''}\u0000${file}`;
+  const kubeVersion = suiteKubeVersion(options.kubeVersion);
+  const key = `${kubeVersion}\u0000${file}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
-  const result = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
+  const result = readPolicyFile(file, { kubeVersion, file: displayPath });
   if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfFile(result.error, displayPath, file), result.error);
-  const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy) };
+  const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy), kubeVersion };
   cache.set(key, binding);
   return binding;
 }

@@ -26,12 +26,19 @@ describe('auditspec', () => {
     ['explain', [P, 'GET', '/healthz', '--anonymous']],
     ['record', [LOG, '--policy', P]],
     ['replay', [P, LOG]],
+    ['kind-config', [P, '--no-write', '--image', 'kindest/node:v1.36.4']],
   ])('%s refuses an unsupported --kube-version, listing the supported ones', async (command, args) => {
     const run = await runCli([command, ...args, '--kube-version', '1.32']);
     expect(run.stderr).toBe(`auditspec: --kube-version 1.32 is not supported; supported: ${SUPPORTED_KUBE_VERSIONS.join(', ')}\n`);
     expect(run.code).toBe(2);
     // The same arguments with the supported version are accepted (the refusal is about the version alone).
     expect((await runCli([command, ...args, '--kube-version', '1.36'])).code).not.toBe(2);
+  });
+
+  test('test refuses an unsupported --kube-version before starting Vitest', async () => {
+    const run = await runCli(['test', 'specs', '--kube-version', '1.38']);
+    expect(run.stderr).toBe(`auditspec: --kube-version 1.38 is not supported; supported: ${SUPPORTED_KUBE_VERSIONS.join(', ')}\n`);
+    expect(run.code).toBe(2);
   });
 
   test('accepts the supported version in any spelling kube-apiserver versions come in', async () => {
