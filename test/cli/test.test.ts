@@ -30,13 +30,17 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
     expect(r.stderr).toContain('--kube-version 1.30 is not supported; supported: 1.33, 1.34, 1.35, 1.36, 1.37');
   });
 
-  test('--kube-version with two versions runs the specs once under each and ends with the comparison', () => {
-    const r = run({}, '--kube-version', '1.33,1.37', 'test/cli/fixtures/passing.audit.spec.ts');
-    expect(r.status, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toContain('auditspec: Kubernetes 1.33\n');
-    expect(r.stdout).toContain('auditspec: Kubernetes 1.37\n');
-    expect(r.stdout.match(/Tests +1 passed/g)).toHaveLength(2);
-    expect(r.stdout).toContain('auditspec: every test ends the same on 1.33, 1.37: no expectation depends on the Kubernetes version');
+  test('an expectation that holds on one version and fails on another is reported as such, offline (group "*" is valid from 1.36)', () => {
+    const r = run({}, '--kube-version', '1.35,1.36', 'test/cli/fixtures/any-group.audit.spec.ts');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      [
+        'auditspec: 1 expectation holds on one Kubernetes version and fails on another (1.35, 1.36):',
+        '  test/cli/fixtures/any-group.audit.spec.ts > policy test/cli/fixtures/any-group.yaml > configmaps of any group are logged at Metadata',
+        '    passes on 1.36',
+        '    fails on 1.35: test/cli/fixtures/any-group.yaml loads: test/cli/fixtures/any-group.yaml:9:16: kube-apiserver would refuse to start with this policy: rules[0].resources.group: Invalid value: "*"',
+      ].join('\n'),
+    );
   });
 
   describe('failing specs: a wrong expectation, and a policy that does not load (one run, on "GitHub", colours forced, JUnit to a file)', () => {
