@@ -115,58 +115,50 @@ chmod +x "$out"
     // --force rebuilds.
     expect(await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir, force: true })).toMatchObject({ source: 'built' });
   });
-});
 
-describe('per --kube-version', () => {
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'auditspec-binaries-'));
-    env = { XDG_CACHE_HOME: join(dir, 'cache'), PATH: ['/bin', '/usr/bin'].join(delimiter), HOME: dir, AUDITSPEC_ENVTEST_INDEX: 'none' };
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("keeps each release in its own cache folder and takes only that release's binaries", async () => {
-    const v136 = binariesCacheDir(env, 'v1.36.4');
-    fakeBinary(join(v136, 'kube-apiserver'), API);
-    fakeBinary(join(v136, 'etcd'), ETCD);
-    const v133 = binariesCacheDir(env, 'v1.33.13');
-    expect(v133).toBe(join(dir, 'cache', 'auditspec', 'bin', 'v1.33.13'));
-    fakeBinary(join(v133, 'kube-apiserver'), 'Kubernetes v1.33.13');
-    fakeBinary(join(v133, 'etcd'), 'etcd Version: 3.5.24');
-    expect(await ensureBinaries({ env, kubeVersion: '1.33' })).toMatchObject({
-      source: 'cache',
-      kubeApiserver: join(v133, 'kube-apiserver'),
-      versions: { kubeApiserver: 'v1.33.13', etcd: '3.5.24' },
-      release: { minor: '1.33', kubeApiserver: 'v1.33.13', etcd: '3.5.24' },
+  describe('per --kube-version', () => {
+      it("keeps each release in its own cache folder and takes only that release's binaries", async () => {
+      const v136 = binariesCacheDir(env, 'v1.36.4');
+      fakeBinary(join(v136, 'kube-apiserver'), API);
+      fakeBinary(join(v136, 'etcd'), ETCD);
+      const v133 = binariesCacheDir(env, 'v1.33.13');
+      expect(v133).toBe(join(dir, 'cache', 'auditspec', 'bin', 'v1.33.13'));
+      fakeBinary(join(v133, 'kube-apiserver'), 'Kubernetes v1.33.13');
+      fakeBinary(join(v133, 'etcd'), 'etcd Version: 3.5.24');
+      expect(await ensureBinaries({ env, kubeVersion: '1.33' })).toMatchObject({
+        source: 'cache',
+        kubeApiserver: join(v133, 'kube-apiserver'),
+        versions: { kubeApiserver: 'v1.33.13', etcd: '3.5.24' },
+        release: { minor: '1.33', kubeApiserver: 'v1.33.13', etcd: '3.5.24' },
+      });
+      expect(await ensureBinaries({ env })).toMatchObject({ kubeApiserver: join(v136, 'kube-apiserver') });
     });
-    expect(await ensureBinaries({ env })).toMatchObject({ kubeApiserver: join(v136, 'kube-apiserver') });
-  });
 
-  it('says which setup command prepares a version whose binaries are missing', async () => {
-    const lines: string[] = [];
-    const err = await ensureBinaries({ env, kubeVersion: '1.37', log: (l) => lines.push(l) }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BinariesUnavailableError);
-    expect((err as Error).message).toContain('no kube-apiserver v1.37.2 (for --kube-version 1.37) and no Go toolchain');
-    expect((err as Error).message).toContain('`auditspec setup --kube-version 1.37`');
-    expect(lines.join('\n')).toContain('kube-apiserver v1.37.2 and etcd 3.7.0 are not in');
-  });
+    it('says which setup command prepares a version whose binaries are missing', async () => {
+      const lines: string[] = [];
+      const err = await ensureBinaries({ env, kubeVersion: '1.37', log: (l) => lines.push(l) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BinariesUnavailableError);
+      expect((err as Error).message).toContain('no kube-apiserver v1.37.2 (for --kube-version 1.37) and no Go toolchain');
+      expect((err as Error).message).toContain('`auditspec setup --kube-version 1.37`');
+      expect(lines.join('\n')).toContain('kube-apiserver v1.37.2 and etcd 3.7.0 are not in');
+    });
 
-  it('builds each release from its own modfile, which pins that release and the etcd it ships with', () => {
-    const moduleDir = goBinariesModuleDir();
-    for (const release of serverReleases()) {
-      const args = goBuildArgs('etcd', '/o', release);
-      const modfile = args.find((a) => a.startsWith('-modfile='))!.slice('-modfile='.length);
-      expect(modfile).toBe(`versions/${release.kubeApiserver}.mod`);
-      const mod = readFileSync(join(moduleDir, modfile), 'utf8');
-      expect(mod).toMatch(new RegExp(`^\\tk8s\\.io/kubernetes ${release.kubeApiserver.replace(/\./g, '\\.')}$`, 'm'));
-      expect(mod).toMatch(new RegExp(`^\\tgo\\.etcd\\.io/etcd/server/v3 v${release.etcd.replace(/\./g, '\\.')}$`, 'm'));
-      // Every staging module at the release's v0.X.Y, or the build mixes releases.
-      const staging = release.kubeApiserver.replace(/^v1\./, 'v0.');
-      expect(mod).toContain(`k8s.io/apiserver => k8s.io/apiserver ${staging}`);
-      expect(existsSync(join(moduleDir, modfile.replace(/\.mod$/, '.sum')))).toBe(true);
-    }
-    expect(kubeApiserverLdflags(serverRelease('1.33').kubeApiserver)).toContain('-X k8s.io/component-base/version.gitMinor=33');
+    it('builds each release from its own modfile, which pins that release and the etcd it ships with', () => {
+      const moduleDir = goBinariesModuleDir();
+      for (const release of serverReleases()) {
+        const args = goBuildArgs('etcd', '/o', release);
+        const modfile = args.find((a) => a.startsWith('-modfile='))!.slice('-modfile='.length);
+        expect(modfile).toBe(`versions/${release.kubeApiserver}.mod`);
+        const mod = readFileSync(join(moduleDir, modfile), 'utf8');
+        expect(mod).toMatch(new RegExp(`^\\tk8s\\.io/kubernetes ${release.kubeApiserver.replace(/\./g, '\\.')}$`, 'm'));
+        expect(mod).toMatch(new RegExp(`^\\tgo\\.etcd\\.io/etcd/server/v3 v${release.etcd.replace(/\./g, '\\.')}$`, 'm'));
+        // Every staging module at the release's v0.X.Y, or the build mixes releases.
+        const staging = release.kubeApiserver.replace(/^v1\./, 'v0.');
+        expect(mod).toContain(`k8s.io/apiserver => k8s.io/apiserver ${staging}`);
+        expect(existsSync(join(moduleDir, modfile.replace(/\.mod$/, '.sum')))).toBe(true);
+      }
+      expect(kubeApiserverLdflags(serverRelease('1.33').kubeApiserver)).toContain('-X k8s.io/component-base/version.gitMinor=33');
+    });
   });
 });
 
