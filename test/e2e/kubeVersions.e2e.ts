@@ -9,11 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkBinary } from '../../src/binaries/index.js';
 import { LocalControlPlane } from '../../src/clusters/local/index.js';
 import { withSentinelRule } from '../../src/e2e/sentinel.js';
+import { dockerSkipReason } from '../clusters/dockerAvailable.js';
 import { obtainBinaries, writePolicies } from './support.js';
 
 const oldest = await obtainBinaries('1.33');
 const newest = await obtainBinaries('1.37');
 const built = existsSync('dist/cli/main.js');
+const noDocker = dockerSkipReason();
 
 const policies = writePolicies({ metadata: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n' });
 const install = (file: string) => {
@@ -40,6 +42,21 @@ describe.skipIf(!oldest.binaries)(`--kube-version 1.33 on the local backend${old
     plane = await LocalControlPlane.start(install(policies.metadata), { kubeVersion: '1.33' });
     expect(plane.serverVersion).toBe('v1.33.13');
   });
+
+  it.skipIf(!built || noDocker !== undefined)(
+    `--cluster containers runs the 1.33 images, built FROM scratch from those binaries${noDocker ? ` — ${noDocker}` : ''}`,
+    () => {
+      const setup = auditspec('setup', '--cluster', 'containers', '--kube-version', '1.33');
+      expect(setup.status, setup.out).toBe(0);
+      // registry.k8s.io's release image where the engine has it, else ours.
+      expect(setup.out).toMatch(/kube-apiserver image: (registry\.k8s\.io|auditspec\.local)\/kube-apiserver:v1\.33\.13 /);
+      expect(setup.out).toMatch(/etcd image: (registry\.k8s\.io|auditspec\.local)\/etcd:3\.5\.24-0 /);
+      const r = auditspec('test', '--cluster', 'containers', '--kube-version', '1.33', 'specs/identities.audit.spec.ts');
+      expect(r.status, r.out).toBe(0);
+      expect(r.out).toMatch(/kube-apiserver \((registry\.k8s\.io|auditspec\.local)\/kube-apiserver:v1\.33\.13, [a-z ]+\) ready/);
+      expect(r.out).toMatch(/\d+ requests proven live on kube-apiserver \(containers\)/);
+    },
+  );
 });
 
 describe.skipIf(!oldest.binaries || !newest.binaries || !built)(
