@@ -109,6 +109,12 @@ export function goJsonStringList(list: readonly string[] | null): string {
   return '[' + list.map(goJsonString).join(',') + ']';
 }
 
+/** fmt's %#v of a []string: Go syntax, each element as strconv.Quote prints it. */
+export function goSyntaxStringList(list: readonly string[] | null): string {
+  if (list === null) return '[]string(nil)';
+  return `[]string{${list.map(goQuote).join(', ')}}`;
+}
+
 /** Byte order of the UTF-8 encodings, which is how Go sorts map keys. */
 export function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

@@ -10,6 +10,7 @@ import type { GroupResources, KubeVersion, Policy, PolicyRule, PolicyWarning, So
 import { DEFAULT_KUBE_VERSION } from '../types.js';
 import { aggregateMessage, validatePolicy } from '../validation/validation.js';
 import type { FieldError } from '../validation/validation.js';
+import { behaviourOf } from '../versionBehaviour.js';
 import { decodePolicyDocument, gvkString } from './decode.js';
 import type { GoSlice, GoStruct, GoValue } from './goJson.js';
 import { goQuote } from './goFormat.js';
@@ -148,7 +149,7 @@ function toPolicy(decoded: GoStruct, file: string, apiVersion: string, kind: str
 export function readPolicy(text: string, options: ReadPolicyOptions = {}): ReadPolicyResult {
   const file = options.file ?? INLINE;
   const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
-  const decoded = decodePolicyDocument(text);
+  const decoded = decodePolicyDocument(text, behaviourOf(kubeVersion).schemeName);
   const fail = (error: PolicyLoadError, policy?: Policy): ReadPolicyResult => ({
     ok: false,
     error,
