@@ -31,7 +31,14 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
   });
 
   test('an expectation that holds on one version and fails on another is reported as such, offline (group "*" is valid from 1.36)', () => {
-    const r = run({}, '--kube-version', '1.35,1.36', 'test/cli/fixtures/any-group.audit.spec.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'auditspec-cli-versions-'));
+    const junit = join(dir, 'junit.xml');
+    const r = run({}, '--kube-version', '1.35,1.36', '--reporter', 'default', '--reporter', 'junit', '--output-file', junit, 'test/cli/fixtures/any-group.audit.spec.ts');
+    // One report per version, not the second run's over the first's.
+    const reports = [readFileSync(join(dir, 'junit.1.35.xml'), 'utf8'), readFileSync(join(dir, 'junit.1.36.xml'), 'utf8')];
+    rmSync(dir, { recursive: true, force: true });
+    expect(reports[0]).toContain('failures="1"');
+    expect(reports[1]).toContain('failures="0"');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
       [

@@ -5,7 +5,7 @@
 // and end with the tests whose outcome depends on the version
 // (vitest/versionDifferences.ts).
 import { existsSync, statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, extname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { KubeVersion } from '../../audit/kubeVersions.js';
@@ -69,7 +69,7 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
     .option('-u, --update', 'update snapshots')
     .option('-t, --test-name-pattern <pattern>', 'run only tests whose name matches')
     .option('--reporter <name>', 'Vitest reporter (repeatable)', (r: string, all: string[]) => [...all, r], [] as string[])
-    .option('--output-file <path>', "where file-writing reporters (junit, json) write, as Vitest's --outputFile")
+    .option('--output-file <path>', "where file-writing reporters (junit, json) write, as Vitest's --outputFile (with several versions, one file each: report.1.33.xml)")
     .option('--kube-version <versions>', 'Kubernetes version(s) to test against, comma-separated (e.g. 1.33,1.37): the specs run once per version')
     .action(async (paths: string[], options: TestOptions) => {
       const include = specPatterns(paths);
@@ -83,7 +83,9 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
           const release = serverRelease(kubeVersion);
           process.stdout.write(`\nauditspec: Kubernetes ${kubeVersion}${cluster ? ` (kube-apiserver ${release.kubeApiserver}, etcd ${release.etcd})` : ''}\n`);
         }
-        const run = await runVitest(include, options, cluster, kubeVersion);
+        // One report file per version, or each run would overwrite the previous one's.
+        const outputFile = versions.length > 1 && options.outputFile ? perVersionFile(options.outputFile, kubeVersion) : options.outputFile;
+        const run = await runVitest(include, { ...options, outputFile }, cluster, kubeVersion);
         worst = Math.max(worst, run.code);
         runs.push({ kubeVersion, results: run.results });
       }
@@ -92,6 +94,12 @@ export const registerTest: RegisterCommand = (program: Command, setExitCode) => 
       setExitCode(worst);
     });
 };
+
+/** report.xml → report.1.33.xml */
+export function perVersionFile(path: string, kubeVersion: KubeVersion): string {
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}.${kubeVersion}${ext}`;
+}
 
 /** One Vitest run of the specs under `kubeVersion`: its exit code and every test's outcome. */
 async function runVitest(
