@@ -65,7 +65,8 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
       );
       out = failing.stdout + failing.stderr;
       junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
-    });
+      // A Vitest run in a child process: seconds, more on a loaded two-core machine than the 10 s hook default.
+    }, 60_000);
 
     test('exit 1, expected vs received with the rule trace', () => {
       expect(failing.status).toBe(1);
