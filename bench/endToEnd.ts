@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { compilePolicy, evaluatePolicy } from '../src/audit/policy/checker.js';
-import { loadPolicyFile } from '../src/audit/policy/reader.js';
+import { loadPolicy } from '../src/audit/policy/load.js';
 import { ensureBinaries, type Binaries } from '../src/binaries/index.js';
 import { LocalControlPlane } from '../src/clusters/local/index.js';
 import { AuditSession } from '../src/e2e/session.js';
@@ -115,7 +115,7 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
   } catch (err) {
     return { skipped: `kube-apiserver/etcd unavailable: ${(err as Error).message.split('\n')[0]}` };
   }
-  const compiled = compilePolicy(loadPolicyFile(options.policyFile));
+  const compiled = compilePolicy(loadPolicy({ file: options.policyFile }).policy);
 
   // Cold starts: binaries already at hand, everything else from nothing, through
   // the session as a spec run does it. All but the last session are stopped at

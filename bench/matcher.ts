@@ -11,7 +11,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { compilePolicy, evaluatePolicy, type CompiledPolicy } from '../src/audit/policy/checker.js';
-import { readPolicyFile } from '../src/audit/policy/reader.js';
+import { readPolicy } from '../src/audit/policy/reader.js';
 import type { RequestAttributes } from '../src/request/types.js';
 import { Oracle } from '../conformance/oracle/client.js';
 import { benchRequests } from './requests.js';
@@ -98,7 +98,7 @@ export async function measureMatcher(options: MatcherOptions): Promise<MatcherRe
   const workloads: Workload[] = [];
   const refused: string[] = [];
   for (const [index, file] of corpusPolicies(options.policiesDir).entries()) {
-    const read = readPolicyFile(file);
+    const read = readPolicy(readFileSync(file, 'utf8'), { file });
     // Files kube-apiserver 1.36 refuses (e.g. audit.k8s.io/v1beta1) have nothing to evaluate.
     if (!read.ok) {
       refused.push(basename(file));

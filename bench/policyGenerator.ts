@@ -2,17 +2,7 @@
 // users and groups, core and API-group resources, subresource wildcards,
 // namespaces, non-resource prefixes), for the diff benchmark.
 import type { GroupResources, Policy, PolicyRule } from '../src/audit/types.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededFloats } from '../conformance/generate/random.js';
 
 const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'];
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -30,7 +20,7 @@ const NAMES = ['kube-root-ca.crt', 'cluster-info', 'admin', 'leader'];
 const PATHS = ['/healthz*', '/livez*', '/readyz*', '/version', '/metrics', '/api*', '/apis*', '/openapi/*', '/logs/*', '*', '/debug/*'];
 
 export function generatePolicy(seed: number, file: string, count: number): Policy {
-  const next = random(seed);
+  const next = seededFloats(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
   const some = <T>(values: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + Math.floor(next() * max) }, () => pick(values)))];
   const rules: PolicyRule[] = [];
@@ -66,7 +56,7 @@ export function generatePolicy(seed: number, file: string, count: number): Polic
 
 /** The old policy with a few realistic edits: levels changed, two rules swapped, one removed, one added. */
 export function editPolicy(policy: Policy, seed: number): Policy {
-  const next = random(seed);
+  const next = seededFloats(seed);
   const rules = policy.rules.map((rule) => ({ ...rule, pos: { ...rule.pos, file: 'new.yaml' } }));
   for (let i = 0; i < 5; i++) {
     const at = Math.floor(next() * (rules.length - 1));

@@ -6,18 +6,7 @@
 // evaluators (and every run) see exactly the same requests.
 import type { Policy } from '../src/audit/types.js';
 import type { RequestAttributes, UserInfo } from '../src/request/types.js';
-
-/** mulberry32: tiny, fast and good enough to pick from lists. */
-function randomSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededFloats } from '../conformance/generate/random.js';
 
 interface Resource {
   group: string;
@@ -109,7 +98,7 @@ function vocabularyOf(policy: Policy): PolicyVocabulary {
 
 /** `count` requests for `policy`, the same ones for the same seed. */
 export function benchRequests(policy: Policy, count: number, seed = 1): RequestAttributes[] {
-  const random = randomSource(seed);
+  const random = seededFloats(seed);
   const v = vocabularyOf(policy);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   // Half from the policy, half from ordinary traffic (when the policy names any).

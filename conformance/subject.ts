@@ -53,7 +53,7 @@ export function createSubject(kubeVersion: KubeVersion = DEFAULT_KUBE_VERSION): 
       const strictWarnings = read.warnings.filter((w) => STRICT_DECODING_CODES.has(w.code)).map((w) => w.message);
       return read.ok
         ? { ok: true, policy: read.policy, strictWarnings }
-        : { ok: false, message: read.error.message, strictWarnings };
+        : { ok: false, message: read.error.reason, strictWarnings };
     },
     resolve,
     attributesFromHttp,

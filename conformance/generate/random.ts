@@ -101,3 +101,12 @@ export class Random {
 export function caseRandom(seed: string | number, index: number): Random {
   return new Random(`auditspec-conformance:${seed}:${index}`);
 }
+
+/**
+ * Uniform floats in [0, 1) for a seed: the one seeded source the bench's
+ * synthetic policies and traffic and the diff's brute-force tests draw from too.
+ */
+export function seededFloats(seed: string | number): () => number {
+  const random = new Random(`auditspec:${seed}`);
+  return () => random.float();
+}

@@ -43,7 +43,7 @@ export const SUPPORTED_KUBE_VERSIONS: readonly KubeVersion[] = KUBE_RELEASES.map
  * The version used when none is named. Stays on the newest minor whose
  * offline decisions are proven against its own oracle.
  */
-export const DEFAULT_KUBE_VERSION: KubeVersion = '1.36';
+export const DEFAULT_KUBE_VERSION: KubeVersion = '1.37';
 
 export const OLDEST_KUBE_VERSION: KubeVersion = SUPPORTED_KUBE_VERSIONS[0]!;
 export const NEWEST_KUBE_VERSION: KubeVersion = SUPPORTED_KUBE_VERSIONS[SUPPORTED_KUBE_VERSIONS.length - 1]!;

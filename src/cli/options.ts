@@ -1,5 +1,5 @@
 // Parsing and loading shared by several subcommands.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Option } from 'commander';
 import {
@@ -10,8 +10,8 @@ import {
   type KubeVersion,
 } from '../audit/kubeVersions.js';
 import type { Policy } from '../audit/types.js';
-import { readPolicyFile } from '../audit/policy/reader.js';
-import { formatLoadErrorOfFile } from '../format/loadError.js';
+import { loadPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { UsageError } from './errors.js';
 
 /** --kube-version's value, or the default; an unknown version is a usage error listing the supported ones. */
@@ -45,24 +45,20 @@ export class InvalidPolicyError extends Error {
   override name = 'InvalidPolicyError';
 }
 
-/** Reads a policy file as kube-apiserver would, mapping failures onto the CLI's exit codes. */
-export function loadPolicyArgument(path: string, kubeVersion: KubeVersion): Policy {
-  let isFile = false;
+/**
+ * Reads a policy file as kube-apiserver would, mapping failures onto the CLI's
+ * exit codes: an unreadable file is a usage error (2), a policy kube-apiserver
+ * would refuse an InvalidPolicyError (1). Positions name the file relative to
+ * the working directory unless `displayPath` says otherwise.
+ */
+export function loadPolicyArgument(path: string, kubeVersion: KubeVersion, displayPath = relative(process.cwd(), path) || path): Policy {
   try {
-    isFile = statSync(path).isFile();
+    return loadPolicy({ file: path, displayPath }, { kubeVersion }).policy;
   } catch (err) {
-    throw new UsageError(`cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if (!(err instanceof PolicyLoadError)) throw err;
+    if (err.unreadable !== undefined) throw new UsageError(err.message);
+    throw new InvalidPolicyError(err.message, { cause: err });
   }
-  if (!isFile) throw new UsageError(`cannot read policy ${path}: not a file`);
-  const display = relative(process.cwd(), path) || path;
-  let result;
-  try {
-    result = readPolicyFile(path, { kubeVersion, file: display });
-  } catch (err) {
-    throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
-  }
-  if (!result.ok) throw new InvalidPolicyError(formatLoadErrorOfFile(result.error, display, path));
-  return result.policy;
 }
 
 /** Reads a whole text argument that may be "-" for standard input. */

@@ -1,10 +1,10 @@
 // Rule coverage of policy files: for each rule, how many requests the specs sent
 // that this rule decided. A rule no spec reaches is a rule whose effect nobody
 // checks — the thing this report exists to show.
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { KubeVersion, Level, SourcePosition } from '../audit/types.js';
-import { readPolicyFile } from '../audit/policy/reader.js';
+import { loadPolicy, type LoadedPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { DEFAULT_RULE_KEY, type RuleHitCounts } from './counts.js';
 import { ruleLineRanges, type LineRange } from './ruleLines.js';
 
@@ -26,7 +26,7 @@ export interface PolicyCoverage {
   displayPath: string;
   /** The policy source, for the HTML page; undefined when it could not be read. */
   source: string | undefined;
-  /** Set when the file could not be loaded as a policy. */
+  /** Set when the file could not be loaded as a policy: the PolicyLoadError's message (file:line:col: …). */
   error: string | undefined;
   rules: RuleCoverage[];
   /** Requests no rule matched (level None by default). */
@@ -83,17 +83,15 @@ export function buildCoverage(hits: RuleHitCounts, policyFiles: Iterable<string>
       coveredRules: 0,
       percent: 100,
     };
+    let loaded: LoadedPolicy;
     try {
-      coverage.source = readFileSync(file, 'utf8');
+      loaded = loadPolicy({ file, displayPath }, { kubeVersion: options.kubeVersion });
     } catch (err) {
-      coverage.error = `cannot read: ${(err as Error).message}`;
+      if (!(err instanceof PolicyLoadError)) throw err;
+      coverage.error = err.message;
       return coverage;
     }
-    const loaded = readPolicyFile(file, { kubeVersion: options.kubeVersion, file: displayPath });
-    if (!loaded.ok) {
-      coverage.error = `not a valid policy: ${loaded.error.message}`;
-      return coverage;
-    }
+    coverage.source = loaded.text;
     const sourceLines = coverage.source.split(/\r?\n/);
     const ranges = ruleLineRanges(coverage.source);
     coverage.rules = loaded.policy.rules.map((rule, index) => {

@@ -122,8 +122,9 @@ export default class AuditCoverageReporter implements Reporter {
       for (const policy of summary.policies) {
         if (policy.error || policy.percent < threshold) {
           this.failures.push(
+            // A load error names its own file:line:col.
             policy.error
-              ? `${policy.displayPath}: ${policy.error}`
+              ? policy.error
               : `${policy.displayPath}: ${policy.percent.toFixed(1)}% of rules reached, threshold ${threshold}%`,
           );
         }

@@ -1,4 +1,5 @@
 // The coverage table printed at the end of a run.
+import { formatPosition } from '../audit/policy/sourceMap.js';
 import type { CoverageSummary } from './model.js';
 
 export interface CoverageTableOptions {
@@ -26,7 +27,7 @@ export function formatCoverageTable(summary: CoverageSummary, options: CoverageT
     }
     const rows: string[][] = [['rule', 'location', 'level', 'hits', '']];
     for (const rule of policy.rules) {
-      const where = `${policy.displayPath}:${rule.pos.line}`;
+      const where = formatPosition(rule.pos, { file: policy.displayPath, column: false });
       const note = rule.hits === 0 ? 'not reached' : modes(rule.hitsByMode);
       rows.push([`#${rule.index}`, where, rule.level, String(rule.hits), note]);
     }

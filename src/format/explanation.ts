@@ -1,8 +1,10 @@
-// Renders an explanation for a terminal or a failure message.
+// Renders a decision or an explanation: for a terminal, a failure message, or
+// as the JSON documents `eval` and `explain --format json` print.
 import pc from 'picocolors';
 import type { PolicyRule } from '../audit/types.js';
 import type { AuditDecision } from '../audit/policy/checker.js';
 import type { Explanation } from '../audit/policy/explain.js';
+import { formatPosition } from '../audit/policy/sourceMap.js';
 import type { RequestAttributes } from '../request/types.js';
 
 export interface FormatOptions {
@@ -19,7 +21,32 @@ function palette(color: boolean) {
 
 export function formatRuleLocation(rule: PolicyRule | null): string {
   if (rule === null) return 'default';
-  return `${rule.pos.file}:${rule.pos.line}`;
+  return formatPosition(rule.pos, { column: false });
+}
+
+/** One decision as `eval` prints it, one JSON line per request. */
+export function decisionJson(decision: AuditDecision) {
+  return {
+    level: decision.level,
+    rule: decision.ruleIndex,
+    omitStages: decision.omitStages,
+    omitManagedFields: decision.omitManagedFields,
+    stages: decision.stages,
+    ruleLocation: decision.rule ? formatRuleLocation(decision.rule) : null,
+  };
+}
+
+/** `explain --format json`: the request, the decision and the rule trace. */
+export function explanationJson(request: RequestAttributes, explanation: Explanation) {
+  const trace = explanation.trace.map((entry) => ({
+    rule: entry.index,
+    location: formatRuleLocation(entry.rule),
+    level: entry.rule.level,
+    matched: entry.matched,
+    failed: entry.failed ?? null,
+    hints: entry.hints,
+  }));
+  return { request, decision: decisionJson(explanation.decision), trace };
 }
 
 /** One line describing the outcome, e.g. `Metadata, omitting RequestReceived (rule 3 at policy.yaml:40)`. */
@@ -48,7 +75,7 @@ export function formatExplanation(explanation: Explanation, options: FormatOptio
   const lines: string[] = [];
   for (const entry of explanation.trace) {
     const mark = entry.matched ? c.ok('✓') : c.bad('✗');
-    const where = c.dim(`${entry.rule.pos.file}:${entry.rule.pos.line}`);
+    const where = c.dim(formatRuleLocation(entry.rule));
     const why = entry.matched ? c.ok('matches') : entry.failed ? `${entry.failed.condition}: ${entry.failed.reason}` : '';
     lines.push(`  ${mark} rule ${entry.index} ${c.bold(entry.rule.level)} ${where}  ${why}`);
     for (const hint of entry.hints) lines.push(`      ${c.hint('hint:')} ${hint}`);

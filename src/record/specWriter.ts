@@ -1,6 +1,7 @@
 // The text of a starter spec: one describe block per caller, one test per
 // request class, most frequent first, with comments saying where each class
 // came from and where the policy given disagrees with the log.
+import { formatPosition } from '../audit/policy/sourceMap.js';
 import { describeUser } from '../request/identity.js';
 import type { RequestAttributes } from '../request/types.js';
 import { resourceTarget } from '../replay/requestClass.js';
@@ -39,7 +40,7 @@ function testTitle(c: RecordedClass): string {
 function ruleNote(c: RecordedClass, policyPath: string): string | undefined {
   const d = c.decision;
   if (d === undefined || d.level === c.level) return undefined;
-  const by = d.ruleIndex === null || d.rule === null ? 'no rule matches (default None)' : `rule #${d.ruleIndex} at ${policyPath}:${d.rule.pos.line}`;
+  const by = d.ruleIndex === null || d.rule === null ? 'no rule matches (default None)' : `rule #${d.ruleIndex} at ${formatPosition(d.rule.pos, { file: policyPath, column: false })}`;
   return `NOTE: recorded at ${c.level}, but ${policyPath} decides ${d.level} (${by}): the log was written under another policy, or the policy changed since.`;
 }
 

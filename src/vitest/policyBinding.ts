@@ -5,10 +5,11 @@ import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { KubeVersion } from '../audit/kubeVersions.js';
 import type { Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
-import { PolicyLoadError, readPolicyFile } from '../audit/policy/reader.js';
-import { formatLoadErrorOfFile } from '../format/loadError.js';
+import { loadPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { suiteKubeVersion } from './kubeVersion.js';
 import { currentObserver } from './observer.js';
+import { setBuilderKubeVersion } from '../request/builder.js';
 
 export interface PolicyBinding {
   /** Absolute path of the policy file. */
@@ -57,9 +58,14 @@ export function loadPolicyBinding(path: string, options: PolicyBindingOptions = 
   const cached = cache.get(key);
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
-  const result = readPolicyFile(file, { kubeVersion, file: displayPath });
-  if (!result.ok) throw new PolicyNotLoaded(formatLoadErrorOfFile(result.error, displayPath, file), result.error);
-  const binding: PolicyBinding = { file, displayPath, policy: result.policy, compiled: compilePolicy(result.policy), kubeVersion };
+  let policy: Policy;
+  try {
+    policy = loadPolicy({ file, displayPath }, { kubeVersion }).policy;
+  } catch (err) {
+    if (err instanceof PolicyLoadError) throw new PolicyNotLoaded(err.message, err);
+    throw err;
+  }
+  const binding: PolicyBinding = { file, displayPath, policy, compiled: compilePolicy(policy), kubeVersion };
   cache.set(key, binding);
   return binding;
 }
@@ -79,11 +85,15 @@ export function usePolicy(path: string, options: PolicyBindingOptions = {}): Pol
   const binding = loadPolicyBinding(path, options);
   // Known at collection: end to end, the backend may start this policy ahead of its tests.
   currentObserver()?.announce?.(binding.file);
+  // The block's requests name resources as its version serves them.
+  const previousVersions: KubeVersion[] = [];
   beforeEach(() => {
     stack.push(binding);
+    previousVersions.push(setBuilderKubeVersion(binding.kubeVersion));
   });
   afterEach(() => {
     const top = stack.pop();
+    setBuilderKubeVersion(previousVersions.pop()!);
     if (top !== binding) throw new Error('auditspec: policy bindings were popped out of order');
   });
   return binding;
@@ -118,6 +128,12 @@ export function describePolicy(
       });
       return;
     }
-    fn(binding);
+    // Requests built while collecting the block use its version too.
+    const previous = setBuilderKubeVersion(binding.kubeVersion);
+    try {
+      fn(binding);
+    } finally {
+      setBuilderKubeVersion(previous);
+    }
   });
 }

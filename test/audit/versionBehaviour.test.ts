@@ -28,7 +28,7 @@ describe('the loader names the scheme as each version does', () => {
     ['1.35', 'pkg/runtime/scheme.go:111'],
   ] as const)('%s', (version, scheme) => {
     const result = readPolicy(beta, { kubeVersion: version });
-    expect(result.ok ? 'loaded' : result.error.message).toBe(
+    expect(result.ok ? 'loaded' : result.error.reason).toBe(
       `failed decoding: no kind "Policy" is registered for version "audit.k8s.io/v1beta1" in scheme "${scheme}"`,
     );
   });

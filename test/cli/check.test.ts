@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import type { CheckReport } from '../../src/cli/commands/check.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-check-'));
@@ -28,23 +28,8 @@ const BAD_YAML = policyFile('bad-yaml.yaml', 'rules:\n- level: "None\n');
 const BAD_TYPE = policyFile('bad-type.yaml', 'rules:\n- level: None\n  verbs: get\n');
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['check', ...args]);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { code, stdout, stderr } = await runCli(['check', ...args]);
+  return { code, out: stdout, err: stderr };
 }
 
 describe('auditspec check', () => {

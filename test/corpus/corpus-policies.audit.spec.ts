@@ -2,7 +2,7 @@
 // comments promise — and to a few things they do that their authors may not
 // have meant.
 import { describe, expect, test } from 'vitest';
-import { anonymous, as, describePolicy, failedAuthentication, readPolicyFile, serviceAccount } from 'auditspec';
+import { anonymous, as, describePolicy, failedAuthentication, loadPolicy, PolicyLoadError, serviceAccount } from 'auditspec';
 import { corpusPath, corpusSkipReason } from '../support/corpus.js';
 
 const policies = corpusPath('policies/');
@@ -62,8 +62,8 @@ describe('published audit policies', () => {
   });
 
   test('EKS\'s documented policy is audit.k8s.io/v1beta1, which kube-apiserver 1.24+ refuses to start with', () => {
-    const result = readPolicyFile(`${policies}eks-best-practices-documented.yaml`);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.message).toBe('failed decoding: no kind "Policy" is registered for version "audit.k8s.io/v1beta1" in scheme "pkg/runtime/scheme.go:111"');
+    const load = () => loadPolicy({ file: `${policies}eks-best-practices-documented.yaml` });
+    expect(load).toThrow(PolicyLoadError);
+    expect(() => load()).toThrow(expect.objectContaining({ reason: 'failed decoding: no kind "Policy" is registered for version "audit.k8s.io/v1beta1" in scheme "pkg/runtime/scheme.go:111"' }));
   });
 });

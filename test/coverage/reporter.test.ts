@@ -4,53 +4,22 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { startVitest } from 'vitest/node';
 import AuditCoverageReporter, { type AuditCoverageOptions } from '../../src/coverage/reporter.js';
+import { runSpecs } from '../support/vitestRun.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/rules.fixture.ts', import.meta.url));
 const policyFile = fileURLToPath(new URL('./fixtures/policy.yaml', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'auditspec-coverage-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 async function runWithReporter(options: AuditCoverageOptions): Promise<{ reporter: AuditCoverageReporter; exitCode: number | string | undefined; logged: string }> {
-  let logged = '';
-  const reporter = new AuditCoverageReporter({ ...options, log: (text) => (logged += `${text}\n`) });
-  const previousExitCode = process.exitCode;
-  process.exitCode = undefined;
-  const capture = () =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        logged += String(chunk);
-        done();
-      },
-    }) as unknown as NodeJS.WriteStream;
-  const vitest = await startVitest(
-    'test',
-    [],
-    {
-      root: repo,
-      config: false,
-      watch: false,
-      include: [relative(repo, fixture)],
-      setupFiles: [join(repo, 'src/vitest/extend-expect.ts')],
-      reporters: [reporter],
-    },
-    {},
-    { stdout: capture(), stderr: capture() },
-  );
-  for (const module of vitest.state.getTestModules()) {
-    for (const error of module.errors()) logged += `\nmodule error: ${error.message}`;
-    for (const t of module.children.allTests()) if (t.result().state !== 'passed') logged += `\n${t.fullName}: ${t.result().state} ${JSON.stringify(t.result().errors)}`;
-  }
-  for (const error of vitest.state.getUnhandledErrors()) logged += `\nunhandled: ${String((error as Error).message ?? error)}`;
-  await vitest.close();
-  const exitCode = process.exitCode;
-  process.exitCode = previousExitCode;
-  return { reporter, exitCode, logged };
+  let printed = '';
+  const reporter = new AuditCoverageReporter({ ...options, log: (text) => (printed += `${text}\n`) });
+  const run = await runSpecs([fixture], { reporters: [reporter] });
+  const logged = [printed + run.logged, ...run.failed].join('\n');
+  return { reporter, exitCode: run.exitCode, logged };
 }
 
 describe('AuditCoverageReporter in a Vitest run', () => {
@@ -83,22 +52,8 @@ describe('AuditCoverageReporter in a Vitest run', () => {
 
   test("loads by its package name, 'auditspec/coverage', with options", async () => {
     const lcov = join(out, 'by-name.info');
-    const previousExitCode = process.exitCode;
-    const vitest = await startVitest(
-      'test',
-      [],
-      {
-        root: repo,
-        config: false,
-        watch: false,
-        include: [relative(repo, fixture)],
-        setupFiles: [join(repo, 'src/vitest/extend-expect.ts')],
-        reporters: [['auditspec/coverage', { lcov, html: false, silent: true }]],
-      },
-      { resolve: { alias: { 'auditspec/coverage': join(repo, 'src/coverage/reporter.ts') } } },
-    );
-    await vitest.close();
-    process.exitCode = previousExitCode;
+    const run = await runSpecs([fixture], { reporters: [['auditspec/coverage', { lcov, html: false, silent: true }]] });
+    expect(run.failed).toEqual([]);
     expect(readFileSync(lcov, 'utf8')).toContain('FNDA:2,rule-1-Metadata');
   }, 240_000);
 

@@ -1,9 +1,9 @@
 // The corpus policies (../shared/corpus/policies): each against itself, and
 // real pairs whose differences are known from what the files say they are.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPolicyFile } from '../../src/audit/policy/reader.js';
+import { readPolicy } from '../../src/audit/policy/reader.js';
 import type { Policy } from '../../src/audit/types.js';
 import { compilePolicy, evaluatePolicy } from '../../src/audit/policy/checker.js';
 import { diffPolicies } from '../../src/diff/diffPolicies.js';
@@ -16,7 +16,7 @@ const missing = corpusSkipReason('policies');
 const present = missing === '';
 
 function load(name: string): Policy {
-  const result = readPolicyFile(join(CORPUS, name), { file: name });
+  const result = readPolicy(readFileSync(join(CORPUS, name), 'utf8'), { file: name });
   if (!result.ok) throw result.error;
   return result.policy;
 }
@@ -24,7 +24,7 @@ function load(name: string): Policy {
 const loadable = present
   ? readdirSync(CORPUS)
       .filter((name) => name.endsWith('.yaml'))
-      .filter((name) => readPolicyFile(join(CORPUS, name), { file: name }).ok)
+      .filter((name) => readPolicy(readFileSync(join(CORPUS, name), 'utf8'), { file: name }).ok)
   : [];
 
 describe.skipIf(!present)(`corpus policies${missing}`, () => {

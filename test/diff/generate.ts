@@ -4,18 +4,7 @@
 import type { Policy } from '../../src/audit/types.js';
 import type { RequestAttributes, UserInfo } from '../../src/request/types.js';
 import { buildPolicy, type PolicySpec, type RuleSpec } from './policyBuilder.js';
-
-/** mulberry32: small, seeded, reproducible. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededFloats } from '../../conformance/generate/random.js';
 
 export const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'];
 const STAGES = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'];
@@ -29,7 +18,7 @@ const NAMES = ['n1', ''];
 const PATH_SPECS = ['*', '/api*', '/api', '/apis', '/healthz', '/healthz*', '/a*', '/other'];
 
 export function generator(seed: number) {
-  const next = random(seed);
+  const next = seededFloats(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
   const subset = <T>(values: readonly T[]): T[] => {
     const chosen = values.filter(() => next() < 0.5);

@@ -1,8 +1,8 @@
 // `auditspec probe` through the CLI entry point, on the real kube-apiserver.
 import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { obtainBinaries, writePolicies } from './support.js';
 
 const { binaries, reason } = await obtainBinaries();
@@ -21,28 +21,7 @@ rules:
 });
 const dir = dirname(policies.policy);
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  return {
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-    restore: () => {
-      o.mockRestore();
-      e.mockRestore();
-    },
-  };
-}
-
 describe.skipIf(!binaries)(`auditspec probe${reason ? ` — ${reason}` : ''}`, () => {
-  let io: ReturnType<typeof capture>;
-  beforeEach(() => {
-    io = capture();
-  });
-  afterEach(() => io.restore());
-
   it('prints one result per input line, in order, with error objects for malformed lines', async () => {
     const requests = join(dir, 'requests.jsonl');
     writeFileSync(
@@ -56,11 +35,9 @@ describe.skipIf(!binaries)(`auditspec probe${reason ? ` — ${reason}` : ''}`, (
         '{"method":"GET","url":"/api/v1/watch/namespaces/default/pods","user":{"username":"alice"}}',
       ].join('\n'),
     );
-    const code = await main(['probe', policies.policy, '--requests', requests, '--cluster', 'local']);
-    io.restore();
+    const { code, stdout } = await runCli(['probe', policies.policy, '--requests', requests, '--cluster', 'local']);
     expect(code).toBe(0);
-    const lines = io
-      .stdout()
+    const lines = stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
@@ -76,10 +53,11 @@ describe.skipIf(!binaries)(`auditspec probe${reason ? ` — ${reason}` : ''}`, (
   it("exits 1 with kube-apiserver's message for a policy it refuses, 2 for usage mistakes", async () => {
     const requests = join(dir, 'one.jsonl');
     writeFileSync(requests, '{"method":"GET","url":"/healthz"}\n');
-    expect(await main(['probe', policies.broken, '--requests', requests])).toBe(1);
-    expect(io.stderr()).toMatch(/auditspec probe: loading audit policy file: .*from file .*broken\.yaml/);
-    expect(await main(['probe', policies.policy, '--requests', join(dir, 'missing.jsonl')])).toBe(2);
-    expect(await main(['probe', policies.policy, '--requests', requests, '--format', 'xml'])).toBe(2);
-    expect(await main(['probe', policies.policy, '--requests', requests, '--cluster', 'nowhere'])).toBe(2);
+    const refused = await runCli(['probe', policies.broken, '--requests', requests]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/auditspec probe: loading audit policy file: .*from file .*broken\.yaml/);
+    expect((await runCli(['probe', policies.policy, '--requests', join(dir, 'missing.jsonl')])).code).toBe(2);
+    expect((await runCli(['probe', policies.policy, '--requests', requests, '--format', 'xml'])).code).toBe(2);
+    expect((await runCli(['probe', policies.policy, '--requests', requests, '--cluster', 'nowhere'])).code).toBe(2);
   });
 });

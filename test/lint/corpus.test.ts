@@ -1,9 +1,9 @@
 // The linter over every policy in the shared corpus: it must not crash, every
 // finding must point into the file, and a few findings checked by hand are pinned.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPolicyFile } from '../../src/audit/policy/reader.js';
+import { readPolicy } from '../../src/audit/policy/reader.js';
 import { compilePolicy, evaluatePolicy } from '../../src/audit/policy/checker.js';
 import { attributesFromHttp } from '../../src/request/attributes.js';
 import { lintPolicy, type LintFinding } from '../../src/lint/index.js';
@@ -13,7 +13,7 @@ const POLICIES = corpusPath('policies');
 const missing = corpusSkipReason('policies');
 
 function lintCorpusFile(name: string): LintFinding[] {
-  const result = readPolicyFile(join(POLICIES, name), { file: name });
+  const result = readPolicy(readFileSync(join(POLICIES, name), 'utf8'), { file: name });
   if (!result.ok) throw new Error(`${name} does not load: ${result.error.message}`);
   return lintPolicy(result.policy, { warnings: result.warnings });
 }
@@ -27,7 +27,7 @@ describe.skipIf(missing !== '')(`lint over the corpus (../shared/corpus/policies
   const files = readdirSync(POLICIES).filter((f) => /\.ya?ml$/.test(f)).sort();
 
   it.each(files)('%s: lints without crashing, findings point into the file', (name) => {
-    const result = readPolicyFile(join(POLICIES, name), { file: name });
+    const result = readPolicy(readFileSync(join(POLICIES, name), 'utf8'), { file: name });
     // Policies kube-apiserver 1.36 refuses (e.g. audit.k8s.io/v1beta1) are check's exit 1, not lint's business.
     if (!result.ok) return;
     const findings = lintPolicy(result.policy, { warnings: result.warnings });
@@ -58,7 +58,7 @@ describe.skipIf(missing !== '')(`lint over the corpus (../shared/corpus/policies
     expect(finding).toMatchObject({ ruleIndex: 0, pos: { line: 16, col: 5 } });
     expect(finding!.message).toContain('"apps"');
     // Indeed: a deployment update is not logged by that RequestResponse rule.
-    const result = readPolicyFile(join(POLICIES, 'falco-k8saudit-plugin.yaml'));
+    const result = readPolicy(readFileSync(join(POLICIES, 'falco-k8saudit-plugin.yaml'), 'utf8'));
     if (!result.ok) throw result.error;
     const update = attributesFromHttp({
       method: 'PUT',

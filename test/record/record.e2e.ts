@@ -7,16 +7,15 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { startVitest } from 'vitest/node';
-import { loadPolicyFile } from '../../src/audit/policy/reader.js';
+import { loadPolicy } from '../../src/audit/policy/load.js';
 import AuditCoverageReporter from '../../src/coverage/reporter.js';
 import { endToEndVitestConfig } from '../../src/e2e/vitest/config.js';
 import { recordSpec } from '../../src/record/record.js';
 import { obtainBinaries } from '../e2e/support.js';
 import { corpusPath, hasCorpus } from '../support/corpus.js';
+import { repo, runSpecs } from '../support/vitestRun.js';
 
 const { binaries, reason } = await obtainBinaries();
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const workDir = join(repo, '.auditspec', `record-e2e-${process.pid}`);
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -24,47 +23,21 @@ const skip = !binaries || !hasCorpus('logs/audit2rbac-demo.log', 'policies/audit
 describe.skipIf(skip)(`record, proven on kube-apiserver${reason ? ` — ${reason}` : ''} (also skipped without ../shared/corpus)`, () => {
   test('the spec generated from audit2rbac-demo.log passes end to end against its policy', async () => {
     const policyFile = corpusPath('policies/audit2rbac-demo-policy.yaml');
-    const result = await recordSpec([corpusPath('logs/audit2rbac-demo.log')], { policy: loadPolicyFile(policyFile), policyPath: relative(repo, policyFile) });
+    const result = await recordSpec([corpusPath('logs/audit2rbac-demo.log')], { policy: loadPolicy({ file: policyFile }).policy, policyPath: relative(repo, policyFile) });
     mkdirSync(workDir, { recursive: true });
     const file = join(workDir, 'audit2rbac-demo.audit.spec.ts');
     writeFileSync(file, result.spec);
 
     const e2e = endToEndVitestConfig('local');
-    const src = (p: string) => join(repo, 'src', p);
     const coverage = new AuditCoverageReporter({ lcov: false, html: false, silent: true });
-    const previousExitCode = process.exitCode;
-    const vitest = await startVitest(
-      'test',
-      [],
-      {
-        root: repo,
-        config: false,
-        watch: false,
-        include: [relative(repo, file)],
-        setupFiles: [src('vitest/extend-expect.ts'), ...e2e.setupFiles],
-        globalSetup: e2e.globalSetup,
-        provide: e2e.provide,
-        testTimeout: 180_000,
-        hookTimeout: 600_000,
-        reporters: [coverage],
-      },
-      { resolve: { alias: { 'auditspec/extend-expect': src('vitest/extend-expect.ts'), 'auditspec/vitest': src('vitest/index.ts'), auditspec: src('index.ts') } } },
-    );
-    const failed: string[] = [];
-    let passed = 0;
-    try {
-      for (const module of vitest.state.getTestModules()) {
-        for (const error of module.errors()) failed.push(`${module.moduleId}: ${error.message}`);
-        for (const t of module.children.allTests()) {
-          if (t.result().state === 'passed') passed++;
-          else failed.push(`${t.fullName}: ${t.result().errors?.map((e) => e.message).join('; ')}`);
-        }
-      }
-      for (const error of vitest.state.getUnhandledErrors()) failed.push(`unhandled: ${(error as Error).message}`);
-    } finally {
-      await vitest.close();
-      process.exitCode = previousExitCode;
-    }
+    const { passed, failed } = await runSpecs([file], {
+      setupFiles: e2e.setupFiles,
+      globalSetup: e2e.globalSetup,
+      provide: e2e.provide,
+      testTimeout: 180_000,
+      hookTimeout: 600_000,
+      reporters: [coverage],
+    });
     expect(failed).toEqual([]);
     expect(passed).toBe(result.classes.length);
     // The policy's one rule decided every request, proven on the "local" backend.

@@ -6,12 +6,11 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, test } from 'vitest';
-import { startVitest } from 'vitest/node';
-import { loadPolicyFile } from '../../src/audit/policy/reader.js';
+import { loadPolicy } from '../../src/audit/policy/load.js';
 import { recordSpec } from '../../src/record/record.js';
 import { corpusPath, hasCorpus } from '../support/corpus.js';
+import { repo, runSpecs } from '../support/vitestRun.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 // Inside the repository (and git-ignored) so that 'vitest' and 'auditspec' resolve as for any spec.
 const workDir = join(repo, '.auditspec', `record-test-${process.pid}`);
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -29,55 +28,13 @@ function typeErrors(file: string): string[] {
   });
 }
 
-async function runSpec(file: string): Promise<{ passed: number; failed: string[] }> {
-  const src = (p: string) => join(repo, 'src', p);
-  const previousExitCode = process.exitCode;
-  const vitest = await startVitest(
-    'test',
-    [],
-    {
-      root: repo,
-      config: false,
-      watch: false,
-      include: [relative(repo, file)],
-      setupFiles: [src('vitest/extend-expect.ts')],
-      reporters: [{}],
-    },
-    {
-      resolve: {
-        alias: {
-          'auditspec/extend-expect': src('vitest/extend-expect.ts'),
-          'auditspec/vitest': src('vitest/index.ts'),
-          auditspec: src('index.ts'),
-        },
-      },
-    },
-  );
-  try {
-    const failed: string[] = [];
-    let passed = 0;
-    for (const module of vitest.state.getTestModules()) {
-      for (const error of module.errors()) failed.push(`${module.moduleId}: ${error.message}`);
-      for (const testCase of module.children.allTests()) {
-        const result = testCase.result();
-        if (result.state === 'passed') passed++;
-        else failed.push(`${testCase.fullName}: ${result.state} ${result.errors?.map((e) => e.message).join('; ') ?? ''}`);
-      }
-    }
-    return { passed, failed };
-  } finally {
-    await vitest.close();
-    process.exitCode = previousExitCode;
-  }
-}
-
 describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log', 'policies/audit2rbac-demo-policy.yaml'))(
   'record from audit2rbac-demo.log (skipped without ../shared/corpus)',
   () => {
     test('the generated spec type-checks and passes against the policy that wrote the log', async () => {
       const policyFile = corpusPath('policies/audit2rbac-demo-policy.yaml');
       const result = await recordSpec([corpusPath('logs/audit2rbac-demo.log')], {
-        policy: loadPolicyFile(policyFile),
+        policy: loadPolicy({ file: policyFile }).policy,
         policyPath: relative(process.cwd(), policyFile),
       });
       expect(result.requests).toBe(37);
@@ -92,7 +49,7 @@ describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log', 'policies/audit2rbac-demo
       writeFileSync(file, result.spec);
       expect(typeErrors(file)).toEqual([]);
 
-      const run = await runSpec(file);
+      const run = await runSpecs([file]);
       expect(run.failed).toEqual([]);
       expect(run.passed).toBe(result.classes.length);
     }, 240_000);

@@ -1,25 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-record-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(['record', ...args]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(['record', ...args]);
 
 describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log'))('auditspec record (skipped without ../shared/corpus)', () => {
   test('--out writes the spec and stderr summarises', async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadPolicyFile, readPolicy, readPolicyFile } from '../../src/audit/policy/reader.js';
+import { loadPolicy } from '../../src/audit/policy/load.js';
+import { readPolicy } from '../../src/audit/policy/reader.js';
 import type { Policy } from '../../src/audit/types.js';
 import { formatReplayText } from '../../src/replay/format.js';
 import { replayAuditLogs } from '../../src/replay/replay.js';
@@ -263,7 +264,7 @@ describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log', 'policies/audit2rbac-demo
   'the corpus (skipped without ../shared/corpus)',
   () => {
     test('audit2rbac-demo.log replayed through the policy that produced it changes nothing', async () => {
-      const p = loadPolicyFile(corpusPath('policies/audit2rbac-demo-policy.yaml'));
+      const p = loadPolicy({ file: corpusPath('policies/audit2rbac-demo-policy.yaml') }).policy;
       const report = await replayAuditLogs([corpusPath('logs/audit2rbac-demo.log')], { policy: p });
       expect(report.input.events).toBe(37);
       expect(report.malformed.count).toBe(0);
@@ -281,7 +282,7 @@ describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log', 'policies/audit2rbac-demo
       let replayed = 0;
       for (const file of policies) {
         // Some corpus policies are audit.k8s.io/v1beta1, which kube-apiserver 1.36 refuses.
-        const read = readPolicyFile(corpusPath(`policies/${file}`));
+        const read = readPolicy(readFileSync(corpusPath(`policies/${file}`), 'utf8'));
         if (!read.ok) continue;
         replayed++;
         const p = read.policy;

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LocalControlPlane } from '../../src/clusters/local/index.js';
 import type { AuditEvent, Cluster } from '../../src/clusters/types.js';
 import { sentinelRequest, SENTINEL_USER, withSentinelRule } from '../../src/e2e/sentinel.js';
-import { loadPolicyFile } from '../../src/audit/policy/reader.js';
+import { loadPolicy } from '../../src/audit/policy/load.js';
 import type { HttpRequest, Identity } from '../../src/request/types.js';
 import { replayAuditLogs } from '../../src/replay/replay.js';
 import { STAGES } from '../../src/audit/types.js';
@@ -94,7 +94,7 @@ const lines = (events: AuditEvent[]) => events.map((e) => `${JSON.stringify(e)}\
 
 /** Replays `log` through `policyFile` and compares with what kube-apiserver wrote under that policy. */
 async function expectPrediction(log: string, policyFile: string, written: AuditEvent[]): Promise<void> {
-  const report = await replayAuditLogs([log], { policy: loadPolicyFile(policyFile) });
+  const report = await replayAuditLogs([log], { policy: loadPolicy({ file: policyFile }).policy });
   expect(report.malformed.count).toBe(0);
   const actual = STAGES.map((stage) => {
     const events = written.filter((e) => e.stage === stage);

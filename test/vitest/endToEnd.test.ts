@@ -116,4 +116,8 @@ describe('formatTally', () => {
       "3 requests proven live on kube-apiserver (local): the level logged and the stages written, per request; 0 requests with no HTTP form, decided offline only; 2 requests judged as another Kubernetes version than the cluster's, decided offline only",
     );
   });
+
+  test('a run that asserted nothing about requests says so, not "0 requests proven live"', () => {
+    expect(formatTally({ provenLive: 0, disagreed: 0, noHttpForm: 0 }, 'local')).toBe('no request was asserted, so none was sent to kube-apiserver (local)');
+  });
 });

@@ -2,7 +2,7 @@
 // it matched and, if not, the first of kube-apiserver's conditions that failed
 // (checked in the order checker.go checks them), plus hints where a common
 // policy-writing mistake is the likely cause.
-import type { PolicyRule, SourcePosition } from '../types.js';
+import type { PolicyRule } from '../types.js';
 import type { RequestAttributes } from '../../request/types.js';
 import type { AuditDecision, CompiledPolicy } from './checker.js';
 import { evaluatePolicy, ruleMatchesRequest } from './checker.js';
@@ -150,8 +150,4 @@ export function explainRequest(compiled: CompiledPolicy, attrs: RequestAttribute
     });
   }
   return { decision, attributes: attrs, trace };
-}
-
-export function formatPosition(pos: SourcePosition): string {
-  return `${pos.file}:${pos.line}:${pos.col}`;
 }

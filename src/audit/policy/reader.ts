@@ -5,7 +5,6 @@
 // for every rule, key and resources entry; errors carry kube-apiserver's own
 // message text, and whatever upstream forgives becomes a PolicyWarning.
 
-import { readFileSync } from 'node:fs';
 import type { GroupResources, KubeVersion, Policy, PolicyRule, PolicyWarning, SourcePosition } from '../types.js';
 import { DEFAULT_KUBE_VERSION } from '../types.js';
 import { aggregateMessage, validatePolicy } from '../validation/validation.js';
@@ -13,13 +12,14 @@ import type { FieldError } from '../validation/validation.js';
 import { behaviourOf } from '../versionBehaviour.js';
 import { decodePolicyDocument, gvkString } from './decode.js';
 import type { GoSlice, GoStruct, GoValue } from './goJson.js';
-import { goQuote } from './goFormat.js';
 import type { Loc } from './jsonTree.js';
+import { PolicyLoadError } from './loadError.js';
 import { attachSource } from './sourceMap.js';
 import type { FieldSource, ObjectSource } from './sourceMap.js';
 import { policyWarnings } from './warnings.js';
 
 export type { FieldError } from '../validation/validation.js';
+export { PolicyLoadError } from './loadError.js';
 
 export interface ReadPolicyOptions {
   /** Named in positions and messages; default "<inline>". */
@@ -31,24 +31,6 @@ export interface ReadPolicyOptions {
 export type ReadPolicyResult =
   | { ok: true; policy: Policy; warnings: PolicyWarning[] }
   | { ok: false; error: PolicyLoadError; warnings: PolicyWarning[] };
-
-/**
- * kube-apiserver refused the policy. `message` is LoadPolicyFromBytes' error
- * text exactly (kube-apiserver's LoadPolicyFromFile appends ": from file <path>").
- */
-export class PolicyLoadError extends Error {
-  override name = 'PolicyLoadError';
-
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly pos?: SourcePosition,
-    /** The individual validation errors, with positions; empty for decoding failures. */
-    readonly details: FieldError[] = [],
-  ) {
-    super(message);
-  }
-}
 
 const INLINE = '<inline>';
 
@@ -150,56 +132,30 @@ export function readPolicy(text: string, options: ReadPolicyOptions = {}): ReadP
   const file = options.file ?? INLINE;
   const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   const decoded = decodePolicyDocument(text, behaviourOf(kubeVersion).schemeName);
-  const fail = (error: PolicyLoadError, policy?: Policy): ReadPolicyResult => ({
-    ok: false,
-    error,
-    warnings: policyWarnings({ ...decoded, v1: decoded.ok && decoded.gvk.version === 'v1' }, policy, file),
-  });
+  const fail = (reason: string, pos: SourcePosition | undefined): ReadPolicyResult => {
+    const warnings = policyWarnings({ ...decoded, v1: decoded.ok && decoded.gvk.version === 'v1' }, undefined, file);
+    return { ok: false, error: new PolicyLoadError(reason, file, { pos, text, warnings }), warnings };
+  };
 
-  if (!decoded.ok) {
-    return fail(new PolicyLoadError(decoded.message, file, decoded.loc ? position(file, decoded.loc) : undefined));
-  }
+  if (!decoded.ok) return fail(decoded.message, decoded.loc ? position(file, decoded.loc) : undefined);
   const { gvk } = decoded;
   if (!(gvk.group === 'audit.k8s.io' && gvk.version === 'v1')) {
-    return fail(new PolicyLoadError(`unknown group version field ${gvkString(gvk)} in policy`, file, position(file, decoded.policy.loc)));
+    return fail(`unknown group version field ${gvkString(gvk)} in policy`, position(file, decoded.policy.loc));
   }
 
   const policy = toPolicy(decoded.policy, file, `${gvk.group}/${gvk.version}`, gvk.kind);
   const warnings = policyWarnings({ ...decoded, v1: true }, policy, file);
   const errors = validatePolicy(policy, kubeVersion);
   if (errors.length > 0) {
-    return { ok: false, error: new PolicyLoadError(aggregateMessage(errors), file, errors[0].pos, errors), warnings };
+    return { ok: false, error: new PolicyLoadError(aggregateMessage(errors), file, { pos: errors[0].pos, details: errors, text, warnings }), warnings };
   }
   if (policy.rules.length === 0) {
     const rulesKey = policy.rules.length === 0 ? decoded.policy.keyLocs.get('rules') : undefined;
     return {
       ok: false,
-      error: new PolicyLoadError('loaded illegal policy with 0 rules', file, position(file, rulesKey ?? decoded.policy.loc)),
+      error: new PolicyLoadError('loaded illegal policy with 0 rules', file, { pos: position(file, rulesKey ?? decoded.policy.loc), text, warnings }),
       warnings,
     };
   }
   return { ok: true, policy, warnings };
-}
-
-/**
- * Reads and loads a policy file. A file that cannot be read throws a plain
- * Error (worded as LoadPolicyFromFile's); a policy kube-apiserver refuses is
- * an `ok: false` result.
- */
-export function readPolicyFile(path: string, options: ReadPolicyOptions = {}): ReadPolicyResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new Error(`failed to read file path ${goQuote(path)}: ${reason}`, { cause: e });
-  }
-  return readPolicy(text, { ...options, file: options.file ?? path });
-}
-
-/** Loads a policy file or throws the PolicyLoadError kube-apiserver would refuse it with. */
-export function loadPolicyFile(path: string, options: ReadPolicyOptions = {}): Policy {
-  const result = readPolicyFile(path, options);
-  if (!result.ok) throw result.error;
-  return result.policy;
 }

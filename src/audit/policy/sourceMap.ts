@@ -41,3 +41,22 @@ export function valuePosition(target: object, field: string, item?: number): Sou
   if (item !== undefined) return f.items?.[item] ?? f.value;
   return f.value;
 }
+
+/** A place in a file: a policy position, or a line of an audit log. */
+export interface Place {
+  file: string;
+  line: number;
+  col?: number;
+}
+
+/**
+ * How every message names a place: `file:line:col`, `file:line` where the
+ * column says nothing (a rule, a log line) or is unknown, the file alone when
+ * there is no position. `file` names the file otherwise than the position does
+ * (a path relative to the working directory).
+ */
+export function formatPosition(pos: Place | undefined, options: { file?: string; column?: boolean } = {}): string {
+  const file = options.file ?? pos?.file ?? '';
+  if (!pos) return file;
+  return options.column === false || pos.col === undefined ? `${file}:${pos.line}` : `${file}:${pos.line}:${pos.col}`;
+}

@@ -2,12 +2,12 @@
 // does the policy do what it appears to say? Exit codes: 0 loads (lint findings
 // are warnings), 1 kube-apiserver would refuse it (or --strict and any finding),
 // 2 usage errors and unreadable files.
-import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { PolicyWarning, SourcePosition } from '../../audit/types.js';
-import { loadErrorHints } from '../../audit/policy/loadErrorHints.js';
-import { readPolicyFile, type FieldError, type ReadPolicyResult } from '../../audit/policy/reader.js';
-import { loadErrorPosition } from '../../format/loadError.js';
+import { loadPolicy, type LoadedPolicy } from '../../audit/policy/load.js';
+import { PolicyLoadError } from '../../audit/policy/loadError.js';
+import type { FieldError } from '../../audit/policy/reader.js';
+import { formatPosition } from '../../audit/policy/sourceMap.js';
 import { lintPolicy, type LintFinding } from '../../lint/index.js';
 import { UsageError } from '../errors.js';
 import { parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
@@ -34,23 +34,7 @@ export interface CheckReport {
   lint: LintFinding[];
 }
 
-const where = (pos: SourcePosition | undefined, file: string) => (pos ? `${pos.file}:${pos.line}:${pos.col}` : file);
-
-function readArgument(path: string, kubeVersion: ReturnType<typeof parseKubeVersion>): ReadPolicyResult {
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read policy ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  if (!isFile) throw new UsageError(`cannot read policy ${path}: not a file`);
-  try {
-    return readPolicyFile(path, { kubeVersion, file: path });
-  } catch (err) {
-    throw new UsageError(`cannot read policy ${path}: ${(err as Error).message}`);
-  }
-}
+const where = (pos: SourcePosition | undefined, file: string) => formatPosition(pos, { file: pos?.file ?? file });
 
 /**
  * Loads and lints one policy file. `errorPos` is where kube-apiserver's error
@@ -60,13 +44,15 @@ export function checkPolicyFile(
   path: string,
   kubeVersion: ReturnType<typeof parseKubeVersion>,
 ): { report: CheckReport; errorPos?: SourcePosition } {
-  const result = readArgument(path, kubeVersion);
-  if (!result.ok) {
-    const errorPos = loadErrorPosition(result.error);
-    const hints = loadErrorHints(readFileSync(path, 'utf8'), result.error.message, errorPos);
+  let loaded: LoadedPolicy;
+  try {
+    loaded = loadPolicy({ file: path }, { kubeVersion });
+  } catch (err) {
+    if (!(err instanceof PolicyLoadError)) throw err;
+    if (err.unreadable !== undefined) throw new UsageError(err.message);
     return {
-      report: { file: path, valid: false, error: result.error.message, errors: result.error.details, hints, warnings: result.warnings, lint: [] },
-      errorPos,
+      report: { file: path, valid: false, error: err.reason, errors: err.details, hints: err.hints, warnings: err.warnings, lint: [] },
+      errorPos: err.pos,
     };
   }
   return {
@@ -76,8 +62,8 @@ export function checkPolicyFile(
       error: null,
       errors: [],
       hints: [],
-      warnings: result.warnings,
-      lint: lintPolicy(result.policy, { warnings: result.warnings, kubeVersion }),
+      warnings: loaded.warnings,
+      lint: lintPolicy(loaded.policy, { warnings: loaded.warnings, kubeVersion }),
     },
   };
 }

@@ -5,23 +5,13 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { compilePolicy, evaluatePolicy, type AuditDecision } from '../../audit/policy/checker.js';
+import { compilePolicy, evaluatePolicy } from '../../audit/policy/checker.js';
+import { decisionJson } from '../../format/explanation.js';
 import { parseRequestLine } from '../../request/jsonl.js';
 import { droppedOriginNote } from '../../request/requestUrl.js';
 import { UsageError } from '../errors.js';
 import { loadPolicyArgument, parseKubeVersion, kubeVersionOption } from '../options.js';
 import type { RegisterCommand } from './index.js';
-
-export function decisionJson(decision: AuditDecision) {
-  return {
-    level: decision.level,
-    rule: decision.ruleIndex,
-    omitStages: decision.omitStages,
-    omitManagedFields: decision.omitManagedFields,
-    stages: decision.stages,
-    ruleLocation: decision.rule ? `${decision.rule.pos.file}:${decision.rule.pos.line}` : null,
-  };
-}
 
 /**
  * Standard output that may be closed by the reader (`eval … | head -1`): a

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { compilePolicy } from '../../audit/policy/checker.js';
 import { explainRequest } from '../../audit/policy/explain.js';
-import { formatAttributes, formatDecision, formatExplanation } from '../../format/explanation.js';
+import { explanationJson, formatAttributes, formatDecision, formatExplanation } from '../../format/explanation.js';
 import { attributesFromHttp } from '../../request/attributes.js';
 import { parseRequestLine } from '../../request/jsonl.js';
 import { droppedOriginNote, requestUrl } from '../../request/requestUrl.js';
@@ -11,7 +11,6 @@ import { anonymous, failedAuthentication, serviceAccount, user } from '../../req
 import type { AuditRequest, Identity } from '../../request/types.js';
 import { UsageError } from '../errors.js';
 import { loadPolicyArgument, parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
-import { decisionJson } from './eval.js';
 import type { RegisterCommand } from './index.js';
 
 interface ExplainOptions {
@@ -84,15 +83,7 @@ export const registerExplain: RegisterCommand = (program: Command, setExitCode) 
       const request = requestFromWords(words, options);
       const explanation = explainRequest(compilePolicy(policy), request.attributes);
       if (format === 'json') {
-        const trace = explanation.trace.map((entry) => ({
-          rule: entry.index,
-          location: `${entry.rule.pos.file}:${entry.rule.pos.line}`,
-          level: entry.rule.level,
-          matched: entry.matched,
-          failed: entry.failed ?? null,
-          hints: entry.hints,
-        }));
-        process.stdout.write(`${JSON.stringify({ request: request.attributes, decision: decisionJson(explanation.decision), trace }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(explanationJson(request.attributes, explanation), null, 2)}\n`);
         return;
       }
       const color = process.stdout.isTTY === true;

@@ -3,16 +3,18 @@
 // containers): auditspec's loader decides exactly as kube-apiserver 1.36's, and
 // the message is worded as kube-apiserver's (LoadPolicyFromFile, then
 // AuditOptions.ApplyTo's "loading audit policy file").
-import { readPolicyFile } from '../../audit/policy/reader.js';
+import { loadPolicy } from '../../audit/policy/load.js';
+import { PolicyLoadError } from '../../audit/policy/loadError.js';
 import { ClusterError } from '../types.js';
 
 export function policyVerdict(file: string): ClusterError | undefined {
-  let result;
   try {
-    result = readPolicyFile(file);
+    loadPolicy({ file });
+    return undefined;
   } catch (err) {
-    return new ClusterError(`loading audit policy file: ${(err as Error).message}`, [], true);
+    if (!(err instanceof PolicyLoadError)) throw err;
+    // kube-apiserver's own wording, as the local backend reports it from kube-apiserver itself.
+    const fromFile = err.unreadable === undefined ? `: from file ${file}` : '';
+    return new ClusterError(`loading audit policy file: ${err.reason}${fromFile}`, [], true);
   }
-  if (result.ok) return undefined;
-  return new ClusterError(`loading audit policy file: ${result.error.message}: from file ${file}`, [], true);
 }

@@ -162,6 +162,54 @@ function endpointFromKubeconfig(text: string, name: string): Endpoint {
   };
 }
 
+/** The start options with their defaults filled in. */
+interface StartSettings {
+  name: string;
+  kind: string;
+  reuse: boolean;
+  retain: boolean;
+  run: Run;
+  log: (line: string) => void;
+}
+
+function startSettings(options: KindClusterOptions): StartSettings {
+  return {
+    name: options.name ?? DEFAULT_CLUSTER_NAME,
+    // The kind `auditspec setup --cluster kind` built, when there is one, else kind on PATH.
+    kind: options.kindBin ?? (existsSync(cachedKindPath()) ? cachedKindPath() : 'kind'),
+    reuse: options.reuse ?? false,
+    retain: options.retain ?? false,
+    run: options.run ?? runCommand,
+    log: options.log ?? (() => {}),
+  };
+}
+
+/** Refuses early, before anything is made: a bad name, a policy kube-apiserver would refuse, no Docker or no kind. */
+async function checkPrerequisites(policy: PolicyToInstall, settings: StartSettings): Promise<void> {
+  if (!isValidClusterName(settings.name)) throw new ClusterError(`"${settings.name}" is not a valid kind cluster name (lowercase letters, digits and "-")`);
+  const verdict = policyVerdict(policy.file);
+  if (verdict) throw verdict;
+  const docker = await requireDocker(settings.run);
+  const kindVersion = await requireKind(settings.run, settings.kind);
+  settings.log(`kind: ${kindVersion} (${settings.kind}), Docker ${docker}`);
+}
+
+/** Create or reuse, from the clusters kind lists and what auditspec recorded about its own. */
+async function planStart(
+  policy: PolicyToInstall,
+  settings: StartSettings,
+  image: string,
+): Promise<{ plan: Exclude<KindStartPlan, { action: 'refuse' }>; record: KindClusterRecord | undefined }> {
+  const { name, kind, reuse, run } = settings;
+  const listed = await run(kind, ['get', 'clusters'], { timeoutMs: 60_000 });
+  if (listed.code !== 0) throw kindCreateFailure(`${listed.stdout}\n${listed.stderr}`, name, image);
+  const exists = listed.stdout.split(/\r?\n/).some((line) => line.trim() === name);
+  const record = reuse ? await readRecord(kindWorkspace(reusableWorkspaceRoot(name))) : undefined;
+  const plan = planKindStart({ name, exists, reuse, record, policySha256: sha256(policy.withSentinel) });
+  if (plan.action === 'refuse') throw new ClusterError(plan.reason);
+  return { plan, record };
+}
+
 export class KindCluster implements Cluster {
   readonly backend = 'kind';
   private currentPolicy = '';
@@ -202,52 +250,29 @@ export class KindCluster implements Cluster {
     return this.currentPolicy;
   }
 
+  /**
+   * Brings up (or reuses) the cluster with the policy mounted, as a sequence
+   * of named steps in the manner of kind's own create.go: check what is
+   * needed, decide create or reuse, then provision, connect, install the
+   * policy, open the audit log and record what was made. A failed step stops
+   * everything already started.
+   */
   static async start(policy: PolicyToInstall, options: KindClusterOptions = {}): Promise<KindCluster> {
-    const name = options.name ?? DEFAULT_CLUSTER_NAME;
-    // The kind `auditspec setup --cluster kind` built, when there is one, else kind on PATH.
-    const kind = options.kindBin ?? (existsSync(cachedKindPath()) ? cachedKindPath() : 'kind');
-    const reuse = options.reuse ?? false;
-    const retain = options.retain ?? false;
-    const run: Run = options.run ?? runCommand;
-    const log = options.log ?? (() => {});
-    if (!isValidClusterName(name)) throw new ClusterError(`"${name}" is not a valid kind cluster name (lowercase letters, digits and "-")`);
-    const verdict = policyVerdict(policy.file);
-    if (verdict) throw verdict;
-    const docker = await requireDocker(run);
-    const kindVersion = await requireKind(run, kind);
-    log(`kind: ${kindVersion} (${kind}), Docker ${docker}`);
-    const image = options.image ?? (await defaultNodeImage(run, options.kubeVersion));
+    const settings = startSettings(options);
+    await checkPrerequisites(policy, settings);
+    const image = options.image ?? (await defaultNodeImage(settings.run, options.kubeVersion));
+    const { plan, record } = await planStart(policy, settings, image);
 
-    const listed = await run(kind, ['get', 'clusters'], { timeoutMs: 60_000 });
-    if (listed.code !== 0) throw kindCreateFailure(`${listed.stdout}\n${listed.stderr}`, name, image);
-    const exists = listed.stdout.split(/\r?\n/).some((line) => line.trim() === name);
-    const reusableRoot = reusableWorkspaceRoot(name);
-    const record = reuse ? await readRecord(kindWorkspace(reusableRoot)) : undefined;
-    const policySha256 = sha256(policy.withSentinel);
-    const plan = planKindStart({ name, exists, reuse, record, policySha256 });
-    if (plan.action === 'refuse') throw new ClusterError(plan.reason);
-
-    const root = reuse ? reusableRoot : await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-kind-'));
-    const cluster = new KindCluster(name, record?.nodeImage ?? image, kindWorkspace(root), reuse, run, log, kind);
+    const root = settings.reuse ? reusableWorkspaceRoot(settings.name) : await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-kind-'));
+    const cluster = new KindCluster(settings.name, record?.nodeImage ?? image, kindWorkspace(root), settings.reuse, settings.run, settings.log, settings.kind);
     try {
-      // kind runs `docker run/exec --privileged`; where this engine cannot, a wrapper stands in (privileged.ts).
-      cluster.kindEnv = await kindEnvironment(cluster.image, join(root, 'bin'), { run, log });
-      if (plan.action === 'create') {
-        await cluster.create(policy, retain);
-      } else {
-        log(`kind: reusing cluster "${name}"${plan.switchPolicy ? ' with another policy' : ''}`);
-      }
+      await cluster.prepareDockerAccess();
+      if (plan.action === 'create') await cluster.create(policy, settings.retain);
+      else settings.log(`kind: reusing cluster "${settings.name}"${plan.switchPolicy ? ' with another policy' : ''}`);
       await cluster.connect();
-      if (plan.action === 'reuse' && plan.switchPolicy) {
-        await cluster.restartApiserver(policy, { text: await readFile(cluster.workspace.policyFile, 'utf8'), sha256: record!.policySha256 });
-      } else {
-        cluster.policySha = policySha256;
-      }
+      await cluster.installPolicy(policy, plan.action === 'reuse' && plan.switchPolicy ? record : undefined);
       await (await cluster.adminClient()).grantImpersonationToAll();
-      cluster.logReader = await openAuditLog(cluster.workspace.auditLogFile, cluster.node, NODE_AUDIT_LOG_FILE, true);
-      // Read once now: this positions the reader at the log's current end, so
-      // the first batch's events (written after this) are all read.
-      await cluster.logReader.readNew();
+      await cluster.openAuditLog();
       cluster.currentPolicy = resolve(policy.file);
       await cluster.saveRecord();
       return cluster;
@@ -255,6 +280,30 @@ export class KindCluster implements Cluster {
       await cluster.stop().catch(() => {});
       throw err;
     }
+  }
+
+  /** kind runs `docker run/exec --privileged`; where this engine cannot, a wrapper stands in (privileged.ts). */
+  private async prepareDockerAccess(): Promise<void> {
+    this.kindEnv = await kindEnvironment(this.image, join(this.workspace.root, 'bin'), { run: this.run, log: this.log });
+  }
+
+  /**
+   * A created cluster already mounts the policy; a reused one that ran
+   * another policy (its record says which) gets it by a kube-apiserver restart.
+   */
+  private async installPolicy(policy: PolicyToInstall, reusedWithOtherPolicy: KindClusterRecord | undefined): Promise<void> {
+    if (reusedWithOtherPolicy) {
+      await this.restartApiserver(policy, { text: await readFile(this.workspace.policyFile, 'utf8'), sha256: reusedWithOtherPolicy.policySha256 });
+    } else {
+      this.policySha = sha256(policy.withSentinel);
+    }
+  }
+
+  private async openAuditLog(): Promise<void> {
+    this.logReader = await openAuditLog(this.workspace.auditLogFile, this.node, NODE_AUDIT_LOG_FILE, true);
+    // Read once now: this positions the reader at the log's current end, so
+    // the first batch's events (written after this) are all read.
+    await this.logReader.readNew();
   }
 
   private async create(policy: PolicyToInstall, retain: boolean): Promise<void> {

@@ -1,14 +1,16 @@
-// Every auditspec matcher, one per file, registered together by extend-expect.
+// Every auditspec matcher, one per file, registered together by extend-expect:
+// the one registry, and the one augmentation of Vitest's Matchers below.
 import type { Level, Stage } from '../../audit/types.js';
 import { toBeDecidedBy, type RuleReference } from './toBeDecidedBy.js';
 import { toBeLogged } from './toBeLogged.js';
 import { toBeLoggedAt } from './toBeLoggedAt.js';
 import { toHitDefault } from './toHitDefault.js';
+import { toMatchAuditSnapshot } from './toMatchAuditSnapshot.js';
 import { toOmitManagedFields } from './toOmitManagedFields.js';
 import { toOmitStage } from './toOmitStage.js';
 import { toWriteStages } from './toWriteStages.js';
 
-export { toBeDecidedBy, toBeLogged, toBeLoggedAt, toHitDefault, toOmitManagedFields, toOmitStage, toWriteStages };
+export { toBeDecidedBy, toBeLogged, toBeLoggedAt, toHitDefault, toMatchAuditSnapshot, toOmitManagedFields, toOmitStage, toWriteStages };
 export type { RuleReference };
 
 export const auditMatchers = {
@@ -19,6 +21,7 @@ export const auditMatchers = {
   toOmitManagedFields,
   toBeDecidedBy,
   toHitDefault,
+  toMatchAuditSnapshot,
 };
 
 export interface AuditMatchers<R = unknown> {
@@ -36,6 +39,8 @@ export interface AuditMatchers<R = unknown> {
   toBeDecidedBy(rule: RuleReference): R;
   /** No rule matched: kube-apiserver's default (None) decided. */
   toHitDefault(): R;
+  /** The decisions for these requests (a list, or an object of labelled requests) match the stored snapshot table. */
+  toMatchAuditSnapshot(hint?: string): R;
 }
 
 declare module 'vitest' {

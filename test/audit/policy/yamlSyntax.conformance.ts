@@ -79,7 +79,7 @@ describe.skipIf(!canRunOracle)(`YAML syntax judged by upstream${canRunOracle ? '
 
   function ourVerdict(text: string): string {
     const result = readPolicy(text);
-    return result.ok ? 'loads' : result.error.message;
+    return result.ok ? 'loads' : result.error.reason;
   }
 
   it('the expectations above are upstream answers', async () => {

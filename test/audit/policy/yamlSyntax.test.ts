@@ -15,13 +15,13 @@ describe('YAML syntax errors carry go-yaml v2 message and line', () => {
   it.each(REFUSED)('%s', (_what, text, upstream) => {
     const result = readPolicy(text);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.message).toBe(`failed decoding: ${upstream}`);
+    if (!result.ok) expect(result.error.reason).toBe(`failed decoding: ${upstream}`);
   });
 
   it.each(ACCEPTED)('%s', (_what, text, upstream) => {
     const result = readPolicy(text);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.message).toBe(upstream);
+    if (!result.ok) expect(result.error.reason).toBe(upstream);
   });
 
   it('points at the problem', () => {

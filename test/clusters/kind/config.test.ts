@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../support/cli.js';
 import {
   DEFAULT_NODE_IMAGE,
   NODE_AUDIT_LOG_FILE,
@@ -140,19 +140,8 @@ describe.skipIf(!goAvailable())(`kind and kubeadm accept the generated config (g
     try {
       const policy = join(dir, 'policy.yaml');
       await writeFile(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
-      const out: string[] = [];
-      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        out.push(String(chunk));
-        return true;
-      });
-      let code: number;
-      try {
-        code = await main(['kind-config', policy, '--name', 'auditspec-cli', '--dir', join(dir, 'ws')]);
-      } finally {
-        spy.mockRestore();
-      }
+      const { code, stdout: printed } = await runCli(['kind-config', policy, '--name', 'auditspec-cli', '--dir', join(dir, 'ws')]);
       expect(code).toBe(0);
-      const printed = out.join('');
       const verdict = await checkKindConfig(checker, printed);
       expect(verdict.errors).toEqual([]);
       expect(verdict.name).toBe('auditspec-cli');
@@ -179,27 +168,14 @@ describe('auditspec kind-config', () => {
   it('exits 1 with kube-apiserver\'s verdict for a policy it would refuse, writing nothing', async () => {
     const policy = join(dir, 'bad.yaml');
     await writeFile(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n');
-    const err: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      err.push(String(chunk));
-      return true;
-    });
-    try {
-      expect(await main(['kind-config', policy, '--dir', join(dir, 'ws')])).toBe(1);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(err.join('')).toMatch(/kube-apiserver would refuse to start/);
+    const { code, stderr } = await runCli(['kind-config', policy, '--dir', join(dir, 'ws')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/kube-apiserver would refuse to start/);
   });
 
   it('is a usage error to name a cluster kind cannot create', async () => {
     const policy = join(dir, 'good.yaml');
     await writeFile(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n');
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await main(['kind-config', policy, '--name', 'Bad_Name', '--no-write'])).toBe(2);
-    } finally {
-      spy.mockRestore();
-    }
+    expect((await runCli(['kind-config', policy, '--name', 'Bad_Name', '--no-write'])).code).toBe(2);
   });
 });

@@ -6,8 +6,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
 import { obtainBinaries } from '../../e2e/support.js';
 import { kindE2eSkipReason } from './kindAvailable.js';
 
@@ -41,19 +41,9 @@ const requests = [
 ];
 
 async function probe(cluster: 'local' | 'kind', policyFile: string, requestsFile: string): Promise<{ level: string; stages: string[] }[]> {
-  const out: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  let code: number;
-  try {
-    code = await main(['probe', policyFile, '--requests', requestsFile, '--cluster', cluster]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const { code, stdout } = await runCli(['probe', policyFile, '--requests', requestsFile, '--cluster', cluster]);
   expect(code).toBe(0);
-  return out
-    .join('')
+  return stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => {

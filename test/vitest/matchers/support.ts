@@ -17,3 +17,17 @@ export function failureOf(assertion: () => void): string {
   }
   throw new Error('expected the assertion to fail, and it passed');
 }
+
+/**
+ * What every failure message for alice reading secret prod/db ends with: the
+ * request, the decision and the trace of the fixture's rules. Written out, not
+ * computed, so that a change to the explanation fails these tests.
+ */
+export const SECRET_EXPLANATION = [
+  'Request:  alice GET /api/v1/namespaces/prod/secrets/db',
+  `Decision: Metadata, omitting RequestReceived (rule 2 at ${FIXTURE}:12)`,
+  `Policy:   ${FIXTURE}`,
+  `  ✗ rule 0 None ${FIXTURE}:5  users: user "alice" is not in users ["system:kube-proxy"]`,
+  `  ✗ rule 1 Request ${FIXTURE}:8  verbs: verb "get" is not in verbs ["create"]`,
+  `  ✓ rule 2 Metadata ${FIXTURE}:12  matches`,
+];

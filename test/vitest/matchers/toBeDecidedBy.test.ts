@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { as } from '../../../src/request/builder.js';
 import { describePolicy } from '../../../src/vitest/policyBinding.js';
-import { FIXTURE, failureOf } from './support.js';
+import { FIXTURE, SECRET_EXPLANATION, failureOf } from './support.js';
 
 // The fixture: rule 0 None (kube-proxy watches), rule 1 Request (creates,
 // managedFields omitted), rule 2 Metadata (secrets); anything else is the default.
@@ -26,12 +26,7 @@ describe('toBeDecidedBy', () => {
           `Received: rule 2 at ${FIXTURE}:12 (lines 12–15)`,
           'Rules:    0 lines 5–7, 1 lines 8–11, 2 lines 12–15',
           '',
-          'Request:  alice GET /api/v1/namespaces/prod/secrets/db',
-          `Decision: Metadata, omitting RequestReceived (rule 2 at ${FIXTURE}:12)`,
-          `Policy:   ${FIXTURE}`,
-          `  ✗ rule 0 None ${FIXTURE}:5  users: user "alice" is not in users ["system:kube-proxy"]`,
-          `  ✗ rule 1 Request ${FIXTURE}:8  verbs: verb "get" is not in verbs ["create"]`,
-          `  ✓ rule 2 Metadata ${FIXTURE}:12  matches`,
+          ...SECRET_EXPLANATION,
         ].join('\n'),
       );
     });
@@ -44,12 +39,7 @@ describe('toBeDecidedBy', () => {
           `Expected: not rule 2 at ${FIXTURE}:12 (lines 12–15)`,
           `Received: rule 2 at ${FIXTURE}:12 (lines 12–15)`,
           '',
-          'Request:  alice GET /api/v1/namespaces/prod/secrets/db',
-          `Decision: Metadata, omitting RequestReceived (rule 2 at ${FIXTURE}:12)`,
-          `Policy:   ${FIXTURE}`,
-          `  ✗ rule 0 None ${FIXTURE}:5  users: user "alice" is not in users ["system:kube-proxy"]`,
-          `  ✗ rule 1 Request ${FIXTURE}:8  verbs: verb "get" is not in verbs ["create"]`,
-          `  ✓ rule 2 Metadata ${FIXTURE}:12  matches`,
+          ...SECRET_EXPLANATION,
         ].join('\n'),
       );
     });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { as } from '../../../src/request/builder.js';
 import { describePolicy } from '../../../src/vitest/policyBinding.js';
-import { FIXTURE, failureOf } from './support.js';
+import { FIXTURE, SECRET_EXPLANATION, failureOf } from './support.js';
 
 // The fixture: rule 0 None (kube-proxy watches), rule 1 Request (creates,
 // managedFields omitted), rule 2 Metadata (secrets); anything else is the default.
@@ -22,12 +22,7 @@ describe('toBeLoggedAt', () => {
           'Expected: "Request"',
           'Received: "Metadata"',
           '',
-          'Request:  alice GET /api/v1/namespaces/prod/secrets/db',
-          `Decision: Metadata, omitting RequestReceived (rule 2 at ${FIXTURE}:12)`,
-          `Policy:   ${FIXTURE}`,
-          `  ✗ rule 0 None ${FIXTURE}:5  users: user "alice" is not in users ["system:kube-proxy"]`,
-          `  ✗ rule 1 Request ${FIXTURE}:8  verbs: verb "get" is not in verbs ["create"]`,
-          `  ✓ rule 2 Metadata ${FIXTURE}:12  matches`,
+          ...SECRET_EXPLANATION,
         ].join('\n'),
       );
     });
@@ -40,12 +35,7 @@ describe('toBeLoggedAt', () => {
           'Expected: not "Metadata"',
           'Received: "Metadata"',
           '',
-          'Request:  alice GET /api/v1/namespaces/prod/secrets/db',
-          `Decision: Metadata, omitting RequestReceived (rule 2 at ${FIXTURE}:12)`,
-          `Policy:   ${FIXTURE}`,
-          `  ✗ rule 0 None ${FIXTURE}:5  users: user "alice" is not in users ["system:kube-proxy"]`,
-          `  ✗ rule 1 Request ${FIXTURE}:8  verbs: verb "get" is not in verbs ["create"]`,
-          `  ✓ rule 2 Metadata ${FIXTURE}:12  matches`,
+          ...SECRET_EXPLANATION,
         ].join('\n'),
       );
     });

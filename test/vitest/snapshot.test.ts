@@ -4,13 +4,10 @@ import { readPolicy } from '../../src/audit/policy/reader.js';
 import { compilePolicy } from '../../src/audit/policy/checker.js';
 import { anonymous, as, failedAuthentication, serviceAccount } from '../../src/request/builder.js';
 import { onDecision, type DecisionRecord } from '../../src/vitest/decisions.js';
-import { describePolicy, loadPolicyBinding, type PolicyBinding } from '../../src/vitest/policyBinding.js';
-import { auditSnapshotMatchers } from '../../src/snapshot/matcher.js';
-import { decideSnapshotRows, expectPolicySnapshot, formatSnapshotTable, policySnapshot } from '../../src/snapshot/policySnapshot.js';
+import { loadPolicyBinding, type PolicyBinding } from '../../src/vitest/policyBinding.js';
+import { decideSnapshotRows, expectPolicySnapshot, formatSnapshotTable, policySnapshot } from '../../src/vitest/snapshot.js';
 
-expect.extend(auditSnapshotMatchers);
-
-const policyPath = fileURLToPath(new URL('./fixtures/policy.yaml', import.meta.url));
+const policyPath = fileURLToPath(new URL('./fixtures/snapshot.yaml', import.meta.url));
 const alice = as('alice', ['dev']);
 const requests = {
   'alice reads a secret': alice.get('secrets', 'db', { namespace: 'prod' }),
@@ -79,12 +76,5 @@ describe('expectPolicySnapshot', () => {
 
   test('without a policy and outside describePolicy it says what is missing', () => {
     expect(() => expectPolicySnapshot(undefined, [])).toThrow(/needs a policy/);
-  });
-});
-
-// A path relative to the root, so the snapshot's name is the same on every machine.
-describePolicy('test/snapshot/fixtures/policy.yaml', () => {
-  test('toMatchAuditSnapshot uses the policy the test is bound to', () => {
-    expect(requests).toMatchAuditSnapshot();
   });
 });

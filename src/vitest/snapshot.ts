@@ -9,10 +9,11 @@
 import { expect } from 'vitest';
 import type { AuditDecision } from '../audit/policy/checker.js';
 import { evaluatePolicy } from '../audit/policy/checker.js';
+import { formatPosition } from '../audit/policy/sourceMap.js';
 import type { AuditRequest } from '../request/types.js';
-import { reportDecision } from '../vitest/decisions.js';
-import { activePolicy, loadPolicyBinding, type PolicyBinding } from '../vitest/policyBinding.js';
-import { toAuditRequest } from '../vitest/subject.js';
+import { reportDecision } from './decisions.js';
+import { activePolicy, loadPolicyBinding, type PolicyBinding } from './policyBinding.js';
+import { toAuditRequest } from './subject.js';
 
 /** A list of requests, or requests keyed by the label to show for them. */
 export type SnapshotRequests = readonly unknown[] | Readonly<Record<string, unknown>>;
@@ -68,19 +69,28 @@ export function decideSnapshotRows(binding: PolicyBinding, requests: SnapshotReq
 
 function ruleColumn(binding: PolicyBinding, decision: AuditDecision): string {
   if (decision.ruleIndex === null || decision.rule === null) return 'default (no rule matched)';
-  return `rule #${decision.ruleIndex} ${binding.displayPath}:${decision.rule.pos.line}`;
+  return `rule #${decision.ruleIndex} ${formatPosition(decision.rule.pos, { file: binding.displayPath, column: false })}`;
 }
 
-/** One aligned line per request: label → level, omitted stages, deciding rule. */
+// The level and omit columns have fixed widths (the widest level, and the
+// omitStages most rules use): a width computed from the decisions would shift
+// every line when one decision changes, and the snapshot diff would no longer
+// show just the requests whose treatment changed. Rarer, longer stage lists
+// overflow their own line only.
+const LEVEL_WIDTH = '→ RequestResponse'.length;
+const OMIT_WIDTH = 'omit RequestReceived,ResponseStarted'.length;
+
+/** One line per request: label → level, omitted stages, deciding rule. */
 export function formatSnapshotTable(binding: PolicyBinding, rows: readonly SnapshotRow[]): string {
-  const cells = rows.map(({ label, decision }) => [
-    label,
-    `→ ${decision.level}`,
-    decision.omitStages.length > 0 ? `omit ${decision.omitStages.join(',')}` : 'omit -',
-    ruleColumn(binding, decision),
-  ]);
-  const widths = [0, 1, 2].map((i) => Math.max(0, ...cells.map((row) => row[i].length)));
-  const lines = cells.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  '));
+  const labelWidth = Math.max(0, ...rows.map((row) => row.label.length));
+  const lines = rows.map(({ label, decision }) =>
+    [
+      label.padEnd(labelWidth),
+      `→ ${decision.level}`.padEnd(LEVEL_WIDTH),
+      (decision.omitStages.length > 0 ? `omit ${decision.omitStages.join(',')}` : 'omit -').padEnd(OMIT_WIDTH),
+      ruleColumn(binding, decision),
+    ].join('  '),
+  );
   return [`policy ${binding.displayPath}`, ...lines].join('\n');
 }
 
