@@ -35,7 +35,7 @@ export function formatTally(tally: EndToEndTally, backend: string): string {
   // A run whose files assert nothing about requests (a backend's own tests, a
   // file of describePolicy blocks without expectations) says so rather than
   // "0 requests proven live", which reads like a failure to prove.
-  if (tally.provenLive + tally.disagreed + tally.noHttpForm === 0) return `no request was asserted, so none was sent to kube-apiserver (${backend})`;
+  if (tally.provenLive + tally.disagreed + tally.noHttpForm + tally.otherVersion === 0) return `no request was asserted, so none was sent to kube-apiserver (${backend})`;
   const parts = [`${requests(tally.provenLive)} proven live on kube-apiserver (${backend}): the level logged and the stages written, per request`];
   if (tally.disagreed > 0) parts.push(`${requests(tally.disagreed)} where kube-apiserver disagreed with the offline decision (reported as failures)`);
   parts.push(`${requests(tally.noHttpForm)} with no HTTP form, decided offline only`);

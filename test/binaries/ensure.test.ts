@@ -33,7 +33,7 @@ describe('ensureBinaries', () => {
     fakeBinary(join(dir, 'flags', 'api'), API);
     fakeBinary(join(dir, 'assets', 'kube-apiserver'), API);
     fakeBinary(join(dir, 'assets', 'etcd'), ETCD);
-    const got = await ensureBinaries({ apiserverBin: join(dir, 'flags', 'api'), env: { ...env, KUBEBUILDER_ASSETS: join(dir, 'assets') } });
+    const got = await ensureBinaries({ kubeVersion: '1.36', apiserverBin: join(dir, 'flags', 'api'), env: { ...env, KUBEBUILDER_ASSETS: join(dir, 'assets') } });
     expect(got).toMatchObject({
       kubeApiserver: join(dir, 'flags', 'api'),
       etcd: join(dir, 'assets', 'etcd'),
@@ -46,11 +46,11 @@ describe('ensureBinaries', () => {
     fakeBinary(join(dir, 'api'), 'Kubernetes v1.35.0');
     fakeBinary(join(dir, 'etcd'), ETCD);
     const lines: string[] = [];
-    await ensureBinaries({ apiserverBin: join(dir, 'api'), etcdBin: join(dir, 'etcd'), env, log: (l) => lines.push(l) });
+    await ensureBinaries({ kubeVersion: '1.36', apiserverBin: join(dir, 'api'), etcdBin: join(dir, 'etcd'), env, log: (l) => lines.push(l) });
     expect(lines.join('\n')).toMatch(/v1\.35\.0; auditspec judges against v1\.36\.4/);
     writeFileSync(join(dir, 'broken'), 'not a program');
     chmodSync(join(dir, 'broken'), 0o755);
-    await expect(ensureBinaries({ apiserverBin: join(dir, 'broken'), etcdBin: join(dir, 'etcd'), env })).rejects.toThrow(
+    await expect(ensureBinaries({ kubeVersion: '1.36', apiserverBin: join(dir, 'broken'), etcdBin: join(dir, 'etcd'), env })).rejects.toThrow(
       BinariesUnavailableError,
     );
   });
@@ -60,10 +60,10 @@ describe('ensureBinaries', () => {
     expect(cache).toBe(join(dir, 'cache', 'auditspec', 'bin', 'v1.36.4'));
     fakeBinary(join(cache, 'kube-apiserver'), API);
     fakeBinary(join(cache, 'etcd'), ETCD);
-    expect(await ensureBinaries({ env })).toMatchObject({ source: 'cache' });
+    expect(await ensureBinaries({ kubeVersion: '1.36', env })).toMatchObject({ source: 'cache' });
     fakeBinary(join(cache, 'etcd'), 'etcd Version: 3.5.0');
     // A stale etcd needs a build, and there is no go: a clear error naming every way out.
-    const err = await ensureBinaries({ env }).catch((e: unknown) => e);
+    const err = await ensureBinaries({ kubeVersion: '1.36', env }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BinariesUnavailableError);
     expect((err as Error).message).toMatch(/no etcd 3\.6\.8 \(for --kube-version 1\.36\) and no Go toolchain.*--apiserver-bin\/--etcd-bin.*KUBEBUILDER_ASSETS/s);
   });
@@ -98,7 +98,7 @@ chmod +x "$out"
     const abandoned = join(dir, 'cache', 'auditspec', 'bin', '.build-999999999-dead');
     mkdirSync(abandoned, { recursive: true });
     const lines: string[] = [];
-    const got = await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir, log: (l) => lines.push(l) });
+    const got = await ensureBinaries({ kubeVersion: '1.36', env: buildEnv, goModuleDir: moduleDir, log: (l) => lines.push(l) });
     expect(got).toMatchObject({ source: 'built', kubeApiserver: join(binariesCacheDir(env, 'v1.36.4'), 'kube-apiserver') });
     const recorded = readFileSync(calls, 'utf8');
     expect(recorded).toContain('-trimpath');
@@ -110,10 +110,10 @@ chmod +x "$out"
     // Nothing half-built is left beside the cache.
     expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     // Second run: from the cache, no build.
-    expect(await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir })).toMatchObject({ source: 'cache' });
+    expect(await ensureBinaries({ kubeVersion: '1.36', env: buildEnv, goModuleDir: moduleDir })).toMatchObject({ source: 'cache' });
     expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     // --force rebuilds.
-    expect(await ensureBinaries({ env: buildEnv, goModuleDir: moduleDir, force: true })).toMatchObject({ source: 'built' });
+    expect(await ensureBinaries({ kubeVersion: '1.36', env: buildEnv, goModuleDir: moduleDir, force: true })).toMatchObject({ source: 'built' });
   });
 
   describe('per --kube-version', () => {
@@ -131,7 +131,7 @@ chmod +x "$out"
         versions: { kubeApiserver: 'v1.33.13', etcd: '3.5.24' },
         release: { minor: '1.33', kubeApiserver: 'v1.33.13', etcd: '3.5.24' },
       });
-      expect(await ensureBinaries({ env })).toMatchObject({ kubeApiserver: join(v136, 'kube-apiserver') });
+      expect(await ensureBinaries({ kubeVersion: '1.36', env })).toMatchObject({ kubeApiserver: join(v136, 'kube-apiserver') });
     });
 
     it('says which setup command prepares a version whose binaries are missing', async () => {

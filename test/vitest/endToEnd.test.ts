@@ -118,6 +118,6 @@ describe('formatTally', () => {
   });
 
   test('a run that asserted nothing about requests says so, not "0 requests proven live"', () => {
-    expect(formatTally({ provenLive: 0, disagreed: 0, noHttpForm: 0 }, 'local')).toBe('no request was asserted, so none was sent to kube-apiserver (local)');
+    expect(formatTally({ provenLive: 0, disagreed: 0, noHttpForm: 0, otherVersion: 0 }, 'local')).toBe('no request was asserted, so none was sent to kube-apiserver (local)');
   });
 });
