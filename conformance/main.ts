@@ -1,18 +1,29 @@
-// `npm run conformance -- --cases N --seed S [--case I,...] [--show K] [--no-shrink]`
-// Generates N cases, asks upstream (go/oracle) and auditspec the same
+// `npm run conformance -- --cases N --seed S [--kube-version V] [--case I,...] [--show K] [--no-shrink]`
+// Generates N cases, asks upstream (go/oracle, linked against version V's
+// k8s.io/apiserver; the default version when absent) and auditspec deciding as V the same
 // questions, prints the first mismatches as small repros and ends with exactly
 // `conformance: N cases, M mismatches` (exit 1 when M > 0).
+// `--differential` instead asks every supported version's oracle the same cases
+// and prints each class of answer on which neighbouring versions disagree.
 // `--live` instead sends generated requests to a local kube-apiserver, each case's
 // kube-apiserver started ahead while earlier cases run (`--no-prepare`: one at a time).
 
 import { parseArgs } from 'node:util';
+import {
+  DEFAULT_KUBE_VERSION,
+  parseKubeVersion,
+  SUPPORTED_KUBE_VERSIONS,
+  UnsupportedKubeVersionError,
+  type KubeVersion,
+} from '../src/audit/kubeVersions.js';
 import type { Mismatch } from './compare.js';
+import { runDifferential } from './differential.js';
 import { Oracle } from './oracle/client.js';
 import { runConformance, type RunResult } from './runner.js';
 import { shrinkMismatch } from './shrink.js';
 import { createSubject, type Subject } from './subject.js';
 
-const USAGE = `usage: npm run conformance -- [--cases N] [--seed S] [--case I[,I...]] [--show K] [--no-shrink] [--live [--no-prepare]]`;
+const USAGE = `usage: npm run conformance -- [--cases N] [--seed S] [--kube-version V] [--case I[,I...]] [--show K] [--no-shrink] [--live [--no-prepare]] [--differential]`;
 
 function indent(text: string, prefix = '    '): string {
   return text
@@ -72,6 +83,39 @@ async function report(result: RunResult, show: number, shrink: boolean, oracle: 
   if (kindsLine) console.log(`mismatches by kind: ${kindsLine}`);
 }
 
+/** Prints, per pair of neighbouring versions, every class of disagreement with a count and a first example. */
+async function differential(seed: string, cases: number, show: number): Promise<number> {
+  const oracles: Array<{ version: KubeVersion; oracle: Oracle }> = [];
+  try {
+    for (const version of SUPPORTED_KUBE_VERSIONS) {
+      const oracle = await Oracle.start({
+        kubeVersion: version,
+        onBuild: (binary) => console.error(`differential: building the oracle of ${version} into ${binary}…`),
+      });
+      oracles.push({ version, oracle });
+    }
+    const started = Date.now();
+    const reports = await runDifferential({ seed, cases, oracles });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    for (const r of reports) {
+      console.log(`${r.older} -> ${r.newer}: ${r.cases} cases (${r.answers} answers), ${r.casesDiffering} cases differ, ${r.classes.length} classes`);
+      for (const k of r.classes) {
+        console.log(`  ${String(k.count).padStart(6)}  ${k.signature}`);
+        if (show > 0) {
+          const d = k.first;
+          console.log(`          first: seed ${seed} case ${d.caseIndex}${d.requestIndex === undefined ? '' : ` request ${d.requestIndex}`}`);
+          console.log(`          ${r.older}: ${JSON.stringify(d.older)}`);
+          console.log(`          ${r.newer}: ${JSON.stringify(d.newer)}`);
+        }
+      }
+    }
+    console.log(`differential: ${SUPPORTED_KUBE_VERSIONS.join(', ')}; seed ${seed}; ${cases} cases per version pair; ${seconds}s`);
+    return 0;
+  } finally {
+    await Promise.all(oracles.map(({ oracle }) => oracle.close()));
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -80,10 +124,12 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         cases: { type: 'string', default: '2000' },
         seed: { type: 'string', default: '1' },
+        'kube-version': { type: 'string', default: DEFAULT_KUBE_VERSION },
         case: { type: 'string' },
         show: { type: 'string', default: '5' },
         'no-shrink': { type: 'boolean', default: false },
         live: { type: 'boolean', default: false },
+        differential: { type: 'boolean', default: false },
         'no-prepare': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -108,22 +154,36 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--case takes case indices\n${USAGE}`);
     return 2;
   }
+  let kubeVersion: KubeVersion;
+  try {
+    kubeVersion = parseKubeVersion(args['kube-version'], '--kube-version');
+  } catch (err) {
+    if (!(err instanceof UnsupportedKubeVersionError)) throw err;
+    console.error(`${err.message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.differential) return differential(args.seed, cases, show);
   if (args.live) {
+    if (kubeVersion !== DEFAULT_KUBE_VERSION) {
+      console.error(`--live runs the kube-apiserver \`auditspec setup\` built, which is ${DEFAULT_KUBE_VERSION}; --kube-version ${kubeVersion} is offline only`);
+      return 2;
+    }
     const { runLive } = await import('./live.js');
     return runLive({ cases, seed: args.seed, show, prepareAhead: !args['no-prepare'] });
   }
 
   const oracle = await Oracle.start({
-    onBuild: (binary) => console.error(`conformance: building the oracle (upstream k8s.io/apiserver) into ${binary}…`),
+    kubeVersion,
+    onBuild: (binary) => console.error(`conformance: building the oracle (upstream k8s.io/apiserver of ${kubeVersion}) into ${binary}…`),
   });
   try {
-    const subject = createSubject();
+    const subject = createSubject(kubeVersion);
     const started = Date.now();
     const result = await runConformance({ seed: args.seed, cases, only, oracle, subject });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     await report(result, show, !args['no-shrink'], oracle, subject);
     console.log(
-      `seed ${args.seed}: ${result.acceptedPolicies} of ${result.cases} policies loaded, ${result.requests} requests, ${seconds}s`,
+      `kube-apiserver ${kubeVersion}, seed ${args.seed}: ${result.acceptedPolicies} of ${result.cases} policies loaded, ${result.requests} requests, ${seconds}s`,
     );
     console.log(`conformance: ${result.cases} cases, ${result.mismatchCount} mismatches`);
     return result.mismatchCount > 0 ? 1 : 0;

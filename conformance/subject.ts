@@ -4,8 +4,8 @@
 
 import { compilePolicy, evaluatePolicy, type AuditDecision, type CompiledPolicy } from '../src/audit/policy/checker.js';
 import { readPolicy } from '../src/audit/policy/reader.js';
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../src/audit/kubeVersions.js';
 import type { Policy } from '../src/audit/types.js';
-import { DEFAULT_KUBE_VERSION } from '../src/audit/types.js';
 import { attributesFromHttp } from '../src/request/attributes.js';
 import { BadRequestTargetError, RequestInfoError, resolveRequestInfo, type RequestInfo } from '../src/request/requestInfo.js';
 import type { HttpRequest, RequestAttributes } from '../src/request/types.js';
@@ -45,10 +45,11 @@ function resolve(method: string, url: string): SubjectResolution {
 /** Warning codes for what upstream's strict decoder complains about before it decodes leniently. */
 const STRICT_DECODING_CODES = new Set(['unknown-field', 'case-mismatch', 'misplaced-field', 'duplicate-key']);
 
-export function createSubject(): Subject {
+/** auditspec deciding as kube-apiserver `kubeVersion` does. */
+export function createSubject(kubeVersion: KubeVersion = DEFAULT_KUBE_VERSION): Subject {
   return {
     readPolicy(text) {
-      const read = readPolicy(text, { kubeVersion: DEFAULT_KUBE_VERSION });
+      const read = readPolicy(text, { kubeVersion });
       const strictWarnings = read.warnings.filter((w) => STRICT_DECODING_CODES.has(w.code)).map((w) => w.message);
       return read.ok
         ? { ok: true, policy: read.policy, strictWarnings }

@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { KubeVersion } from '../../src/audit/kubeVersions.js';
 import type { RequestAttributes } from '../../src/request/types.js';
 import { ensureOracle } from './build.js';
 import type {
@@ -51,8 +52,8 @@ export class Oracle {
   }
 
   /** Starts an oracle, building it first if the cache has none for these sources. */
-  static async start(options: { binary?: string; onBuild?: (binary: string) => void } = {}): Promise<Oracle> {
-    const binary = options.binary ?? (await ensureOracle({ onBuild: options.onBuild }));
+  static async start(options: { binary?: string; kubeVersion?: KubeVersion; onBuild?: (binary: string) => void } = {}): Promise<Oracle> {
+    const binary = options.binary ?? (await ensureOracle({ kubeVersion: options.kubeVersion, onBuild: options.onBuild }));
     const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);

@@ -1,5 +1,5 @@
 // Command oracle answers audit-policy questions with kube-apiserver's own code
-// (k8s.io/apiserver v0.36.4), one JSON line in, one JSON line out, so the
+// (k8s.io/apiserver, built once per supported version), one JSON line in, one JSON line out, so the
 // TypeScript implementation can be differentially tested against upstream.
 // The protocol is documented in README.md beside this file.
 package main

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"time"
 )
 
@@ -71,9 +72,19 @@ func (s *session) dispatch(msg *message) (map[string]any, error) {
 	}
 }
 
-// apiserverVersion is the k8s.io/apiserver version go.mod pins; kept in sync by hand
-// and checked by the TypeScript client against its cache path.
-const apiserverVersion = "v0.36.4"
+// apiserverVersion is the k8s.io/apiserver module this binary was built
+// against, read from the build itself: one source tree is built once per
+// supported version (versions/<minor>.mod), so no constant could be right for all.
+var apiserverVersion = func() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "k8s.io/apiserver" {
+				return dep.Version
+			}
+		}
+	}
+	return "unknown"
+}()
 
 func (s *session) load(msg *message) (map[string]any, error) {
 	if msg.Policy == nil {
@@ -106,43 +117,58 @@ func (s *session) policyFor(msg *message) (*loadedPolicy, map[string]any, error)
 	return nil, nil, nil
 }
 
-func (s *session) eval(msg *message) (map[string]any, error) {
+// attributesInput is what eval and bench share: the policy they refer to and
+// their requests as upstream's AttributesRecord, decoded before either starts
+// (bench must not time the decoding).
+func (s *session) attributesInput(msg *message) (*loadedPolicy, []attributesRecordPtr, map[string]any, error) {
 	loaded, failed, err := s.policyFor(msg)
-	if err != nil {
-		return nil, err
-	}
-	if failed != nil {
-		return failed, nil
+	if err != nil || failed != nil {
+		return nil, nil, failed, err
 	}
 	if loaded == nil {
-		return nil, fmt.Errorf("eval needs \"policyRef\" or \"policy\"")
+		return nil, nil, nil, fmt.Errorf("%s needs \"policyRef\" or \"policy\"", msg.Op)
+	}
+	records, err := attributesRecords(msg.Requests, msg.Op+" \"requests\"")
+	return loaded, records, nil, err
+}
+
+// attributesRecords decodes a JSON list of attributes; what names the list in errors.
+func attributesRecords(list json.RawMessage, what string) ([]attributesRecordPtr, error) {
+	if len(list) == 0 {
+		return nil, nil
 	}
 	var requests []attributesJSON
-	if err := json.Unmarshal(msg.Requests, &requests); err != nil {
-		return nil, fmt.Errorf("eval \"requests\": %v", err)
+	if err := json.Unmarshal(list, &requests); err != nil {
+		return nil, fmt.Errorf("%s: %v", what, err)
 	}
-	results := make([]decisionJSON, len(requests))
+	records := make([]attributesRecordPtr, len(requests))
 	for i := range requests {
-		decision, err := loaded.decide(requests[i].record())
+		records[i] = requests[i].record()
+	}
+	return records, nil
+}
+
+// decideAll is the one loop that decides requests for eval and case.
+func (p *loadedPolicy) decideAll(records []attributesRecordPtr, what string) ([]decisionJSON, error) {
+	results := make([]decisionJSON, len(records))
+	for i, record := range records {
+		decision, err := p.decide(record)
 		if err != nil {
-			return nil, fmt.Errorf("request %d: %v", i, err)
+			return nil, fmt.Errorf("%s[%d]: %v", what, i, err)
 		}
 		results[i] = decision
 	}
-	return map[string]any{"ok": true, "results": results}, nil
+	return results, nil
 }
 
-func (s *session) resolve(msg *message) (map[string]any, error) {
-	loaded, failed, err := s.policyFor(msg)
-	if err != nil {
-		return nil, err
-	}
-	if failed != nil {
-		return failed, nil
-	}
+// resolveAll is the one loop that resolves HTTP requests for resolve and case,
+// deciding each one that resolved when a policy is given.
+func resolveAll(loaded *loadedPolicy, list json.RawMessage, what string) ([]resolvedJSON, error) {
 	var requests []httpRequestJSON
-	if err := json.Unmarshal(msg.Requests, &requests); err != nil {
-		return nil, fmt.Errorf("resolve \"requests\": %v", err)
+	if len(list) > 0 {
+		if err := json.Unmarshal(list, &requests); err != nil {
+			return nil, fmt.Errorf("%s: %v", what, err)
+		}
 	}
 	results := make([]resolvedJSON, len(requests))
 	for i := range requests {
@@ -150,11 +176,35 @@ func (s *session) resolve(msg *message) (map[string]any, error) {
 		if loaded != nil && resolved.record != nil {
 			decision, err := loaded.decide(resolved.record)
 			if err != nil {
-				return nil, fmt.Errorf("request %d: %v", i, err)
+				return nil, fmt.Errorf("%s[%d]: %v", what, i, err)
 			}
 			resolved.Decision = &decision
 		}
 		results[i] = resolved.resolvedJSON
+	}
+	return results, nil
+}
+
+func (s *session) eval(msg *message) (map[string]any, error) {
+	loaded, records, failed, err := s.attributesInput(msg)
+	if err != nil || failed != nil {
+		return failed, err
+	}
+	results, err := loaded.decideAll(records, msg.Op+" \"requests\"")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ok": true, "results": results}, nil
+}
+
+func (s *session) resolve(msg *message) (map[string]any, error) {
+	loaded, failed, err := s.policyFor(msg)
+	if err != nil || failed != nil {
+		return failed, err
+	}
+	results, err := resolveAll(loaded, msg.Requests, "resolve \"requests\"")
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"ok": true, "results": results}, nil
 }
@@ -162,28 +212,11 @@ func (s *session) resolve(msg *message) (map[string]any, error) {
 // bench times only the evaluation loop: requests are decoded and converted to
 // upstream's AttributesRecord before the clock starts.
 func (s *session) bench(msg *message) (map[string]any, error) {
-	loaded, failed, err := s.policyFor(msg)
-	if err != nil {
-		return nil, err
+	loaded, records, failed, err := s.attributesInput(msg)
+	if err != nil || failed != nil {
+		return failed, err
 	}
-	if failed != nil {
-		return failed, nil
-	}
-	if loaded == nil {
-		return nil, fmt.Errorf("bench needs \"policyRef\" or \"policy\"")
-	}
-	var requests []attributesJSON
-	if err := json.Unmarshal(msg.Requests, &requests); err != nil {
-		return nil, fmt.Errorf("bench \"requests\": %v", err)
-	}
-	iterations := msg.Iterations
-	if iterations <= 0 {
-		iterations = 1
-	}
-	records := make([]attributesRecordPtr, len(requests))
-	for i := range requests {
-		records[i] = requests[i].record()
-	}
+	iterations := max(msg.Iterations, 1)
 	evaluator := loaded.evaluator
 	// Reading a field of each answer keeps the compiler from discarding the calls.
 	sink := 0
@@ -209,41 +242,20 @@ func (s *session) conformanceCase(msg *message) (map[string]any, error) {
 	if msg.Policy == nil {
 		return nil, fmt.Errorf("case needs \"policy\" (the policy text)")
 	}
-	var httpRequests []httpRequestJSON
-	if len(msg.HTTP) > 0 {
-		if err := json.Unmarshal(msg.HTTP, &httpRequests); err != nil {
-			return nil, fmt.Errorf("case \"http\": %v", err)
-		}
-	}
-	var attributes []attributesJSON
-	if len(msg.Attributes) > 0 {
-		if err := json.Unmarshal(msg.Attributes, &attributes); err != nil {
-			return nil, fmt.Errorf("case \"attributes\": %v", err)
-		}
+	attributes, err := attributesRecords(msg.Attributes, "case \"attributes\"")
+	if err != nil {
+		return nil, err
 	}
 	loaded, load := loadPolicy([]byte(*msg.Policy))
-	resolvedList := make([]resolvedJSON, len(httpRequests))
-	for i := range httpRequests {
-		resolved := resolveRequest(&httpRequests[i])
-		if loaded != nil && resolved.record != nil {
-			decision, err := loaded.decide(resolved.record)
-			if err != nil {
-				return nil, fmt.Errorf("http request %d: %v", i, err)
-			}
-			resolved.Decision = &decision
-		}
-		resolvedList[i] = resolved.resolvedJSON
+	resolved, err := resolveAll(loaded, msg.HTTP, "case \"http\"")
+	if err != nil {
+		return nil, err
 	}
 	var decisions []decisionJSON
 	if loaded != nil {
-		decisions = make([]decisionJSON, len(attributes))
-		for i := range attributes {
-			decision, err := loaded.decide(attributes[i].record())
-			if err != nil {
-				return nil, fmt.Errorf("attributes request %d: %v", i, err)
-			}
-			decisions[i] = decision
+		if decisions, err = loaded.decideAll(attributes, "case \"attributes\""); err != nil {
+			return nil, err
 		}
 	}
-	return map[string]any{"ok": true, "load": load, "http": resolvedList, "attributes": decisions}, nil
+	return map[string]any{"ok": true, "load": load, "http": resolved, "attributes": decisions}, nil
 }

@@ -81,5 +81,6 @@ export interface PolicyWarning {
   message: string;
 }
 
-export type KubeVersion = `${number}.${number}`;
-export const DEFAULT_KUBE_VERSION: KubeVersion = '1.36';
+// The supported versions and the default live in kubeVersions.ts (one table).
+export type { KubeVersion } from './kubeVersions.js';
+export { DEFAULT_KUBE_VERSION } from './kubeVersions.js';

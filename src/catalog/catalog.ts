@@ -1,41 +1,84 @@
-// Lookups over the built-in resource catalogue (builtinResources.ts, generated
-// from kube-apiserver's own discovery by scripts/generate-builtin-resources.mjs).
-import { BUILTIN_RESOURCE_DATA } from './builtinResources.js';
+// Lookups over one version's built-in resource catalogue (versions/<minor>.ts,
+// generated from that kube-apiserver release's own discovery by
+// scripts/generate-builtin-resources.mjs). Lint's unknown-resource and the
+// request builder ask the catalogue of the version they judge as.
+import { compareKubeVersions, DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS, type KubeVersion } from '../audit/kubeVersions.js';
 import type { BuiltinResource } from './types.js';
+import { GENERATED_CATALOGUES, type GeneratedCatalogue } from './versions/index.js';
 
-export { CATALOGUE_KUBE_VERSION } from './builtinResources.js';
+export class Catalogue {
+  /** The release whose discovery this is, without the "v" (e.g. "1.36.4"). */
+  readonly release: string;
+  readonly resources: readonly BuiltinResource[];
+  /** Groups serving at least one built-in resource. */
+  readonly groups: ReadonlySet<string>;
+  private readonly byGroupResource: Map<string, BuiltinResource>;
 
-export const BUILTIN_RESOURCES: readonly BuiltinResource[] = BUILTIN_RESOURCE_DATA;
+  constructor(
+    /** The version asked for. */
+    readonly kubeVersion: KubeVersion,
+    generated: GeneratedCatalogue,
+  ) {
+    this.release = generated.CATALOGUE_KUBE_VERSION.replace(/^v/, '');
+    this.resources = generated.BUILTIN_RESOURCE_DATA;
+    this.groups = new Set(this.resources.map((r) => r.group));
+    this.byGroupResource = new Map(this.resources.map((r) => [`${r.group}/${r.resource}`, r]));
+  }
 
-const byGroupResource = new Map<string, BuiltinResource>(BUILTIN_RESOURCES.map((r) => [`${r.group}/${r.resource}`, r]));
+  /** The built-in resource `resource` in API group `group` ("" = core), if kube-apiserver has one. */
+  findResource(group: string, resource: string): BuiltinResource | undefined {
+    return this.byGroupResource.get(`${group}/${resource}`);
+  }
 
-/** The built-in resource `resource` in API group `group` ("" = core), if kube-apiserver has one. */
-export function findResource(group: string, resource: string): BuiltinResource | undefined {
-  return byGroupResource.get(`${group}/${resource}`);
+  /**
+   * Every group serving a built-in resource of that name, core group first, then
+   * groups enabled by default, then alphabetically (e.g. events: "", "events.k8s.io").
+   */
+  groupsForResource(resource: string): string[] {
+    return this.resources
+      .filter((r) => r.resource === resource)
+      .sort(
+        (a, b) =>
+          Number(a.group !== '') - Number(b.group !== '') ||
+          Number(!a.enabledByDefault) - Number(!b.enabledByDefault) ||
+          (a.group < b.group ? -1 : a.group > b.group ? 1 : 0),
+      )
+      .map((r) => r.group);
+  }
+
+  /** Whether a built-in resource is namespaced; undefined when kube-apiserver has no such resource. */
+  isNamespaced(group: string, resource: string): boolean | undefined {
+    return this.findResource(group, resource)?.namespaced;
+  }
+
+  /** The built-in resource whose short name (e.g. "po", "deploy") or kind (e.g. "Deployment") this is. */
+  findByAlias(alias: string): BuiltinResource[] {
+    const lower = alias.toLowerCase();
+    return this.resources.filter((r) => r.shortNames.includes(lower) || r.kind.toLowerCase() === lower);
+  }
 }
+
+const catalogues = new Map<KubeVersion, Catalogue>();
 
 /**
- * Every group serving a built-in resource of that name, core group first, then
- * groups enabled by default, then alphabetically (e.g. events: "", "events.k8s.io").
+ * The catalogue of `version`: its own generated one; for a version not
+ * generated yet, the nearest older generated one, else the nearest newer
+ * (its `release` says which discovery it really is, and messages print that).
  */
-export function groupsForResource(resource: string): string[] {
-  return BUILTIN_RESOURCES.filter((r) => r.resource === resource)
-    .sort(
-      (a, b) =>
-        Number(a.group !== '') - Number(b.group !== '') ||
-        Number(!a.enabledByDefault) - Number(!b.enabledByDefault) ||
-        (a.group < b.group ? -1 : a.group > b.group ? 1 : 0),
-    )
-    .map((r) => r.group);
-}
-
-/** Whether a built-in resource is namespaced; undefined when kube-apiserver has no such resource. */
-export function isNamespaced(group: string, resource: string): boolean | undefined {
-  return findResource(group, resource)?.namespaced;
-}
-
-/** The built-in resource whose short name (e.g. "po", "deploy") or kind (e.g. "Deployment") this is. */
-export function findByAlias(alias: string): BuiltinResource[] {
-  const lower = alias.toLowerCase();
-  return BUILTIN_RESOURCES.filter((r) => r.shortNames.includes(lower) || r.kind.toLowerCase() === lower);
+export function catalogueFor(version: KubeVersion = DEFAULT_KUBE_VERSION): Catalogue {
+  let catalogue = catalogues.get(version);
+  if (!catalogue) {
+    const byDistance = [...SUPPORTED_KUBE_VERSIONS]
+      .filter((v) => GENERATED_CATALOGUES[v] !== undefined)
+      .sort((a, b) => {
+        const [da, db] = [compareKubeVersions(a, version), compareKubeVersions(b, version)];
+        // Older-or-same first (closest first), then newer (closest first).
+        return Number(da > 0) - Number(db > 0) || Math.abs(da) - Math.abs(db);
+      });
+    const source = byDistance[0];
+    if (source === undefined) throw new Error('no built-in resource catalogue has been generated');
+    catalogue = new Catalogue(version, GENERATED_CATALOGUES[source]!);
+    catalogues.set(version, catalogue);
+  }
+  return catalogue;
 }

@@ -2,7 +2,7 @@
 // commands/ and is registered in commands/index.ts.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { SUPPORTED_KUBE_VERSIONS } from '../audit/kubeVersions.js';
+import { DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS } from '../audit/kubeVersions.js';
 import { ETCD_VERSION, KUBE_APISERVER_VERSION } from '../binaries/versions.js';
 import { commands } from './commands/index.js';
 import { UsageError } from './errors.js';
@@ -16,7 +16,7 @@ function packageVersion(): string {
 
 /** What `auditspec --version` prints: ours, and the kube-apiserver behaviour it reproduces. */
 export function versionText(): string {
-  return `auditspec ${packageVersion()} (kube-apiserver ${SUPPORTED_KUBE_VERSIONS.join(', ')}; end to end on kube-apiserver ${KUBE_APISERVER_VERSION} and etcd ${ETCD_VERSION})`;
+  return `auditspec ${packageVersion()} (kube-apiserver ${SUPPORTED_KUBE_VERSIONS.join(', ')}, default ${DEFAULT_KUBE_VERSION}; end to end on kube-apiserver ${KUBE_APISERVER_VERSION} and etcd ${ETCD_VERSION})`;
 }
 
 /** Runs the CLI and returns the process exit code (never calls process.exit). */

@@ -2,27 +2,27 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Option } from 'commander';
-import { isSupportedKubeVersion, SUPPORTED_KUBE_VERSIONS } from '../audit/kubeVersions.js';
-import { DEFAULT_KUBE_VERSION, type KubeVersion, type Policy } from '../audit/types.js';
+import {
+  DEFAULT_KUBE_VERSION,
+  parseKubeVersion as parseSupportedKubeVersion,
+  SUPPORTED_KUBE_VERSIONS,
+  UnsupportedKubeVersionError,
+  type KubeVersion,
+} from '../audit/kubeVersions.js';
+import type { Policy } from '../audit/types.js';
 import { loadPolicy } from '../audit/policy/load.js';
 import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { UsageError } from './errors.js';
 
-/**
- * Accepts "1.36", "v1.36" or "v1.36.4" (kube-apiserver minor versions are what
- * matter for policy behaviour), and only versions auditspec reproduces: an
- * unknown one would silently be judged as another.
- */
+/** --kube-version's value, or the default; an unknown version is a usage error listing the supported ones. */
 export function parseKubeVersion(value: string | undefined): KubeVersion {
   if (value === undefined) return DEFAULT_KUBE_VERSION;
-  const supported = SUPPORTED_KUBE_VERSIONS.join(', ');
-  const match = /^v?(1)\.(\d+)(?:\.\d+)?$/.exec(value.trim());
-  if (!match) throw new UsageError(`--kube-version must look like 1.36 (got ${JSON.stringify(value)}; supported: ${supported})`);
-  const version = `${Number(match[1])}.${Number(match[2])}`;
-  if (!isSupportedKubeVersion(version)) {
-    throw new UsageError(`--kube-version ${value} is not supported; supported: ${supported}`);
+  try {
+    return parseSupportedKubeVersion(value, '--kube-version');
+  } catch (err) {
+    if (err instanceof UnsupportedKubeVersionError) throw new UsageError(err.message);
+    throw err;
   }
-  return version;
 }
 
 /** The same --kube-version option on every command that reads a policy. */

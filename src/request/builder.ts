@@ -8,8 +8,10 @@
 // Every result is an AuditRequest whose `http` is the real request and whose
 // `attributes` are attributesFromHttp(http): what kube-apiserver would make of
 // it, never a second opinion. Built-in resources are looked up in the catalogue
-// (group, preferred version, scope, subresources), so typos fail early.
-import { findByAlias, findResource, groupsForResource, BUILTIN_RESOURCES } from '../catalog/catalog.js';
+// of the version the requests are judged as (group, preferred version, scope,
+// subresources), so typos fail early.
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../audit/kubeVersions.js';
+import { catalogueFor } from '../catalog/catalog.js';
 import type { BuiltinResource } from '../catalog/types.js';
 import { attributesFromHttp } from './attributes.js';
 import { escapeFieldSelectorValue } from './fieldSelector.js';
@@ -59,6 +61,21 @@ const SUBRESOURCE_METHODS: Record<SubresourceVerb, string> = {
   delete: 'DELETE',
 };
 
+let builderKubeVersion: KubeVersion = DEFAULT_KUBE_VERSION;
+
+/**
+ * Which version's built-in resources the builder knows. auditspec's Vitest
+ * layer sets the project's version in each worker and a policy block's own
+ * version around its tests; returns the previous one so it can be restored.
+ */
+export function setBuilderKubeVersion(version: KubeVersion): KubeVersion {
+  const previous = builderKubeVersion;
+  builderKubeVersion = version;
+  return previous;
+}
+
+const catalogue = () => catalogueFor(builderKubeVersion);
+
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -75,9 +92,11 @@ function distance(a: string, b: string): number {
 }
 
 function suggestResource(resource: string): string {
-  const aliases = findByAlias(resource).map((r) => r.resource);
-  const plural = findResource('', `${resource}s`) ?? BUILTIN_RESOURCES.find((r) => r.resource === `${resource}s`);
-  const close = BUILTIN_RESOURCES.map((r) => r.resource)
+  const { resources } = catalogue();
+  const aliases = catalogue().findByAlias(resource).map((r) => r.resource);
+  const plural = catalogue().findResource('', `${resource}s`) ?? resources.find((r) => r.resource === `${resource}s`);
+  const close = resources
+    .map((r) => r.resource)
     .filter((name) => distance(name, resource.toLowerCase()) <= 2)
     .sort((x, y) => distance(x, resource) - distance(y, resource));
   const all = [...new Set([...aliases, ...(plural ? [plural.resource] : []), ...close])];
@@ -104,33 +123,33 @@ function resolveResource(resource: string, opts: ResourceOptions): Target {
     throw new Error(`"${resource}" is not a resource name (subresources go through .subresource(), e.g. 'deployments', 'web', 'scale')`);
   }
   if (opts.group !== undefined) {
-    const builtin = findResource(opts.group, resource);
+    const builtin = catalogue().findResource(opts.group, resource);
     checkVersion(builtin, opts.version);
     const version = opts.version ?? builtin?.version;
     if (version === undefined) {
       throw new Error(
-        `${resource}${opts.group ? `.${opts.group}` : ''} is not built into kube-apiserver 1.36: give { group, version } for custom resources`,
+        `${resource}${opts.group ? `.${opts.group}` : ''} is not built into kube-apiserver ${catalogue().release}: give { group, version } for custom resources`,
       );
     }
     return { group: opts.group, version, resource, builtin };
   }
-  let groups = groupsForResource(resource);
+  let groups = catalogue().groupsForResource(resource);
   let name = resource;
   if (groups.length === 0 && resource.includes('.')) {
     // kubectl's "deployments.apps" spelling.
     const dot = resource.indexOf('.');
     const [r, g] = [resource.slice(0, dot), resource.slice(dot + 1)];
-    if (findResource(g, r)) [name, groups] = [r, [g]];
+    if (catalogue().findResource(g, r)) [name, groups] = [r, [g]];
   }
   if (groups.length === 0) {
-    throw new Error(`unknown resource "${resource}": kube-apiserver 1.36 has no such built-in resource.${suggestResource(resource)} For a custom resource give { group, version }.`);
+    throw new Error(`unknown resource "${resource}": kube-apiserver ${catalogue().release} has no such built-in resource.${suggestResource(resource)} For a custom resource give { group, version }.`);
   }
   // Core wins a name clash (events: "" over events.k8s.io), as for kubectl.
   const group = groups.includes('') ? '' : groups[0];
   if (groups.length > 1 && group !== '') {
     throw new Error(`"${name}" exists in several API groups (${groups.join(', ')}): give { group }`);
   }
-  const builtin = findResource(group, name)!;
+  const builtin = catalogue().findResource(group, name)!;
   checkVersion(builtin, opts.version);
   return { group, version: opts.version ?? builtin.version, resource: name, builtin };
 }

@@ -17,8 +17,16 @@ import { fileURLToPath } from 'node:url';
 import { backendOptionsFromEnv } from '../clusters/environment.js';
 import { isBackendName } from '../clusters/names.js';
 import { endToEndVitestConfig } from '../e2e/vitest/config.js';
+import { DEFAULT_KUBE_VERSION, parseKubeVersion } from '../audit/kubeVersions.js';
+import { KUBE_VERSION_KEY } from './kubeVersion.js';
 
 export interface AuditspecConfigOptions {
+  /**
+   * The kube-apiserver version every policy is judged as unless a block names
+   * its own ("1.33" … "1.37"); the newest proven one when absent. With
+   * `cluster`, the backend runs that version's kube-apiserver too.
+   */
+  kubeVersion?: string;
   /** End to end on this backend (local, containers, kind, existing); offline when absent. */
   cluster?: string;
   /** local: the binaries to use instead of finding them. */
@@ -49,16 +57,20 @@ export function extendExpectFile(): string {
 }
 
 export function auditspecTestConfig(options: AuditspecConfigOptions = {}, env: NodeJS.ProcessEnv = process.env): AuditspecTestConfig {
-  const config: AuditspecTestConfig = { setupFiles: [extendExpectFile()], globalSetup: [], provide: {} };
-  const { cluster, ...given } = options;
+  const { cluster, kubeVersion, ...given } = options;
+  // Checked here, in the config, so an unsupported version stops the run before any worker starts.
+  const version = kubeVersion === undefined ? DEFAULT_KUBE_VERSION : parseKubeVersion(kubeVersion, 'kubeVersion');
+  const config: AuditspecTestConfig = { setupFiles: [extendExpectFile()], globalSetup: [], provide: { [KUBE_VERSION_KEY]: version } };
   if (cluster === undefined || cluster === '') return config;
   const settings: Record<string, string | boolean> = isBackendName(cluster) ? backendOptionsFromEnv(cluster, env) : {};
   for (const [key, value] of Object.entries(given)) if (value !== undefined) settings[key] = value;
+  // The same version reaches the backend: its kube-apiserver is that version's release.
+  settings.kubeVersion = version;
   const e2e = endToEndVitestConfig(cluster, settings);
   return {
     setupFiles: [...config.setupFiles, ...e2e.setupFiles],
     globalSetup: e2e.globalSetup,
-    provide: e2e.provide,
+    provide: { ...config.provide, ...e2e.provide },
     // Long enough for the first end-to-end request to wait on a cold control plane.
     testTimeout: 120_000,
     hookTimeout: 300_000,

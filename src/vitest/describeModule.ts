@@ -14,7 +14,7 @@
 import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { PolicyModule } from '../audit/types.js';
 import { findModule } from '../audit/modules/compose.js';
-import { type PolicyBinding, type PolicyBindingOptions, usePolicyInBlock } from './policyBinding.js';
+import { type PolicyBinding, type PolicyBindingOptions, usePolicyInBlock, collectUnderVersion } from './policyBinding.js';
 
 const stack: PolicyModule[] = [];
 
@@ -53,6 +53,6 @@ export function describeModule(
     afterEach(() => {
       if (stack.pop() !== module) throw new Error('auditspec: module bindings were popped out of order');
     });
-    fn(binding, module);
+    collectUnderVersion(binding, () => fn(binding, module));
   });
 }

@@ -2,11 +2,14 @@
 // the running test is about.
 import { isAbsolute, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'vitest';
-import type { KubeVersion, Policy } from '../audit/types.js';
+import type { KubeVersion } from '../audit/kubeVersions.js';
+import type { Policy } from '../audit/types.js';
 import { compilePolicy, type CompiledPolicy } from '../audit/policy/checker.js';
 import { loadPolicy } from '../audit/policy/load.js';
 import { PolicyLoadError } from '../audit/policy/loadError.js';
+import { suiteKubeVersion } from './kubeVersion.js';
 import { currentObserver } from './observer.js';
+import { setBuilderKubeVersion } from '../request/builder.js';
 
 export interface PolicyBinding {
   /** Absolute path of the policy file. */
@@ -15,10 +18,17 @@ export interface PolicyBinding {
   readonly displayPath: string;
   readonly policy: Policy;
   readonly compiled: CompiledPolicy;
+  /** The kube-apiserver version the policy was loaded and is decided as. */
+  readonly kubeVersion: KubeVersion;
 }
 
 export interface PolicyBindingOptions {
-  kubeVersion?: KubeVersion;
+  /**
+   * Judge this block as kube-apiserver `kubeVersion` ("1.33" … "1.37"; "v1.33.13"
+   * is read as 1.33); the project's version (auditspecTestConfig) when absent.
+   * An unsupported version throws, naming the supported ones.
+   */
+  kubeVersion?: KubeVersion | (string & {});
 }
 
 const cache = new Map<string, PolicyBinding>();
@@ -43,18 +53,19 @@ export class PolicyNotLoaded extends Error {
  */
 export function loadPolicyBinding(path: string, options: PolicyBindingOptions = {}): PolicyBinding {
   const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
-  const key = `${options.kubeVersion ?? ''}\u0000${file}`;
+  const kubeVersion = suiteKubeVersion(options.kubeVersion);
+  const key = `${kubeVersion}\u0000${file}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const displayPath = relative(process.cwd(), file) || file;
   let policy: Policy;
   try {
-    policy = loadPolicy({ file, displayPath }, { kubeVersion: options.kubeVersion }).policy;
+    policy = loadPolicy({ file, displayPath }, { kubeVersion }).policy;
   } catch (err) {
     if (err instanceof PolicyLoadError) throw new PolicyNotLoaded(err.message, err);
     throw err;
   }
-  const binding: PolicyBinding = { file, displayPath, policy, compiled: compilePolicy(policy) };
+  const binding: PolicyBinding = { file, displayPath, policy, compiled: compilePolicy(policy), kubeVersion };
   cache.set(key, binding);
   return binding;
 }
@@ -74,11 +85,15 @@ export function usePolicy(path: string, options: PolicyBindingOptions = {}): Pol
   const binding = loadPolicyBinding(path, options);
   // Known at collection: end to end, the backend may start this policy ahead of its tests.
   currentObserver()?.announce?.(binding.file);
+  // The block's requests name resources as its version serves them.
+  const previousVersions: KubeVersion[] = [];
   beforeEach(() => {
     stack.push(binding);
+    previousVersions.push(setBuilderKubeVersion(binding.kubeVersion));
   });
   afterEach(() => {
     const top = stack.pop();
+    setBuilderKubeVersion(previousVersions.pop()!);
     if (top !== binding) throw new Error('auditspec: policy bindings were popped out of order');
   });
   return binding;
@@ -100,8 +115,18 @@ export function describePolicy(
 ): void {
   describe(`policy ${path}`, () => {
     const binding = usePolicyInBlock(path, options);
-    if (binding) fn(binding);
+    if (binding) collectUnderVersion(binding, () => fn(binding));
   });
+}
+
+/** Runs a block's collection so that requests built while collecting it use the block's kube version. */
+export function collectUnderVersion(binding: PolicyBinding, collect: () => void): void {
+  const previous = setBuilderKubeVersion(binding.kubeVersion);
+  try {
+    collect();
+  } finally {
+    setBuilderKubeVersion(previous);
+  }
 }
 
 /**

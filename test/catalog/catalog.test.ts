@@ -1,19 +1,50 @@
-// The catalogue is data generated from kube-apiserver v1.36.4's discovery
-// (scripts/generate-builtin-resources.mjs); these tests pin the lookups and a few
-// facts any kube-apiserver 1.36 serves, so a bad regeneration shows up.
+// The catalogue is data generated per version from that kube-apiserver's
+// discovery (scripts/generate-builtin-resources.mjs); these tests pin the
+// lookups, a few facts any kube-apiserver 1.36 serves, and what differs in 1.33,
+// so a bad regeneration shows up.
 import { describe, expect, it } from 'vitest';
-import {
-  BUILTIN_RESOURCES,
-  CATALOGUE_KUBE_VERSION,
-  findByAlias,
-  findResource,
-  groupsForResource,
-  isNamespaced,
-} from '../../src/catalog/index.js';
+import { kubeRelease, SUPPORTED_KUBE_VERSIONS } from '../../src/audit/kubeVersions.js';
+import { catalogueFor } from '../../src/catalog/index.js';
+import { GENERATED_CATALOGUES } from '../../src/catalog/versions/index.js';
+
+const v136 = catalogueFor('1.36');
+const BUILTIN_RESOURCES = v136.resources;
+const findResource = v136.findResource.bind(v136);
+const groupsForResource = v136.groupsForResource.bind(v136);
+const isNamespaced = v136.isNamespaced.bind(v136);
+const findByAlias = v136.findByAlias.bind(v136);
+
+describe('per-version catalogues', () => {
+  it('each generated catalogue is from the pinned release of its version', () => {
+    for (const version of SUPPORTED_KUBE_VERSIONS) {
+      const generated = GENERATED_CATALOGUES[version];
+      if (generated) expect(generated.CATALOGUE_KUBE_VERSION).toBe(kubeRelease(version).kubernetes);
+    }
+  });
+
+  it('1.33 lacks what 1.36 added and prefers the beta versions 1.36 replaced', () => {
+    const v133 = catalogueFor('1.33');
+    expect(v133.release).toBe('1.33.13');
+    expect(v133.findResource('scheduling.k8s.io', 'workloads')).toBeUndefined();
+    expect(v136.findResource('scheduling.k8s.io', 'workloads')).toBeDefined();
+    expect(v133.findResource('resource.k8s.io', 'resourceclaims')).toMatchObject({ version: 'v1beta2', enabledByDefault: false });
+    expect(v136.findResource('resource.k8s.io', 'resourceclaims')).toMatchObject({ version: 'v1', enabledByDefault: true });
+  });
+
+  it('a version not generated yet borrows the nearest older one, and says whose discovery it is', () => {
+    for (const version of SUPPORTED_KUBE_VERSIONS) {
+      const catalogue = catalogueFor(version);
+      expect(catalogue.kubeVersion).toBe(version);
+      const own = GENERATED_CATALOGUES[version];
+      if (own) expect(catalogue.release).toBe(own.CATALOGUE_KUBE_VERSION.slice(1));
+      else expect(catalogue.release.startsWith(`${version}.`)).toBe(false);
+    }
+  });
+});
 
 describe('built-in resource catalogue', () => {
   it('comes from kube-apiserver 1.36', () => {
-    expect(CATALOGUE_KUBE_VERSION).toMatch(/^v1\.36\./);
+    expect(v136.release).toMatch(/^1\.36\./);
     expect(BUILTIN_RESOURCES.filter((r) => r.enabledByDefault).length).toBeGreaterThan(60);
   });
 

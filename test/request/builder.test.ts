@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attributesFromHttp } from '../../src/request/attributes.js';
-import { anonymous, as, failedAuthentication, http, serviceAccount } from '../../src/request/builder.js';
+import { anonymous, as, failedAuthentication, http, serviceAccount, setBuilderKubeVersion } from '../../src/request/builder.js';
 import * as identity from '../../src/request/identity.js';
 import type { AuditRequest } from '../../src/request/types.js';
 
@@ -56,7 +56,7 @@ describe('resource requests', () => {
     ['a typo', () => alice.list('deploymnets'), /Did you mean "deployments"/],
     ['a short name', () => alice.list('deploy'), /Did you mean "deployments"/],
     ['a kind', () => alice.list('ConfigMap'), /Did you mean "configmaps"/],
-    ['no suggestion for nonsense', () => alice.list('zzzzzzzz'), /^unknown resource "zzzzzzzz": kube-apiserver 1.36 has no such built-in resource. For a custom resource/],
+    ['no suggestion for nonsense', () => alice.list('zzzzzzzz'), /^unknown resource "zzzzzzzz": kube-apiserver 1.36.4 has no such built-in resource. For a custom resource/],
     ['a CRD without a version', () => alice.list('widgets', { group: 'example.com' }), /give \{ group, version \}/],
     ['an unserved version', () => alice.list('deployments', { version: 'v1beta1' }), /deployments\.apps is served in v1, not v1beta1/],
     ['an unknown subresource', () => alice.subresource('get', 'deployments', 'web', 'logs', { namespace: 'a' }), /has no subresource "logs" \(it has: scale, status\)/],
@@ -126,5 +126,18 @@ describe('raw requests', () => {
     expect(() => alice.http('GET')).toThrow(/expected "METHOD \/url"/);
     expect(sent(alice.nonResource('HEAD', '/livez'))).toEqual({ method: 'HEAD', url: '/livez' });
     expect(alice.nonResource('HEAD', '/livez').attributes.verb).toBe('head');
+  });
+});
+
+describe('the version whose built-in resources the builder knows', () => {
+  it('uses that version\'s preferred version and refuses what it does not serve', () => {
+    const previous = setBuilderKubeVersion('1.33');
+    try {
+      expect(alice.list('resourceclaims', { namespace: 'a' }).http?.url).toBe('/apis/resource.k8s.io/v1beta2/namespaces/a/resourceclaims');
+      expect(() => alice.list('workloads', { namespace: 'a' })).toThrow(/^unknown resource "workloads": kube-apiserver 1\.33\.13 has no such built-in resource/);
+    } finally {
+      setBuilderKubeVersion(previous);
+    }
+    expect(alice.list('resourceclaims', { namespace: 'a' }).http?.url).toBe('/apis/resource.k8s.io/v1/namespaces/a/resourceclaims');
   });
 });

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { DEFAULT_KUBE_VERSION } from '../../src/audit/kubeVersions.js';
 import { loadPolicyBinding, PolicyNotLoaded } from '../../src/vitest/policyBinding.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-binding-'));
@@ -56,5 +57,29 @@ describe('loadPolicyBinding refusals', () => {
     expect(message).toContain('\ninvalid.yaml:4:10: rules[0].level: Unsupported value: "Loud"');
     expect(message).toContain('\ninvalid.yaml:6:16: rules[1].omitStages[0]: Invalid value: "Never": allowed stages are RequestReceived,ResponseStarted,ResponseComplete,Panic');
     expect(message).not.toContain('hint:');
+  });
+});
+
+describe('loadPolicyBinding kubeVersion', () => {
+  const wildcard = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  resources:\n  - group: "*"\n';
+
+  test('a block judged as 1.35 is refused with what kube-apiserver 1.35 says; the same file loads as 1.36', () => {
+    const file = join(dir, 'wildcard.yaml');
+    writeFileSync(file, wildcard);
+    expect(() => loadPolicyBinding(file, { kubeVersion: '1.35' })).toThrow(/wildcard\.yaml:6:\d+: .*rules\[0\]\.resources\.group: Invalid value: "\*": a lowercase RFC 1123 subdomain/);
+    expect(loadPolicyBinding(file, { kubeVersion: '1.36' }).kubeVersion).toBe('1.36');
+  });
+
+  test('a release spelling names its minor; without one, the project version (the default outside a configured run)', () => {
+    const file = join(dir, 'plain.yaml');
+    writeFileSync(file, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n');
+    expect(loadPolicyBinding(file, { kubeVersion: 'v1.33.13' }).kubeVersion).toBe('1.33');
+    expect(loadPolicyBinding(file).kubeVersion).toBe(DEFAULT_KUBE_VERSION);
+  });
+
+  test('an unsupported version is refused with the supported list', () => {
+    expect(() => loadPolicyBinding(join(dir, 'plain.yaml'), { kubeVersion: '1.30' })).toThrow(
+      'kubeVersion 1.30 is not supported; supported: 1.33, 1.34, 1.35, 1.36, 1.37',
+    );
   });
 });

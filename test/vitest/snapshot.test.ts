@@ -40,7 +40,7 @@ describe('formatSnapshotTable', () => {
     const edited = (yaml: string): PolicyBinding => {
       const read = readPolicy(yaml, { file: 'edited.yaml' });
       if (!read.ok) throw read.error;
-      return { file: '/abs/edited.yaml', displayPath: 'edited.yaml', policy: read.policy, compiled: compilePolicy(read.policy) };
+      return { file: '/abs/edited.yaml', displayPath: 'edited.yaml', policy: read.policy, compiled: compilePolicy(read.policy), kubeVersion: '1.36' };
     };
     const head = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n';
     const before = policySnapshot(edited(`${head}- level: Metadata\n`), requests).text.split('\n');

@@ -29,8 +29,6 @@ import { jsonKindName } from '../../go/json/tree.js';
 import { yamlToJson, YamlToJsonError } from '../../go/yaml/toJson.js';
 import type { DuplicateYamlKey } from '../../go/yaml/toJson.js';
 
-/** runtime.NewScheme's name for audit.Scheme, as its errors print it. */
-const SCHEME_NAME = 'pkg/runtime/scheme.go:111';
 const INTERNAL_VERSION = '__internal';
 const AUDIT_GROUP = 'audit.k8s.io';
 
@@ -174,12 +172,12 @@ function withDefaults(actual: GroupVersionKind): GroupVersionKind {
 }
 
 /** runtime.notRegisteredErr for a kind the scheme cannot create. */
-function notRegistered(gvk: GroupVersionKind): string {
+function notRegistered(gvk: GroupVersionKind, schemeName: string): string {
   if (gvk.version === INTERNAL_VERSION) {
-    return `no kind ${goQuote(gvk.kind)} is registered for the internal version of group ${goQuote(gvk.group)} in scheme ${goQuote(SCHEME_NAME)}`;
+    return `no kind ${goQuote(gvk.kind)} is registered for the internal version of group ${goQuote(gvk.group)} in scheme ${goQuote(schemeName)}`;
   }
   // Upstream formats each with %q: a quote inside apiVersion or kind comes out escaped.
-  return `no kind ${goQuote(gvk.kind)} is registered for version ${goQuote(gvString(gvk.group, gvk.version))} in scheme ${goQuote(SCHEME_NAME)}`;
+  return `no kind ${goQuote(gvk.kind)} is registered for version ${goQuote(gvString(gvk.group, gvk.version))} in scheme ${goQuote(schemeName)}`;
 }
 
 export type PolicyTree =
@@ -223,8 +221,12 @@ export function topLevelRules(root: JsonNode): JsonArray[] {
   return root.entries.flatMap((entry) => (entry.key === 'rules' && entry.value.kind === 'array' ? [entry.value] : []));
 }
 
-/** Runs kube-apiserver's strict-then-lenient decode of a policy file. */
-export function decodePolicyDocument(text: string): DecodedDocument {
+/**
+ * Runs kube-apiserver's strict-then-lenient decode of a policy file.
+ * schemeName is runtime.NewScheme's name for audit.Scheme, as its errors print
+ * it (it depends on the version: VersionBehaviour.schemeName).
+ */
+export function decodePolicyDocument(text: string, schemeName: string): DecodedDocument {
   const tree = readPolicyTree(text);
   const { format } = tree;
   const duplicateYamlKeys = tree.ok ? tree.duplicateYamlKeys : [];
@@ -259,7 +261,7 @@ export function decodePolicyDocument(text: string): DecodedDocument {
     const loc = typeMetaLoc(root, 'kind') ?? typeMetaLoc(root, 'apiVersion');
     // Decoding into another registered kind succeeds; converting it to audit.Policy does not.
     if (goType) return fail(`converting (${goType}) to (audit.Policy): unknown conversion`, loc);
-    return fail(notRegistered(gvk), loc);
+    return fail(notRegistered(gvk, schemeName), loc);
   }
 
   const target = gvk.version === 'v1' ? V1_POLICY : INTERNAL_POLICY;

@@ -12,6 +12,7 @@ import type { GroupResources, KubeVersion, Policy, PolicyRule, PolicyWarning, So
 import { DEFAULT_KUBE_VERSION } from '../types.js';
 import { aggregateMessage, validatePolicy } from '../validation/validation.js';
 import type { FieldError } from '../validation/validation.js';
+import { behaviourOf } from '../versionBehaviour.js';
 import { decodePolicyDocument, gvkString } from './decode.js';
 import type { GoSlice, GoStruct, GoValue } from '../../go/json/decode.js';
 import type { Loc } from '../../go/json/tree.js';
@@ -133,7 +134,7 @@ function toPolicy(decoded: GoStruct, file: string, apiVersion: string, kind: str
 export function readPolicy(text: string, options: ReadPolicyOptions = {}): ReadPolicyResult {
   const file = options.file ?? INLINE;
   const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
-  const decoded = decodePolicyDocument(text);
+  const decoded = decodePolicyDocument(text, behaviourOf(kubeVersion).schemeName);
   const fail = (reason: string, pos: SourcePosition | undefined): ReadPolicyResult => {
     const warnings = policyWarnings({ ...decoded, v1: decoded.ok && decoded.gvk.version === 'v1' }, undefined, file);
     return { ok: false, error: new PolicyLoadError(reason, file, { pos, text, warnings }), warnings };

@@ -8,6 +8,7 @@
 import { sourceOf, valuePosition } from '../policy/sourceMap.js';
 import type { GroupResources, KubeVersion, Policy, PolicyRule, SourcePosition } from '../types.js';
 import { DEFAULT_KUBE_VERSION, LEVELS, STAGES } from '../types.js';
+import { behaviourOf, type VersionBehaviour } from '../versionBehaviour.js';
 import type { FieldError } from './fieldErrors.js';
 import { invalidString, invalidStringList, notSupportedNamedString, requiredError } from './fieldErrors.js';
 
@@ -33,28 +34,16 @@ export function dnsSubdomainProblems(value: string): string[] {
   return problems;
 }
 
-function parseKubeVersion(v: KubeVersion): { major: number; minor: number } {
-  const m = /^(\d+)\.(\d+)$/.exec(v);
-  if (!m) throw new Error(`invalid Kubernetes version ${JSON.stringify(v)}: expected "major.minor", e.g. "1.36"`);
-  return { major: Number(m[1]), minor: Number(m[2]) };
-}
-
-/** `group: "*"` (any group) is valid from kube-apiserver 1.36; 1.35 and older validate it as a DNS subdomain. */
-export function allowsWildcardGroup(kubeVersion: KubeVersion): boolean {
-  const { major, minor } = parseKubeVersion(kubeVersion);
-  return major > 1 || (major === 1 && minor >= 36);
-}
-
 function rulePosition(rule: PolicyRule, field: string, item?: number): SourcePosition | undefined {
   return valuePosition(rule, field, item) ?? rule.fieldPos[field] ?? rule.pos;
 }
 
-function validateLevel(rule: PolicyRule, path: string): FieldError[] {
+function validateLevel(rule: PolicyRule, path: string, behaviour: VersionBehaviour): FieldError[] {
   const level = rule.level;
   if ((LEVELS as readonly string[]).includes(level)) return [];
   const pos = rulePosition(rule, 'level');
   if (level === '') return [requiredError(path, pos)];
-  return [notSupportedNamedString(path, level, LEVELS, pos)];
+  return [notSupportedNamedString(path, level, LEVELS, pos, behaviour.fieldErrorValues)];
 }
 
 function validateNonResourceURLs(rule: PolicyRule, path: string): FieldError[] {
@@ -76,9 +65,9 @@ function groupResourcePosition(gr: GroupResources, field: string): SourcePositio
   return valuePosition(gr, field) ?? sourceOf(gr)?.fields[field]?.key ?? gr.pos;
 }
 
-function validateResources(rule: PolicyRule, path: string, kubeVersion: KubeVersion): FieldError[] {
+function validateResources(rule: PolicyRule, path: string, behaviour: VersionBehaviour): FieldError[] {
   const errors: FieldError[] = [];
-  const wildcardOk = allowsWildcardGroup(kubeVersion);
+  const wildcardOk = behaviour.wildcardGroup;
   for (const gr of rule.resources) {
     if (gr.group.length !== 0 && !(wildcardOk && gr.group === '*')) {
       const problems = dnsSubdomainProblems(gr.group);
@@ -88,7 +77,13 @@ function validateResources(rule: PolicyRule, path: string, kubeVersion: KubeVers
     }
     if (gr.resourceNames.length > 0 && gr.resources.length === 0) {
       errors.push(
-        invalidStringList(`${path}.resourceNames`, gr.resourceNames, 'using resourceNames requires at least one resource', groupResourcePosition(gr, 'resourceNames')),
+        invalidStringList(
+          `${path}.resourceNames`,
+          gr.resourceNames,
+          'using resourceNames requires at least one resource',
+          groupResourcePosition(gr, 'resourceNames'),
+          behaviour.fieldErrorValues,
+        ),
       );
     }
   }
@@ -105,11 +100,11 @@ function validateOmitStages(stages: readonly string[], path: string, position: (
   return errors;
 }
 
-function validateRule(rule: PolicyRule, path: string, kubeVersion: KubeVersion): FieldError[] {
+function validateRule(rule: PolicyRule, path: string, behaviour: VersionBehaviour): FieldError[] {
   const errors = [
-    ...validateLevel(rule, `${path}.level`),
+    ...validateLevel(rule, `${path}.level`, behaviour),
     ...validateNonResourceURLs(rule, `${path}.nonResourceURLs`),
-    ...validateResources(rule, `${path}.resources`, kubeVersion),
+    ...validateResources(rule, `${path}.resources`, behaviour),
     ...validateOmitStages(rule.omitStages, `${path}.omitStages`, (i) => rulePosition(rule, 'omitStages', i)),
   ];
   if (rule.nonResourceURLs.length > 0 && (rule.resources.length > 0 || rule.namespaces.length > 0)) {
@@ -119,6 +114,7 @@ function validateRule(rule: PolicyRule, path: string, kubeVersion: KubeVersion):
         rule.nonResourceURLs,
         'rules cannot apply to both regular resources and non-resource URLs',
         rule.fieldPos.nonResourceURLs ?? rule.pos,
+        behaviour.fieldErrorValues,
       ),
     );
   }
@@ -131,8 +127,8 @@ function validateRule(rule: PolicyRule, path: string, kubeVersion: KubeVersion):
  * no rules passes validation; the loader rejects it afterwards.)
  */
 export function validatePolicy(policy: Policy, kubeVersion: KubeVersion = DEFAULT_KUBE_VERSION): FieldError[] {
-  parseKubeVersion(kubeVersion);
+  const behaviour = behaviourOf(kubeVersion);
   const errors = validateOmitStages(policy.omitStages, 'omitStages', (i) => valuePosition(policy, 'omitStages', i));
-  policy.rules.forEach((rule, i) => errors.push(...validateRule(rule, `rules[${i}]`, kubeVersion)));
+  policy.rules.forEach((rule, i) => errors.push(...validateRule(rule, `rules[${i}]`, behaviour)));
   return errors;
 }

@@ -11,7 +11,7 @@ import { defaultNodeImage } from '../../clusters/kind/nodeImage.js';
 import { createWorkspaceDirs, kindWorkspace, reusableWorkspaceRoot, writeWorkspacePolicy } from '../../clusters/kind/workspace.js';
 import { withSentinelRule } from '../../e2e/sentinel.js';
 import { UsageError } from '../errors.js';
-import { loadPolicyArgument } from '../options.js';
+import { kubeVersionOption, loadPolicyArgument, parseKubeVersion } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface KindConfigOptions {
@@ -19,6 +19,7 @@ interface KindConfigOptions {
   image?: string;
   dir?: string;
   write: boolean;
+  kubeVersion?: string;
 }
 
 export const registerKindConfig: RegisterCommand = (program: Command, setExitCode) => {
@@ -30,14 +31,16 @@ export const registerKindConfig: RegisterCommand = (program: Command, setExitCod
     .option('--image <image>', `kind node image (default: ${DEFAULT_NODE_IMAGE} if Docker has it, else the one \`auditspec setup --cluster kind\` built, else the former)`)
     .option('--dir <dir>', 'host directory for the mounted policy and audit log (default: the reusable cluster\'s, under ~/.cache/auditspec/kind/<name>)')
     .option('--no-write', 'only print; do not create the directories or write the policy')
+    .addOption(kubeVersionOption())
     .action(async (policyPath: string, options: KindConfigOptions) => {
       if (!isValidClusterName(options.name)) {
         throw new UsageError(`--name: "${options.name}" is not a valid kind cluster name (lowercase letters, digits and "-")`);
       }
       // kube-apiserver would refuse an invalid policy: say so before making a cluster for it.
-      loadPolicyArgument(policyPath, '1.36');
+      const kubeVersion = parseKubeVersion(options.kubeVersion);
+      loadPolicyArgument(policyPath, kubeVersion);
       // What kube-apiserver is given: the file, or a module directory's composed policy as `auditspec build` writes it.
-      const sentinel = withSentinelRule(loadPolicy({ file: policyPath }).text);
+      const sentinel = withSentinelRule(loadPolicy({ file: policyPath }, { kubeVersion }).text);
       if (!sentinel.ok) {
         process.stderr.write(`auditspec: cannot add the sentinel rule to ${policyPath}: ${sentinel.problem}\n`);
         setExitCode(1);

@@ -88,6 +88,8 @@ const MAX_STANDBYS = 3;
 export class LocalControlPlane implements Cluster {
   readonly backend = 'local';
   readonly timings: LocalTimings = { switchMs: [], phases: {} };
+  /** What the running kube-apiserver answers on /version (gitVersion), once started. */
+  serverVersion = '';
   /** Lenient-decoding warnings kube-apiserver logged about the current policy. */
   policyWarnings: string[] = [];
   private etcd: SupervisedProcess | undefined;
@@ -118,7 +120,8 @@ export class LocalControlPlane implements Cluster {
   static async start(policy: PolicyToInstall, options: LocalStartOptions = {}): Promise<LocalControlPlane> {
     const log = options.log ?? (() => {});
     const binaries =
-      options.binaries ?? (await ensureBinaries({ apiserverBin: options.apiserverBin, etcdBin: options.etcdBin, log }));
+      options.binaries ??
+      (await ensureBinaries({ apiserverBin: options.apiserverBin, etcdBin: options.etcdBin, kubeVersion: options.kubeVersion, log }));
     const started = Date.now();
     const runDir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-local-'));
     const plane = new LocalControlPlane(runDir, binaries, log);
@@ -133,7 +136,12 @@ export class LocalControlPlane implements Cluster {
       await plane.phase('etcd', () => plane.startEtcd());
       await plane.installPolicy(policy);
       plane.timings.coldStartMs = Date.now() - started;
-      log(`local control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runDir})`);
+      // Asked of the running server, not taken from the binary's name: the run's log says which release judged.
+      plane.serverVersion = await (await plane.adminClient()).serverVersion();
+      log(
+        `local control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s: kube-apiserver ${plane.serverVersion}, ` +
+          `etcd ${binaries.versions.etcd} (${runDir})`,
+      );
       return plane;
     } catch (err) {
       await plane.stop();

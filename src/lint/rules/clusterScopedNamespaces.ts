@@ -5,31 +5,32 @@
 // resources. Scope comes from the built-in catalogue; anything it does not know
 // (CRDs, "*", whole groups) may be namespaced and is left alone.
 import type { GroupResources } from '../../audit/types.js';
-import { findResource } from '../../catalog/index.js';
+import { catalogueFor, type Catalogue } from '../../catalog/index.js';
 import type { LintFinding, LintRule } from '../types.js';
 import { fieldPosition, quote, quoteList } from '../describe.js';
 
 const CODE = 'namespaces-on-cluster-scoped';
 
 /** Whether every request this entry matches is for a cluster-scoped resource with namespace "". */
-function onlyClusterScoped(gr: GroupResources): boolean {
+function onlyClusterScoped(catalogue: Catalogue, gr: GroupResources): boolean {
   if (gr.group === '*' || gr.resources.length === 0) return false;
   return gr.resources.every((pattern) => {
     if (pattern === '*' || pattern.startsWith('*/')) return false;
     const resource = pattern.split('/')[0];
     if (gr.group === '' && resource === 'namespaces') return false;
-    return findResource(gr.group, resource)?.namespaced === false;
+    return catalogue.findResource(gr.group, resource)?.namespaced === false;
   });
 }
 
 export const clusterScopedNamespaces: LintRule = {
   code: CODE,
   summary: 'namespaces (without "") on a rule whose resources are cluster-scoped',
-  check({ policy }) {
+  check({ policy, kubeVersion }) {
+    const catalogue = catalogueFor(kubeVersion);
     const findings: LintFinding[] = [];
     policy.rules.forEach((rule, ruleIndex) => {
       if (rule.namespaces.length === 0 || rule.namespaces.includes('')) return;
-      const dead = rule.resources.filter(onlyClusterScoped);
+      const dead = rule.resources.filter((gr) => onlyClusterScoped(catalogue, gr));
       if (dead.length === 0) return;
       const whole = dead.length === rule.resources.length;
       for (const gr of dead) {

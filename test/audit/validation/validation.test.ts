@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPolicy } from '../../../src/audit/policy/reader.js';
 import type { Policy, PolicyRule } from '../../../src/audit/types.js';
-import { aggregateMessage, allowsWildcardGroup, dnsSubdomainProblems, validatePolicy } from '../../../src/audit/validation/validation.js';
+import { aggregateMessage, dnsSubdomainProblems, validatePolicy } from '../../../src/audit/validation/validation.js';
 
 const at = (line: number, col = 1) => ({ file: 'p.yaml', line, col });
 
@@ -96,7 +96,7 @@ describe('validatePolicy', () => {
     const p = policy([rule({ resources: [{ group: '*', resources: [], resourceNames: [], pos: at(12) }] })]);
     expect(validatePolicy(p)).toEqual([]);
     expect(validatePolicy(p, '1.36')).toEqual([]);
-    expect(validatePolicy(p, '2.0')).toEqual([]);
+    expect(validatePolicy(p, '1.37')).toEqual([]);
     expect(validatePolicy(p, '1.35').map((e) => e.message)).toEqual([`rules[0].resources.group: Invalid value: "*": ${DNS_MESSAGE}`]);
   });
 
@@ -128,9 +128,16 @@ describe('helpers', () => {
     expect(dnsSubdomainProblems('-a')).toEqual([DNS_MESSAGE]);
   });
 
-  it('allowsWildcardGroup', () => {
-    expect(allowsWildcardGroup('1.35')).toBe(false);
-    expect(allowsWildcardGroup('1.36')).toBe(true);
+  it('prints a []string or an unsupported level as Go syntax on 1.33 and as JSON from 1.34', () => {
+    const p = policy([rule({ level: 'Lo<ud', resources: [{ group: '', resources: [], resourceNames: ['a', 'b<'], pos: at(12) }] })]);
+    expect(validatePolicy(p, '1.33').map((e) => e.message)).toEqual([
+      'rules[0].level: Unsupported value: "Lo<ud": supported values: "None", "Metadata", "Request", "RequestResponse"',
+      'rules[0].resources.resourceNames: Invalid value: []string{"a", "b<"}: using resourceNames requires at least one resource',
+    ]);
+    expect(validatePolicy(p, '1.34').map((e) => e.message)).toEqual([
+      'rules[0].level: Unsupported value: "Lo\\u003cud": supported values: "None", "Metadata", "Request", "RequestResponse"',
+      'rules[0].resources.resourceNames: Invalid value: ["a","b\\u003c"]: using resourceNames requires at least one resource',
+    ]);
   });
 
   it('aggregateMessage: one message as is, several in brackets, repeats once', () => {

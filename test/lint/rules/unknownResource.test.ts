@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { lint } from '../lintFixture.js';
+import { lintPolicy } from '../../../src/lint/index.js';
+import { lint, load } from '../lintFixture.js';
 
 const entry = (group: string, resources: string) => `rules:\n- level: None\n  resources:\n  - group: ${group}\n    resources: ${resources}\n`;
 
 describe('unknown-resource', () => {
+  it('asks the catalogue of the version the policy is judged as', () => {
+    const { policy, warnings } = load(entry('scheduling.k8s.io', '["workloads"]'));
+    expect(lintPolicy(policy, { warnings, only: ['unknown-resource'], kubeVersion: '1.36' })).toEqual([]);
+    const [finding] = lintPolicy(policy, { warnings, only: ['unknown-resource'], kubeVersion: '1.33' });
+    expect(finding?.message).toContain('kube-apiserver 1.33.13 serves no resource "workloads" in group "scheduling.k8s.io"');
+  });
+
   it('reports a built-in resource named in the wrong built-in group, with the right one', () => {
     const [finding] = lint('unknown-resource', entry('""', '["deployments"]'));
     expect(finding.message).toContain('no resource "deployments" in the core group');
