@@ -7,7 +7,7 @@
 //   - end to end on the local backend: cold start, policy switch, ms per request in a batch;
 //   - the containers backend beside it: cold start and policy switch (skipped without Docker).
 // Prints a table; with --json the last line of stdout is one JSON object
-// (matcherVsGo, matcherVsGoMin, replayVsJsonParse, coldStartSeconds, policySwitchSeconds,
+// (matcherVsGo, matcherVsGoMin, replayVsJsonParse, replayParallelSpeedup, coldStartSeconds, policySwitchSeconds,
 // e2eMsPerRequest, containersColdStartSeconds, containersPolicySwitchSeconds,
 // each a number or null when skipped, plus the details).
 // Progress goes to stderr. Figures are medians of interleaved runs with their
@@ -38,6 +38,8 @@ export interface BenchSummary {
   matcherVsGoMin: number | null;
   /** replay MB/s ÷ split + JSON.parse MB/s (median of per-pair ratios; the lower of the two logs). */
   replayVsJsonParse: number | null;
+  /** replay --jobs 1 wall time ÷ --jobs 2 wall time on the log with every stage (median of per-pair ratios). */
+  replayParallelSpeedup: number | null;
   coldStartSeconds: number | null;
   policySwitchSeconds: number | null;
   e2eMsPerRequest: number | null;
@@ -48,7 +50,8 @@ export interface BenchSummary {
 export const TARGETS = {
   matcherVsGo: { atLeast: 1.0 },
   matcherVsGoMin: { atLeast: 1.0 },
-  replayVsJsonParse: { atLeast: 0.5 },
+  replayVsJsonParse: { atLeast: 1.0 },
+  replayParallelSpeedup: { atLeast: 1.6 },
   coldStartSeconds: { atMost: 20 },
   policySwitchSeconds: { atMost: 0.5 },
   e2eMsPerRequest: { atMost: 50 },
@@ -218,6 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     matcherVsGoMin: m ? Math.min(...m.perPolicy.map((p) => p.goNs / p.oursNs)) : null,
     // The less favourable of the two logs.
     replayVsJsonParse: r ? Math.min(r.allStages.ratio.median, r.lastStageOnly.ratio.median) : null,
+    replayParallelSpeedup: r && 'speedup' in r.parallel ? r.parallel.speedup.median : null,
     coldStartSeconds: e ? e.coldStartSeconds.median : null,
     policySwitchSeconds: e ? e.policySwitchSeconds.median : null,
     e2eMsPerRequest: e ? e.msPerRequest.median : null,
@@ -270,6 +274,17 @@ export async function main(argv: string[]): Promise<number> {
         verdict('replayVsJsonParse', result.ratio.median),
       ]);
     }
+    const p = r.parallel;
+    if ('speedup' in p) {
+      rows.push([
+        `replay --jobs ${p.jobs} vs --jobs 1, ms (every stage; load average ${p.loadAverage.before.toFixed(1)}→${p.loadAverage.after.toFixed(1)})`,
+        withSpread(p.parallel, (n) => n.toFixed(0)),
+        `--jobs 1 ${withSpread(p.single, (n) => n.toFixed(0))}`,
+        `${withSpread(p.speedup, (n) => n.toFixed(2))} ×`,
+        targetText('replayParallelSpeedup', ' ×'),
+        verdict('replayParallelSpeedup', p.speedup.median),
+      ]);
+    } else rows.push(['replay --jobs', `skipped: ${p.skipped}`]);
   } else rows.push(['replay, MB/s', notMeasured(replay)]);
   if (e) {
     rows.push([

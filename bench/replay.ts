@@ -5,9 +5,11 @@
 // every request (replay reads later events of a request without a full parse),
 // and only each request's last event (every line parsed: the least favourable
 // case). The sides alternate after a warm-up pass of each, and the ratio is
-// taken per pair of runs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// taken per pair of runs. Then `--jobs 2` against `--jobs 1` on the first log,
+// in the same way (the workers run the build: npm run build).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readPolicy } from '../src/audit/policy/reader.js';
@@ -34,9 +36,22 @@ export interface ReplayLogResult {
   ratio: Measured;
 }
 
+/** `replay --jobs 2` against `--jobs 1` on the log with every stage. */
+export interface ReplayParallelResult {
+  jobs: number;
+  /** Wall-clock ms of each side, and jobs-1 time ÷ jobs-N time per pair of runs. */
+  single: Measured;
+  parallel: Measured;
+  speedup: Measured;
+  /** 1-minute load average before and after: how much of the two cores was ours. */
+  loadAverage: { before: number; after: number };
+}
+
 export interface ReplayBenchResult {
   allStages: ReplayLogResult;
   lastStageOnly: ReplayLogResult;
+  /** A reason instead when the worker's build is missing (npm run build). */
+  parallel: ReplayParallelResult | { skipped: string };
 }
 
 // A typical production policy (the rules bench/replay.bench.ts replays with):
@@ -70,6 +85,32 @@ export function typicalPolicy(): Policy {
   return read.policy;
 }
 
+/** `rounds` pairs of runs of a and b, A B, B A, …: the page cache and the JIT favour neither side. */
+async function alternatingPairs(
+  rounds: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+  onPair: (a: number, b: number, round: number) => void,
+): Promise<[number[], number[]]> {
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let x: number;
+    let y: number;
+    if (round % 2 === 0) {
+      x = await a();
+      y = await b();
+    } else {
+      y = await b();
+      x = await a();
+    }
+    as.push(x);
+    bs.push(y);
+    onPair(x, y, round);
+  }
+  return [as, bs];
+}
+
 /** Both sides on one log: warm-up, then `rounds` pairs in alternating order. */
 async function measureLog(
   file: string,
@@ -95,26 +136,31 @@ async function measureLog(
   };
   await baselineRun();
   await replayRun();
-  const baseline: number[] = [];
-  const replay: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    // A B, B A, ...: the page cache and the JIT favour neither side.
-    let b: number;
-    let r: number;
-    if (round % 2 === 0) {
-      b = await baselineRun();
-      r = await replayRun();
-    } else {
-      r = await replayRun();
-      b = await baselineRun();
-    }
-    baseline.push(b);
-    replay.push(r);
-    ratios.push(r / b);
-    log(`replay round ${round + 1}/${rounds}: ${r.toFixed(1)} MB/s vs ${b.toFixed(1)} MB/s`);
-  }
+  const [baseline, replay] = await alternatingPairs(rounds, baselineRun, replayRun, (b, r, round) =>
+    log(`replay round ${round + 1}/${rounds}: ${r.toFixed(1)} MB/s vs ${b.toFixed(1)} MB/s`),
+  );
+  const ratios = replay.map((r, i) => r / baseline[i]);
   return { events: written.events, bytes: written.bytes, baseline: measured(baseline), replay: measured(replay), ratio: measured(ratios) };
+}
+
+/** Both sides alternating after a warm-up of each (which also starts the workers and warms their code). */
+async function measureParallel(file: string, policy: Policy, jobs: number, rounds: number, log: (line: string) => void): Promise<ReplayParallelResult> {
+  const run = async (n: number) => {
+    const start = performance.now();
+    await replayAuditLogs([file], { policy, jobs: n });
+    return performance.now() - start;
+  };
+  await run(1);
+  await run(jobs);
+  const before = loadavg()[0];
+  const [single, parallel] = await alternatingPairs(
+    rounds,
+    () => run(1),
+    () => run(jobs),
+    (s, p, round) => log(`replay --jobs round ${round + 1}/${rounds}: ${s.toFixed(0)} ms vs ${p.toFixed(0)} ms with ${jobs} jobs`),
+  );
+  const speedup = single.map((s, i) => s / parallel[i]);
+  return { jobs, single: measured(single), parallel: measured(parallel), speedup: measured(speedup), loadAverage: { before, after: loadavg()[0] } };
 }
 
 export async function measureReplay(options: ReplayBenchOptions): Promise<ReplayBenchResult> {
@@ -130,7 +176,11 @@ export async function measureReplay(options: ReplayBenchOptions): Promise<Replay
     const all = await measureLog(allStagesFile, allStages, policy, options.rounds, log);
     log('replay: log with last stages only');
     const last = await measureLog(lastStageOnlyFile, lastStageOnly, policy, options.rounds, log);
-    return { allStages: all, lastStageOnly: last };
+    log('replay: --jobs 2 against --jobs 1, log with every stage');
+    const parallel = existsSync(fileURLToPath(new URL('../dist/replay/jobs/worker.js', import.meta.url)))
+      ? await measureParallel(allStagesFile, policy, 2, options.rounds, log)
+      : { skipped: 'no build of the worker (npm run build)' };
+    return { allStages: all, lastStageOnly: last, parallel };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

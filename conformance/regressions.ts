@@ -23,7 +23,7 @@ export interface Regression {
   signature?: (m: Mismatch) => boolean;
 }
 
-const YAML_READER = 'src/audit/policy/goYamlScanner.ts + goYamlParser.ts + goYamlNodes.ts (readPolicy)';
+const YAML_READER = 'src/go/yaml/scanner.ts + parser.ts + nodes.ts (readPolicy)';
 const REQUEST_TARGET = 'src/request/requestTarget.ts (resolveRequestInfo)';
 
 const header = 'apiVersion: audit.k8s.io/v1\nkind: Policy\n';

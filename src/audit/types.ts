@@ -51,8 +51,26 @@ export interface Policy {
   rules: PolicyRule[];
   omitStages: string[];
   omitManagedFields: boolean;
-  /** The file the policy came from ("<inline>" when given as text). */
+  /** The file the policy came from ("<inline>" when given as text); a module directory for a composed policy. */
   file: string;
+  /**
+   * Set when the policy was composed from a module directory (src/audit/modules/):
+   * its files in order. Each rule's pos names its module's file.
+   */
+  modules?: PolicyModule[];
+}
+
+/** One file of a module directory, as it sits in the composed policy. */
+export interface PolicyModule {
+  /** The module file as displayed (what its rules' positions name). */
+  file: string;
+  /** The module file as it was read (under the directory path the loader was given). */
+  path: string;
+  /** Its name inside the directory, e.g. "20-secrets.yaml": what specs and `build` comments call it. */
+  name: string;
+  /** Index of its first rule in the composed policy. */
+  firstRule: number;
+  ruleCount: number;
 }
 
 /** Something kube-apiserver would only log a warning about, reported with its position. */

@@ -1,11 +1,13 @@
 // Builds kube-apiserver and etcd from the Go module beside this package
-// (go/binaries), at the versions its go.mod pins. It takes many minutes on a
+// (go/binaries), at the versions one of its modfiles pins:
+// go/binaries/versions/<kube-apiserver release>.mod, one per supported minor
+// (go build -modfile), so every release builds from the same two main packages. It takes many minutes on a
 // small machine, so progress is reported while `go` works.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BinaryKind } from './check.js';
-import { KUBE_APISERVER_VERSION } from './versions.js';
+import type { ServerRelease } from './versions.js';
 
 /** go/binaries, found from this file both in the sources (src/binaries) and the build (dist/binaries). */
 export function goBinariesModuleDir(): string {
@@ -13,7 +15,7 @@ export function goBinariesModuleDir(): string {
 }
 
 /** `-X` stamps so the built binary reports the release it was built from, as an official build does. */
-export function kubeApiserverLdflags(version = KUBE_APISERVER_VERSION): string {
+export function kubeApiserverLdflags(version: string): string {
   const match = /^v(\d+)\.(\d+)\./.exec(version);
   if (!match) throw new Error(`not a Kubernetes version: ${version}`);
   const [, major, minor] = match;
@@ -30,12 +32,18 @@ export function kubeApiserverLdflags(version = KUBE_APISERVER_VERSION): string {
   return ['-s', '-w', ...stamps].join(' ');
 }
 
-/** The `go build` arguments that produce `kind` at `output`. */
-export function goBuildArgs(kind: BinaryKind, output: string): string[] {
+/** The modfile, relative to go/binaries, that pins `release`. */
+export function releaseModfile(release: ServerRelease): string {
+  return `versions/${release.kubeApiserver}.mod`;
+}
+
+/** The `go build` arguments that produce `kind` of `release` at `output`. */
+export function goBuildArgs(kind: BinaryKind, output: string, release: ServerRelease): string[] {
+  const common = ['build', '-v', '-trimpath', `-modfile=${releaseModfile(release)}`];
   if (kind === 'kube-apiserver') {
-    return ['build', '-v', '-trimpath', '-ldflags', kubeApiserverLdflags(), '-o', output, 'k8s.io/kubernetes/cmd/kube-apiserver'];
+    return [...common, '-ldflags', kubeApiserverLdflags(release.kubeApiserver), '-o', output, 'k8s.io/kubernetes/cmd/kube-apiserver'];
   }
-  return ['build', '-v', '-trimpath', '-ldflags', '-s -w', '-o', output, './cmd/etcd'];
+  return [...common, '-ldflags', '-s -w', '-o', output, './cmd/etcd'];
 }
 
 export class GoNotFoundError extends Error {
@@ -56,17 +64,19 @@ function formatElapsed(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** Runs `go build` for one binary; rejects with go's own output when it fails. */
-export async function goBuild(kind: BinaryKind, output: string, options: BuildOptions = {}): Promise<void> {
+/** Runs `go build` for one binary of `release`; rejects with go's own output when it fails. */
+export async function goBuild(kind: BinaryKind, output: string, release: ServerRelease, options: BuildOptions = {}): Promise<void> {
   const moduleDir = options.moduleDir ?? goBinariesModuleDir();
-  if (!existsSync(`${moduleDir}/go.mod`)) {
-    throw new Error(`cannot build ${kind}: the Go module ${moduleDir} is missing (is the auditspec package complete?)`);
+  if (!existsSync(`${moduleDir}/go.mod`) || !existsSync(`${moduleDir}/${releaseModfile(release)}`)) {
+    throw new Error(
+      `cannot build ${kind} ${kind === 'etcd' ? release.etcd : release.kubeApiserver}: ${moduleDir}/${releaseModfile(release)} is missing (is the auditspec package complete?)`,
+    );
   }
   const log = options.log ?? (() => {});
   const started = Date.now();
   // CGO off: no C toolchain needed, and it is how Kubernetes releases these binaries.
   const env = { ...(options.env ?? process.env), CGO_ENABLED: '0' };
-  const child = spawn('go', goBuildArgs(kind, output), { cwd: moduleDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('go', goBuildArgs(kind, output, release), { cwd: moduleDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let packages = 0;
   const diagnostics: string[] = [];
   const onLine = (line: string) => {
@@ -86,7 +96,7 @@ export async function goBuild(kind: BinaryKind, output: string, options: BuildOp
     lines.forEach(onLine);
   });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').forEach(onLine));
-  log(`building ${kind} with go (this takes several minutes on a small machine)…`);
+  log(`building ${kind} ${kind === 'etcd' ? release.etcd : release.kubeApiserver} with go (this takes several minutes on a small machine)…`);
   const timer = setInterval(() => {
     log(`  ${kind}: ${packages} packages compiled, ${formatElapsed(Date.now() - started)} elapsed`);
   }, options.progressEveryMs ?? 15_000);

@@ -2,7 +2,6 @@
 // release, so upgrading auditspec never reuses binaries of another release.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KUBE_APISERVER_VERSION } from './versions.js';
 
 /** `${XDG_CACHE_HOME:-~/.cache}/auditspec/bin`. */
 export function binariesCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -10,7 +9,7 @@ export function binariesCacheRoot(env: NodeJS.ProcessEnv = process.env): string 
   return join(base, 'auditspec', 'bin');
 }
 
-/** `${XDG_CACHE_HOME:-~/.cache}/auditspec/bin/v1.36.4`. */
-export function binariesCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(binariesCacheRoot(env), KUBE_APISERVER_VERSION);
+/** `${XDG_CACHE_HOME:-~/.cache}/auditspec/bin/v1.36.4` for kube-apiserver v1.36.4 (and the etcd it ships with). */
+export function binariesCacheDir(env: NodeJS.ProcessEnv, kubeApiserverVersion: string): string {
+  return join(binariesCacheRoot(env), kubeApiserverVersion);
 }

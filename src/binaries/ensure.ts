@@ -2,7 +2,9 @@
 // an explicit path, $KUBEBUILDER_ASSETS (setup-envtest's layout), auditspec's
 // cache, the envtest release archive where the internet answers (download.ts:
 // seconds instead of minutes, checksum verified), and finally a build from the
-// Go module shipped with auditspec.
+// Go module shipped with auditspec. Everything is per kube-apiserver release:
+// `kubeVersion` (the run's --kube-version) picks the release and its etcd
+// (versions.ts), and the cache keeps one folder per release.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,11 +13,14 @@ import { binariesCacheDir, binariesCacheRoot } from './cache.js';
 import { type BinaryKind, checkBinary } from './check.js';
 import { downloadEnvtest } from './download.js';
 import { acquireLock } from './lock.js';
-import { ETCD_VERSION, KUBE_APISERVER_VERSION } from './versions.js';
+import type { KubeVersion } from '../audit/types.js';
+import { type ServerRelease, serverRelease } from './versions.js';
 
 export type BinarySource = 'flag' | 'KUBEBUILDER_ASSETS' | 'cache' | 'downloaded' | 'built';
 
 export interface EnsureBinariesOptions {
+  /** The minor version to run (--kube-version); default: the project default. */
+  kubeVersion?: KubeVersion;
   /** --apiserver-bin */
   apiserverBin?: string;
   /** --etcd-bin */
@@ -43,13 +48,24 @@ export interface Binaries {
   source: string;
   sources: { kubeApiserver: BinarySource; etcd: BinarySource };
   versions: { kubeApiserver: string; etcd: string };
+  /** The pinned releases these were asked for (versions says what the binaries report). */
+  release: ServerRelease;
 }
 
 export class BinariesUnavailableError extends Error {
   override name = 'BinariesUnavailableError';
 }
 
-const WANTED: Record<BinaryKind, string> = { 'kube-apiserver': KUBE_APISERVER_VERSION, etcd: ETCD_VERSION };
+function wanted(release: ServerRelease): Record<BinaryKind, string> {
+  return { 'kube-apiserver': release.kubeApiserver, etcd: release.etcd };
+}
+
+const sameVersion = (a: string, b: string) => a.replace(/^v/, '') === b.replace(/^v/, '');
+
+/** The command that prepares `release` ahead of a run, for messages. */
+export function setupCommand(release: ServerRelease): string {
+  return `auditspec setup --kube-version ${release.minor}`;
+}
 
 interface Found {
   path: string;
@@ -58,21 +74,21 @@ interface Found {
 }
 
 /** A path the user chose: it must run, and a version other than the pinned one is worth a warning. */
-async function explicit(path: string, kind: BinaryKind, source: BinarySource, log: (l: string) => void): Promise<Found> {
+async function explicit(path: string, kind: BinaryKind, source: BinarySource, want: string, log: (l: string) => void): Promise<Found> {
   const check = await checkBinary(path, kind);
   if (!check.ok || !check.version) {
     throw new BinariesUnavailableError(`${kind} from ${source === 'flag' ? 'the command line' : source}: ${check.problem}`);
   }
-  if (check.version.replace(/^v/, '') !== WANTED[kind].replace(/^v/, '')) {
-    log(`warning: ${path} is ${kind} ${check.version}; auditspec judges against ${WANTED[kind]}, results may differ`);
+  if (!sameVersion(check.version, want)) {
+    log(`warning: ${path} is ${kind} ${check.version}; auditspec judges against ${want}, results may differ`);
   }
   return { path, source, version: check.version };
 }
 
-async function fromCache(dir: string, kind: BinaryKind): Promise<Found | undefined> {
+async function fromCache(dir: string, kind: BinaryKind, want: string): Promise<Found | undefined> {
   const path = join(dir, kind);
   const check = await checkBinary(path, kind);
-  if (check.ok && check.version?.replace(/^v/, '') === WANTED[kind].replace(/^v/, '')) {
+  if (check.ok && check.version && sameVersion(check.version, want)) {
     return { path, source: 'cache', version: check.version };
   }
   return undefined;
@@ -81,50 +97,55 @@ async function fromCache(dir: string, kind: BinaryKind): Promise<Found | undefin
 export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promise<Binaries> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
+  const release = serverRelease(options.kubeVersion);
+  const want = wanted(release);
   const found: Partial<Record<BinaryKind, Found>> = {};
   const flags: Record<BinaryKind, string | undefined> = { 'kube-apiserver': options.apiserverBin, etcd: options.etcdBin };
   const assets = env.KUBEBUILDER_ASSETS;
   for (const kind of ['kube-apiserver', 'etcd'] as const) {
     const flag = flags[kind];
-    if (flag) found[kind] = await explicit(flag, kind, 'flag', log);
-    else if (assets) found[kind] = await explicit(join(assets, kind), kind, 'KUBEBUILDER_ASSETS', log);
+    if (flag) found[kind] = await explicit(flag, kind, 'flag', want[kind], log);
+    else if (assets) found[kind] = await explicit(join(assets, kind), kind, 'KUBEBUILDER_ASSETS', want[kind], log);
   }
 
-  const cacheDir = binariesCacheDir(env);
+  const cacheDir = binariesCacheDir(env, release.kubeApiserver);
   const missing = (): BinaryKind[] => (['kube-apiserver', 'etcd'] as const).filter((k) => !found[k]);
   if (!options.force) {
-    for (const kind of missing()) found[kind] = await fromCache(cacheDir, kind);
+    for (const kind of missing()) found[kind] = await fromCache(cacheDir, kind, want[kind]);
   }
 
   if (missing().length > 0) {
+    if (!options.force) {
+      log(`kube-apiserver ${release.kubeApiserver} and etcd ${release.etcd} are not in ${cacheDir} yet: obtaining them now (\`${setupCommand(release)}\` does this ahead of a run)`);
+    }
     await mkdir(binariesCacheRoot(env), { recursive: true });
-    const release = await acquireLock(`${cacheDir}.lock`, {
+    const unlock = await acquireLock(`${cacheDir}.lock`, {
       onWait: (owner) => log(`waiting for another auditspec build to finish (lock held by ${owner})…`),
     });
     try {
       // Whoever held the lock may just have built what we need.
       if (!options.force) {
-        for (const kind of missing()) found[kind] = await fromCache(cacheDir, kind);
+        for (const kind of missing()) found[kind] = await fromCache(cacheDir, kind, want[kind]);
       }
       const toFetch = missing();
       const index = options.envtestIndex ?? (env.AUDITSPEC_ENVTEST_INDEX || undefined);
       if (toFetch.length > 0 && index !== 'none') {
-        for (const kind of await downloadIntoCache(toFetch, cacheDir, { ...options, env, log, envtestIndex: index })) {
-          const got = await fromCache(cacheDir, kind);
+        for (const kind of await downloadIntoCache(toFetch, cacheDir, release, { ...options, env, log, envtestIndex: index })) {
+          const got = await fromCache(cacheDir, kind, want[kind]);
           if (got) found[kind] = { ...got, source: 'downloaded' };
         }
       }
       const toBuild = missing();
       if (toBuild.length > 0) {
-        await buildIntoCache(toBuild, cacheDir, { ...options, env, log });
+        await buildIntoCache(toBuild, cacheDir, release, { ...options, env, log });
         for (const kind of toBuild) {
-          const built = await fromCache(cacheDir, kind);
-          if (!built) throw new BinariesUnavailableError(`built ${kind} into ${cacheDir} but it does not report ${WANTED[kind]}`);
+          const built = await fromCache(cacheDir, kind, want[kind]);
+          if (!built) throw new BinariesUnavailableError(`built ${kind} into ${cacheDir} but it does not report ${want[kind]}`);
           found[kind] = { ...built, source: 'built' };
         }
       }
     } finally {
-      await release();
+      await unlock();
     }
   }
 
@@ -136,6 +157,7 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
     source: api.source === etcd.source ? api.source : `${api.source} (kube-apiserver), ${etcd.source} (etcd)`,
     sources: { kubeApiserver: api.source, etcd: etcd.source },
     versions: { kubeApiserver: api.version, etcd: etcd.version },
+    release,
   };
 }
 
@@ -147,14 +169,16 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
 async function downloadIntoCache(
   kinds: BinaryKind[],
   cacheDir: string,
+  release: ServerRelease,
   options: EnsureBinariesOptions & { env: NodeJS.ProcessEnv; log: (l: string) => void },
 ): Promise<BinaryKind[]> {
+  const want = wanted(release);
   const scratch = join(binariesCacheRoot(options.env), `.build-${process.pid}-${randomBytes(4).toString('hex')}`);
   const installed: BinaryKind[] = [];
   try {
     const got = await downloadEnvtest({
       indexUrl: options.envtestIndex,
-      version: KUBE_APISERVER_VERSION,
+      version: release.kubeApiserver,
       into: scratch,
       ca: options.downloadCa,
       timeoutMs: 15_000,
@@ -167,11 +191,11 @@ async function downloadIntoCache(
     await mkdir(cacheDir, { recursive: true });
     for (const kind of kinds) {
       const check = await checkBinary(join(got.dir, kind), kind);
-      if (check.ok && check.version?.replace(/^v/, '') === WANTED[kind].replace(/^v/, '')) {
+      if (check.ok && check.version && sameVersion(check.version, want[kind])) {
         await rename(join(got.dir, kind), join(cacheDir, kind));
         installed.push(kind);
       } else {
-        options.log(`the envtest archive's ${kind} is ${check.version ?? `unusable (${check.problem})`}, not ${WANTED[kind]}: building it instead`);
+        options.log(`the envtest archive's ${kind} is ${check.version ?? `unusable (${check.problem})`}, not ${want[kind]}: building it instead`);
       }
     }
     return installed;
@@ -184,6 +208,7 @@ async function downloadIntoCache(
 async function buildIntoCache(
   kinds: BinaryKind[],
   cacheDir: string,
+  release: ServerRelease,
   options: EnsureBinariesOptions & { env: NodeJS.ProcessEnv; log: (l: string) => void },
 ): Promise<void> {
   await removeAbandonedScratch(binariesCacheRoot(options.env));
@@ -192,12 +217,12 @@ async function buildIntoCache(
   try {
     for (const kind of kinds) {
       try {
-        await goBuild(kind, join(scratch, kind), { moduleDir: options.goModuleDir, env: options.env, log: options.log });
+        await goBuild(kind, join(scratch, kind), release, { moduleDir: options.goModuleDir, env: options.env, log: options.log });
       } catch (err) {
         if (err instanceof GoNotFoundError) {
           throw new BinariesUnavailableError(
-            `no ${kind} binary and no Go toolchain to build it. Either install Go (https://go.dev/dl/) and run ` +
-              '`auditspec setup`, or point auditspec at existing binaries with --apiserver-bin/--etcd-bin or ' +
+            `no ${kind} ${kind === 'etcd' ? release.etcd : release.kubeApiserver} (for --kube-version ${release.minor}) and no Go toolchain to build it. ` +
+              `Either install Go (https://go.dev/dl/) and run \`${setupCommand(release)}\`, or point auditspec at existing binaries with --apiserver-bin/--etcd-bin or ` +
               `KUBEBUILDER_ASSETS (a folder holding kube-apiserver and etcd, as setup-envtest lays them out). ` +
               `Built binaries are kept in ${cacheDir}.`,
           );

@@ -2,6 +2,7 @@
 // the spirit of kind's providers: a backend is a folder under src/clusters/ that
 // exports a ClusterBackend; everything above it (the sentinel barrier, the
 // observer, `auditspec probe`) only speaks this interface.
+import type { KubeVersion } from '../audit/types.js';
 import type { HttpRequest } from '../request/types.js';
 
 /**
@@ -19,6 +20,12 @@ export interface PolicyToInstall {
 export interface ClusterStartOptions {
   /** Progress lines (binaries being built, control plane starting). */
   log?: (line: string) => void;
+  /**
+   * The Kubernetes minor to run (--kube-version, the same option offline
+   * decisions follow); each backend runs that minor's pinned release
+   * (binaries/versions.ts). Default: the project default.
+   */
+  kubeVersion?: KubeVersion;
   /** Per-backend settings, e.g. explicit binary paths for the local backend. */
   apiserverBin?: string;
   etcdBin?: string;

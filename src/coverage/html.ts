@@ -2,6 +2,7 @@
 // each policy's source with every rule's lines coloured by whether a spec reached
 // it and the rule's hit count in the margin.
 import type { CoverageSummary, PolicyCoverage, RuleCoverage } from './model.js';
+import { sourceLines } from './ruleLines.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -45,7 +46,7 @@ function policySection(policy: PolicyCoverage, index: number): string {
   }
   const ruleAt = new Map<number, RuleCoverage>();
   for (const rule of policy.rules) for (let l = rule.lines.start; l <= rule.lines.end; l++) ruleAt.set(l, rule);
-  const rows = policy.source.split(/\r?\n/).map((text, i) => {
+  const rows = sourceLines(policy.source).map((text, i) => {
     const line = i + 1;
     const rule = ruleAt.get(line);
     if (rule === undefined) {
@@ -59,7 +60,7 @@ function policySection(policy: PolicyCoverage, index: number): string {
     return `<tr class="${state}" data-line="${line}" data-rule="${rule.index}"><td class="ln">${line}</td><td class="count">${count}</td><td class="code">${escapeHtml(text)}</td></tr>`;
   });
   // A trailing newline makes split() yield one empty last line; drop it.
-  if (policy.source.endsWith('\n')) rows.pop();
+  if (/[\r\n]$/.test(policy.source)) rows.pop();
   return `${head}
 <table class="source"><tbody>
 ${rows.join('\n')}

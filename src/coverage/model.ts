@@ -1,8 +1,10 @@
-// Rule coverage of policy files: for each rule, how many requests the specs sent
-// that this rule decided. A rule no spec reaches is a rule whose effect nobody
-// checks — the thing this report exists to show.
+// Rule coverage of policy files (of a module directory: of each module file):
+// for each rule, how many requests the specs sent that this rule decided. A
+// rule no spec reaches is a rule whose effect nobody checks — the thing this
+// report exists to show.
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { KubeVersion, Level, SourcePosition } from '../audit/types.js';
+import type { KubeVersion, Level, Policy, PolicyRule, SourcePosition } from '../audit/types.js';
 import { loadPolicy, type LoadedPolicy } from '../audit/policy/load.js';
 import { PolicyLoadError } from '../audit/policy/loadError.js';
 import { DEFAULT_RULE_KEY, type RuleHitCounts } from './counts.js';
@@ -58,51 +60,74 @@ function sumModes(byMode: Record<string, number> | undefined): number {
 
 const percentOf = (covered: number, total: number): number => (total === 0 ? 100 : (covered / total) * 100);
 
-/** Trims blank and comment-only lines off the end of a rule's range. */
-function trimRange(range: LineRange, sourceLines: readonly string[]): LineRange {
-  let end = range.end;
-  while (end > range.start && /^\s*(#.*)?$/.test(sourceLines[end - 1] ?? '')) end--;
-  return { start: range.start, end };
+/** The coverage of `rules` (indexes from `firstIndex` on) drawn onto `coverage.source`, their file. */
+function rulesCoverage(coverage: PolicyCoverage, rules: readonly PolicyRule[], firstIndex: number, byRule: RuleHitCounts[string]): void {
+  const ranges = ruleLineRanges(coverage.source ?? '');
+  coverage.rules = rules.map((rule, i) => {
+    const index = firstIndex + i;
+    const byMode = byRule[String(index)] ?? {};
+    const lines = ranges[i] ?? { start: rule.pos.line, end: rule.pos.line };
+    return { index, level: rule.level as Level, pos: rule.pos, lines, hits: sumModes(byMode), hitsByMode: { ...byMode } };
+  });
+  coverage.coveredRules = coverage.rules.filter((r) => r.hits > 0).length;
+  coverage.percent = percentOf(coverage.coveredRules, coverage.rules.length);
 }
 
-/** Builds the coverage of `policyFiles` (absolute paths) from the hits the specs reported. */
+function emptyCoverage(file: string, displayPath: string, byRule: RuleHitCounts[string] | undefined): PolicyCoverage {
+  return {
+    file,
+    displayPath,
+    source: undefined,
+    error: undefined,
+    rules: [],
+    defaultHits: sumModes(byRule?.[DEFAULT_RULE_KEY]),
+    defaultHitsByMode: { ...(byRule?.[DEFAULT_RULE_KEY] ?? {}) },
+    coveredRules: 0,
+    percent: 100,
+  };
+}
+
+/**
+ * A module directory's coverage, one entry per module file, so LCOV and the
+ * HTML page draw each rule's hits on its own module. Rule indexes stay those
+ * of the composed policy, as the specs and `eval` count them; the requests no
+ * rule matched fell through every module, and are counted on the last.
+ */
+function moduleCoverage(policy: Policy, byRule: RuleHitCounts[string], root: string): PolicyCoverage[] {
+  const modules = policy.modules ?? [];
+  return modules.map((module, i) => {
+    const coverage = emptyCoverage(module.path, relative(root, module.path) || module.path, i === modules.length - 1 ? byRule : undefined);
+    try {
+      coverage.source = readFileSync(module.path, 'utf8');
+    } catch (err) {
+      coverage.error = `cannot read: ${(err as Error).message}`;
+      return coverage;
+    }
+    rulesCoverage(coverage, policy.rules.slice(module.firstRule, module.firstRule + module.ruleCount), module.firstRule, byRule);
+    return coverage;
+  });
+}
+
+/** Builds the coverage of `policyFiles` (absolute paths of policy files or module directories) from the hits the specs reported. */
 export function buildCoverage(hits: RuleHitCounts, policyFiles: Iterable<string>, options: CoverageModelOptions = {}): CoverageSummary {
   const root = options.root ?? process.cwd();
   const files = [...new Set([...policyFiles, ...Object.keys(hits)])].sort();
-  const policies = files.map((file): PolicyCoverage => {
+  const policies = files.flatMap((file): PolicyCoverage[] => {
     const displayPath = relative(root, file) || file;
     const byRule = hits[file] ?? {};
-    const coverage: PolicyCoverage = {
-      file,
-      displayPath,
-      source: undefined,
-      error: undefined,
-      rules: [],
-      defaultHits: sumModes(byRule[DEFAULT_RULE_KEY]),
-      defaultHitsByMode: { ...(byRule[DEFAULT_RULE_KEY] ?? {}) },
-      coveredRules: 0,
-      percent: 100,
-    };
+    const coverage = emptyCoverage(file, displayPath, byRule);
     let loaded: LoadedPolicy;
     try {
       loaded = loadPolicy({ file, displayPath }, { kubeVersion: options.kubeVersion });
     } catch (err) {
       if (!(err instanceof PolicyLoadError)) throw err;
       coverage.error = err.message;
-      return coverage;
+      return [coverage];
     }
+    if (loaded.policy.modules) return moduleCoverage(loaded.policy, byRule, root);
     coverage.source = loaded.text;
-    const sourceLines = coverage.source.split(/\r?\n/);
-    const ranges = ruleLineRanges(coverage.source);
-    coverage.rules = loaded.policy.rules.map((rule, index) => {
-      const byMode = byRule[String(index)] ?? {};
-      const raw = ranges[index];
-      const lines = raw && raw.start > 0 ? trimRange(raw, sourceLines) : { start: rule.pos.line, end: rule.pos.line };
-      return { index, level: rule.level as Level, pos: rule.pos, lines, hits: sumModes(byMode), hitsByMode: { ...byMode } };
-    });
-    coverage.coveredRules = coverage.rules.filter((r) => r.hits > 0).length;
-    coverage.percent = percentOf(coverage.coveredRules, coverage.rules.length);
-    return coverage;
+    rulesCoverage(coverage, loaded.policy.rules, 0, byRule);
+    return [coverage];
   });
   const totalRules = policies.reduce((n, p) => n + p.rules.length, 0);
   const coveredRules = policies.reduce((n, p) => n + p.coveredRules, 0);

@@ -2,7 +2,7 @@
 // requests whose written outcome (level, omitted stages, omitManagedFields)
 // changes, each with a concrete request and the rules deciding it before and
 // after.
-import type { Level, Policy, Stage } from '../audit/types.js';
+import type { Level, Policy, SourcePosition, Stage } from '../audit/types.js';
 import type { RequestAttributes } from '../request/types.js';
 import { describeRegion, describeRequest } from './describe.js';
 import type { HttpExample, RealizeRequest } from './example.js';
@@ -24,6 +24,8 @@ export interface DecisionSide {
   rule: string;
   /** 0-based index of the deciding rule; null for the default. */
   ruleIndex: number | null;
+  /** Where the deciding rule is (its module file for a module directory); undefined for the default. */
+  rulePos?: SourcePosition;
 }
 
 export type OutcomeField = 'level' | 'omitStages' | 'omitManagedFields';
@@ -53,6 +55,29 @@ export interface PolicyDiff {
   changes: PolicyChange[];
   classesChanged: number;
   stats: PartitionStats;
+  /**
+   * When either side is a module directory: each file whose rules decide a
+   * changed class, on either side, with how many classes; the old side's
+   * files first, in module order. Undefined for two policy files.
+   */
+  modules?: ModuleChanges[];
+}
+
+export interface ModuleChanges {
+  file: string;
+  classes: number;
+}
+
+/** The files of the rules deciding each change, old then new, each counted once per change. */
+function modulesChanged(oldPolicy: Policy, newPolicy: Policy, changes: readonly PolicyChange[]): ModuleChanges[] | undefined {
+  if (!oldPolicy.modules && !newPolicy.modules) return undefined;
+  const counts = new Map<string, number>();
+  for (const file of [...(oldPolicy.modules ?? []), ...(newPolicy.modules ?? [])].map((m) => m.file)) counts.set(file, 0);
+  for (const change of changes) {
+    const files = new Set([change.old.rulePos?.file, change.new.rulePos?.file].filter((f): f is string => f !== undefined));
+    for (const file of files) counts.set(file, (counts.get(file) ?? 0) + 1);
+  }
+  return [...counts].filter(([, classes]) => classes > 0).map(([file, classes]) => ({ file, classes }));
 }
 
 export interface DiffOptions {
@@ -83,6 +108,7 @@ function side(outcome: Outcome): DecisionSide {
     omitStages: outcome.omitStages,
     omitManagedFields: outcome.omitManagedFields,
     rule: outcome.rulePos ? `${outcome.rulePos.file}:${outcome.rulePos.line}` : 'default',
+    rulePos: outcome.rulePos,
     ruleIndex: outcome.ruleIndex,
   };
 }
@@ -127,5 +153,12 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       parts: parts.map(describeRegion),
     };
   });
-  return { oldFile: oldPolicy.file, newFile: newPolicy.file, changes, classesChanged: changes.length, stats };
+  return {
+    oldFile: oldPolicy.file,
+    newFile: newPolicy.file,
+    changes,
+    classesChanged: changes.length,
+    stats,
+    modules: modulesChanged(oldPolicy, newPolicy, changes),
+  };
 }

@@ -43,6 +43,11 @@ function outcomeText(side: DecisionSide, changed: readonly OutcomeField[]): stri
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 'es'}`;
 
+/** "10-noise.yaml (2 classes), 20-secrets.yaml (1 class)": the module files involved, old side's first. */
+function modulesText(diff: PolicyDiff): string {
+  return (diff.modules ?? []).map((m) => `${m.file} (${plural(m.classes, 'class')})`).join(', ');
+}
+
 /** The JSON line that makes `auditspec eval` reproduce the change. */
 export function exampleLine(change: PolicyChange): unknown {
   return change.http ?? change.attributes;
@@ -57,6 +62,7 @@ export function formatDiffText(diff: PolicyDiff): string {
     return `${pc.green('equivalent')}: ${title}\nEvery request is audited the same way (level, omitted stages, managed fields).\n`;
   }
   const lines = [`${pc.bold(title)}: ${pc.red(`${plural(diff.classesChanged, 'class')} of requests audited differently`)}`];
+  if (diff.modules) lines.push(`modules whose rules decide them: ${modulesText(diff)}`);
   let n = 0;
   for (const group of groupByTransition(diff)) {
     lines.push('', `${pc.bold(group.title)} (${plural(group.changes.length, 'class')})`);
@@ -92,6 +98,7 @@ export function formatDiffMarkdown(diff: PolicyDiff): string {
     return `${title}\n\n✅ **Equivalent**: every request is audited the same way (level, omitted stages, managed fields).\n`;
   }
   const lines = [title, '', `⚠️ **${plural(diff.classesChanged, 'class')} of requests audited differently.**`, ''];
+  if (diff.modules) lines.push(`Modules whose rules decide them: ${diff.modules.map((m) => `${code(m.file)} (${plural(m.classes, 'class')})`).join(', ')}`, '');
   lines.push('| # | Example request | Old | New | Old rule | New rule |', '|---|---|---|---|---|---|');
   let n = 0;
   for (const group of groupByTransition(diff)) {
@@ -133,6 +140,7 @@ export function diffToJson(diff: PolicyDiff): unknown {
       scope: change.scope,
       parts: change.parts,
     })),
+    ...(diff.modules ? { modules: diff.modules } : {}),
     transitions: groupByTransition(diff).map((group) => ({ transition: group.title, classes: group.changes.length })),
   };
 }

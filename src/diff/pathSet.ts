@@ -24,7 +24,7 @@ export const ANY_PATH: PathSet = Object.freeze({
   excludedPaths: new Set<string>(),
 });
 
-/** A nonResourceURLs entry, read the way checker.go's pathMatches reads it. */
+/** A nonResourceURLs entry, read the way checker.go's pathMatches reads it (nonResourceURLMatches in audit/policy/checker.ts is the plain predicate). */
 export type PathPattern = { kind: 'any' } | { kind: 'exact'; path: string } | { kind: 'prefix'; prefix: string };
 
 export function parsePathPattern(spec: string): PathPattern {

@@ -54,7 +54,8 @@ const oneOf = (dimension: ValueDimension, values: Iterable<string>): Formula => 
 
 /**
  * The (resource, subresource) pairs one entry of `resources` covers, read the way
- * ruleMatchesResource reads it: equal to "resource" or "resource/subresource",
+ * ruleMatchesResource reads it (resourcePatternMatches in audit/policy/checker.ts
+ * is the plain predicate this must agree with): equal to "resource" or "resource/subresource",
  * "*" (everything), "*\/sub" (that subresource of any resource) or "res/*" (the
  * resource itself and all its subresources).
  *
@@ -78,7 +79,8 @@ export function resourcePatternFormula(pattern: string): Formula {
 }
 
 /**
- * The formula of one rule; `rule` must come from a valid policy. The conditions
+ * The formula of one rule: referenceRuleMatches (audit/policy/checker.ts) as a
+ * formula over request attributes; `rule` must come from a valid policy. The conditions
  * are a conjunction, so their order is free; it is chosen for splitting: the
  * request kind first (one yes/no that rules out every other condition of a
  * resource rule for non-resource requests and vice versa), then the verb, then

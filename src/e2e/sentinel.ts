@@ -20,8 +20,12 @@
 // barrier is not needed.
 //
 // The rule is inserted into the policy's text (not re-serialised) so that every
-// other byte kube-apiserver reads is the user's.
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+// other byte kube-apiserver reads is the user's. Where it goes is found with the
+// reader that reproduces kube-apiserver's own decoding (readPolicyTree), so any
+// policy kube-apiserver loads gets its sentinel: old Mac or NEL line ends,
+// merge keys, a second YAML document, "rules" written twice in JSON.
+import { readPolicyTree, topLevelRules } from '../audit/policy/decode.js';
+import type { JsonArray, JsonNode } from '../go/json/tree.js';
 import type { HttpRequest } from '../request/types.js';
 
 export const SENTINEL_USER = 'auditspec:sentinel';
@@ -44,33 +48,48 @@ const WRITABLE_BY_SENTINEL = ['RequestReceived', 'ResponseStarted', 'ResponseCom
 
 /** The policy text with the sentinel rule first, or why it cannot be added. */
 export function withSentinelRule(text: string): SentinelPolicy {
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length > 0) return { ok: false, problem: `the policy is not valid YAML: ${doc.errors[0].message}` };
-  // With a repeated "rules" key kube-apiserver keeps the last one (lenient decoding), so that is where the sentinel goes.
-  const rules = isMap(doc.contents)
-    ? doc.contents.items.filter((pair) => isScalar(pair.key) && pair.key.value === 'rules').at(-1)?.value
-    : undefined;
-  if (!isSeq(rules) || !rules.range) return { ok: false, problem: 'the policy has no rules list' };
-  if (rules.items.length === 0) return { ok: false, problem: 'the policy has no rules' };
-  const at = rules.range[0];
-  let inserted: string;
-  if (rules.flow) {
-    if (text[at] !== '[') return { ok: false, problem: 'the rules list is not where its source range says' };
-    inserted = `${text.slice(0, at + 1)}${SENTINEL_RULE}, ${text.slice(at + 1)}`;
-  } else {
-    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-    const indent = text.slice(lineStart, at);
-    if (text[at] !== '-' || !/^[ ]*$/.test(indent)) {
-      return { ok: false, problem: 'the rules list is not a plain block sequence' };
-    }
-    inserted = `${text.slice(0, at)}- ${SENTINEL_RULE}\n${indent}${text.slice(at)}`;
+  const tree = readPolicyTree(text);
+  if (!tree.ok) return { ok: false, problem: `the policy is not valid ${tree.format === 'json' ? 'JSON' : 'YAML'}: ${tree.message}` };
+  // Usually one list. JSON may write "rules" twice, and Go decodes the second
+  // list into the first one's elements: the sentinel goes first in each, so
+  // every rule stays aligned with the one it merges with.
+  const lists = topLevelRules(tree.root);
+  if (lists.length === 0) return { ok: false, problem: 'the policy has no rules list' };
+  if (lists[lists.length - 1].items.length === 0) return { ok: false, problem: 'the policy has no rules' };
+  let inserted = text;
+  // From the end of the text back, so that earlier offsets stay valid.
+  for (const list of [...lists].sort((a, b) => (b.insertAt ?? 0) - (a.insertAt ?? 0))) {
+    const result = insertFirst(inserted, list);
+    if (typeof result !== 'string') return result;
+    inserted = result;
   }
-  let omit: unknown;
-  try {
-    omit = (doc.toJS() as { omitStages?: unknown } | null)?.omitStages;
-  } catch {
-    omit = undefined; // e.g. unresolvable aliases: kube-apiserver's verdict comes from the preflight
-  }
-  const omitted = new Set(Array.isArray(omit) ? omit.map(String) : []);
+  const omitted = new Set(lastStringList(tree.root, 'omitStages'));
   return { ok: true, text: inserted, sentinelLogged: !WRITABLE_BY_SENTINEL.every((s) => omitted.has(s)) };
+}
+
+/** A YAML line break (go-yaml's: CR, LF, CRLF, NEL, LS, PS). */
+const BREAKS = new Set(['\n', '\r', '\u0085', '\u2028', '\u2029']);
+
+function insertFirst(text: string, list: JsonArray): string | { ok: false; problem: string } {
+  const at = list.insertAt;
+  if (at === undefined) return { ok: false, problem: 'the rules list has no place for a first rule' };
+  if (list.flow) {
+    if (text[at - 1] !== '[') return { ok: false, problem: 'the rules list is not where its source position says' };
+    return `${text.slice(0, at)}${SENTINEL_RULE}${list.items.length > 0 ? ', ' : ''}${text.slice(at)}`;
+  }
+  // A block sequence: a new item at the first one's indentation, ended by the file's own line break.
+  let lineStart = at;
+  while (lineStart > 0 && text[lineStart - 1] === ' ') lineStart--;
+  if (text[at] !== '-' || (lineStart > 0 && !BREAKS.has(text[lineStart - 1]))) {
+    return { ok: false, problem: 'the rules list is not a plain block sequence' };
+  }
+  const lineBreak = lineStart === 0 ? '\n' : text[lineStart - 1] === '\n' && text[lineStart - 2] === '\r' ? '\r\n' : text[lineStart - 1];
+  return `${text.slice(0, at)}- ${SENTINEL_RULE}${lineBreak}${text.slice(lineStart, at)}${text.slice(at)}`;
+}
+
+/** The strings of the last top-level `key` that is a list (what Go's decoder ends with). */
+function lastStringList(root: JsonNode, key: string): string[] {
+  if (root.kind !== 'object') return [];
+  const list = root.entries.filter((e) => e.key === key && e.value.kind === 'array').at(-1)?.value;
+  return list?.kind === 'array' ? list.items.flatMap((item) => (item.kind === 'string' ? [item.value] : [])) : [];
 }

@@ -10,6 +10,9 @@ import type { HttpRequest } from '../request/types.js';
 import type { ObservedResult } from '../vitest/observer.js';
 import { clusterBackend } from '../clusters/index.js';
 import { type AuditEvent, type Cluster, ClusterError, type ClusterStartOptions, type PolicyToInstall } from '../clusters/types.js';
+import { isModuleDirectory } from '../audit/modules/discover.js';
+import { loadPolicy } from '../audit/policy/load.js';
+import { PolicyLoadError } from '../audit/policy/reader.js';
 import { summariseEvents } from './events.js';
 import { SENTINEL_USER, sentinelRequest, withSentinelRule } from './sentinel.js';
 
@@ -121,10 +124,12 @@ export class AuditSession {
   }
 
   private async prepare(policyFile: string): Promise<PreparedPolicy> {
+    // A module directory is mounted as its composed policy, exactly what `auditspec build` writes.
     let text: string;
     try {
-      text = await readFile(policyFile, 'utf8');
+      text = isModuleDirectory(policyFile) ? loadPolicy({ file: policyFile }).text : await readFile(policyFile, 'utf8');
     } catch (err) {
+      if (err instanceof PolicyLoadError) throw new ClusterError(err.message, [], true);
       throw new ClusterError(`cannot read the policy ${policyFile}: ${(err as Error).message}`);
     }
     const sentinel = withSentinelRule(text);

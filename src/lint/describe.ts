@@ -5,9 +5,18 @@ import type { RequestAttributes } from '../request/types.js';
 export const quote = (value: string): string => JSON.stringify(value);
 export const quoteList = (values: readonly string[]): string => values.map(quote).join(', ');
 
-/** "the rule at line 12 (level None)". */
-export function ruleReference(rule: PolicyRule): string {
-  return `the rule at line ${rule.pos.line} (level ${rule.level})`;
+/**
+ * "the rule at line 12 (level None)"; when the finding is about a rule of
+ * another file (a module directory's other module), that file is named too:
+ * "the rule at 10-noise.yaml:12 (level None)".
+ */
+export function ruleReference(rule: PolicyRule, from?: PolicyRule): string {
+  return `the rule at ${ruleLine(rule, from)} (level ${rule.level})`;
+}
+
+/** "line 12", or "<file>:12" when `rule` is in another file than `from`. */
+export function ruleLine(rule: PolicyRule, from?: PolicyRule): string {
+  return from && from.pos.file !== rule.pos.file ? `${rule.pos.file}:${rule.pos.line}` : `line ${rule.pos.line}`;
 }
 
 /** Where a field of a rule was written, falling back to the rule itself. */

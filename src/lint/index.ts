@@ -4,6 +4,7 @@ import { DEFAULT_KUBE_VERSION, type KubeVersion, type Policy, type PolicyWarning
 import type { LintContext, LintFinding, LintRule } from './types.js';
 import { clusterScopedNamespaces } from './rules/clusterScopedNamespaces.js';
 import { coreGroup } from './rules/coreGroup.js';
+import { deadModule } from './rules/deadModule.js';
 import { silentlyIgnored } from './rules/silentlyIgnored.js';
 import { literalWildcard } from './rules/literalWildcard.js';
 import { malformedResource } from './rules/malformedResource.js';
@@ -34,6 +35,7 @@ export const LINT_RULES: readonly LintRule[] = [
   userGroupMixup,
   staleIdentity,
   shadowedRule,
+  deadModule,
   sensitiveData,
   requestReceived,
   noCatchAll,
@@ -56,8 +58,12 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
   };
   const rules = options.only ? LINT_RULES.filter((rule) => options.only!.includes(rule.code)) : LINT_RULES;
   const findings = rules.flatMap((rule) => rule.check(context));
+  // A module directory's findings are in several files: in the order kube-apiserver reads them.
+  const fileOrder = new Map(policy.modules?.map((m, i) => [m.file, i]));
+  const fileRank = (f: LintFinding) => fileOrder.get(f.pos.file) ?? -1;
   return findings.sort(
     (a, b) =>
+      fileRank(a) - fileRank(b) ||
       a.pos.line - b.pos.line ||
       a.pos.col - b.pos.col ||
       (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||

@@ -11,9 +11,12 @@
 // becomes box subtraction over finite sets — exact, no sampling.
 //
 // The boxes paraphrase k8s.io/apiserver/pkg/audit/policy/checker.go (ruleMatches,
-// ruleMatchesResource, pathMatches); the attribute space is what
+// ruleMatchesResource, pathMatches), whose plain rendition is the reference
+// section of src/audit/policy/checker.ts (referenceRuleMatches): the resource
+// and URL patterns are tested with its predicates; the attribute space is what
 // pkg/endpoints/request/requestinfo.go and the authenticators can produce (see
 // impossibleRequests).
+import { nonResourceURLMatches, resourcePatternMatches } from '../audit/policy/checker.js';
 import type { Policy, PolicyRule } from '../audit/types.js';
 import type { RequestAttributes } from '../request/types.js';
 
@@ -304,20 +307,6 @@ function containsBox(outer: Box, inner: Box): boolean {
 
 // --- rules as regions ------------------------------------------------------------
 
-/** checker.go's per-pattern test, for resource and subresource names without "/". */
-function patternMatches(pattern: string, resource: string, subresource: string): boolean {
-  const combined = subresource === '' ? resource : `${resource}/${subresource}`;
-  if (pattern === '*' || pattern === combined) return true;
-  if (subresource !== '' && pattern.startsWith('*/') && pattern.slice(2) === subresource) return true;
-  return pattern.endsWith('/*') && pattern.slice(0, -2) === resource;
-}
-
-/** checker.go's pathMatches. */
-function pathMatches(path: string, spec: string): boolean {
-  if (spec === '*' || spec === path) return true;
-  return spec.endsWith('*') && path.startsWith(spec.replace(/\*+$/, ''));
-}
-
 class BoxBuilder {
   private readonly masks: Mask[];
   private empty = false;
@@ -342,7 +331,7 @@ class BoxBuilder {
   }
 }
 
-/** The requests `rule` matches, as checker.go's ruleMatches decides. */
+/** The requests `rule` matches, as checker.go's ruleMatches decides (referenceRuleMatches in audit/policy/checker.ts, as boxes). */
 export function ruleRegion(space: RequestSpace, rule: PolicyRule): Box[] {
   const base = new BoxBuilder(space);
   if (rule.users.length > 0) {
@@ -383,7 +372,7 @@ export function ruleRegion(space: RequestSpace, rule: PolicyRule): Box[] {
         if (gr.resources.length > 0) {
           b.restrict(RESOURCE, (i) => {
             const [r, s] = space.resources[i];
-            return gr.resources.some((pattern) => patternMatches(pattern, r, s));
+            return gr.resources.some((pattern) => resourcePatternMatches(pattern, r, s));
           });
           if (gr.resourceNames.length > 0) {
             const names = new Set(gr.resourceNames);
@@ -396,7 +385,7 @@ export function ruleRegion(space: RequestSpace, rule: PolicyRule): Box[] {
     } else if (rule.nonResourceURLs.length > 0) {
       start
         .restrict(KIND, (i) => i === NON_RESOURCE_REQUEST)
-        .restrict(PATH, (i) => rule.nonResourceURLs.some((spec) => pathMatches(space.paths[i], spec)));
+        .restrict(PATH, (i) => rule.nonResourceURLs.some((spec) => nonResourceURLMatches(spec, space.paths[i])));
       const box = start.build();
       if (box) boxes.push(box);
     } else {

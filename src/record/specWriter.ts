@@ -37,10 +37,13 @@ function testTitle(c: RecordedClass): string {
   return `${what} → ${c.level} (${c.count} request${c.count === 1 ? '' : 's'})`;
 }
 
+/** A rule of a module directory is named by its module file, not by the directory. */
+const inModule = (ruleFile: string, policyPath: string): boolean => ruleFile.startsWith(`${policyPath}/`);
+
 function ruleNote(c: RecordedClass, policyPath: string): string | undefined {
   const d = c.decision;
   if (d === undefined || d.level === c.level) return undefined;
-  const by = d.ruleIndex === null || d.rule === null ? 'no rule matches (default None)' : `rule #${d.ruleIndex} at ${formatPosition(d.rule.pos, { file: policyPath, column: false })}`;
+  const by = d.ruleIndex === null || d.rule === null ? 'no rule matches (default None)' : `rule #${d.ruleIndex} at ${formatPosition(d.rule.pos, { file: inModule(d.rule.pos.file, policyPath) ? d.rule.pos.file : policyPath, column: false })}`;
   return `NOTE: recorded at ${c.level}, but ${policyPath} decides ${d.level} (${by}): the log was written under another policy, or the policy changed since.`;
 }
 

@@ -1,7 +1,7 @@
 // The replay report as text for a terminal. JSON output is the report object itself.
 import type { Level } from '../audit/types.js';
 import { LEVELS } from '../audit/types.js';
-import type { ReplayReport, RuleCount } from './replay.js';
+import type { ReplayReport, RuleCount } from './report.js';
 
 export function formatBytes(bytes: number): string {
   const abs = Math.abs(bytes);

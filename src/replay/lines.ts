@@ -117,3 +117,44 @@ export class LineSplitter {
     this.onLine(buf.toString('utf8', start, end), this.lineNumber, newline - start + 1);
   }
 }
+
+/**
+ * Calls `onLine` for the lines of an uncompressed file that start in the byte
+ * range [start, end), in order, with each line's offset in the file. The line
+ * that starts before `start` and runs into the range belongs to the range
+ * before; the last line may run past `end`. Ranges that meet thus share out a
+ * file's lines, each line to exactly one.
+ */
+export async function readLineRange(
+  path: string,
+  start: number,
+  end: number,
+  onLine: (text: string, bytes: number, offset: number) => void,
+  options: { onChunk?: () => Promise<void> | void; chunkSize?: number } = {},
+): Promise<void> {
+  // From the byte before the range: if it is a newline, a line starts right at `start`.
+  const from = Math.max(0, start - 1);
+  let offset = from;
+  let skip = start > 0;
+  let done = false;
+  const splitter = new LineSplitter((text, _lineNumber, bytes) => {
+    const at = offset;
+    offset += bytes;
+    if (skip) {
+      skip = false;
+      return;
+    }
+    if (done || at >= end) {
+      done = true;
+      return;
+    }
+    onLine(text, bytes, at);
+  });
+  const stream = createReadStream(path, { start: from, highWaterMark: options.chunkSize ?? 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    splitter.push(chunk);
+    if (done) break;
+    await options.onChunk?.();
+  }
+  if (!done) splitter.end();
+}

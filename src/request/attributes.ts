@@ -4,7 +4,7 @@
 // request shapes and keeps the first that resolves back to exactly those
 // attributes, so a found request is correct by construction.
 import { escapeFieldSelectorValue } from './fieldSelector.js';
-import { isValidGoDuration } from './goDuration.js';
+import { isValidGoDuration } from '../go/time/duration.js';
 import { describeUser, policyUser } from './identity.js';
 import { isLongRunning } from './longRunning.js';
 import { resolveRequestInfo, type RequestInfo } from './requestInfo.js';

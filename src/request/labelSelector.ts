@@ -2,7 +2,7 @@
 // only needs the verdict: when the labelSelector query parameter does not parse,
 // kube-apiserver drops every decoded list option, including a fieldSelector name.
 // The lexer works on bytes and, like upstream's, reads a NUL byte as the end.
-import { decodeGoString } from './goString.js';
+import { decodeGoString } from '../go/utf8/byteString.js';
 
 const enum Tok {
   Error,

@@ -1,12 +1,13 @@
 // The request target (method + URL) as kube-apiserver's Go HTTP server hands it
 // to the handler chain: net/http's request-line checks (readRequest), then
-// net/url's ParseRequestURI (goUrl.ts) for r.URL.Path / r.URL.RawQuery, and
+// net/url's ParseRequestURI (src/go/url/url.ts) for r.URL.Path / r.URL.RawQuery, and
 // url.ParseQuery for r.URL.Query(). Percent-decoded bytes are read back as
-// UTF-8 the way Go's encoding/json writes them into the audit log (goString.ts).
-import { fromByteString, goQuote, toByteString } from './goString.js';
-import { parseRequestUri, tryUnescape, UrlParseError, urlString, type GoUrl } from './goUrl.js';
+// UTF-8 the way Go's encoding/json writes them into the audit log (src/go/utf8/byteString.ts).
+import { goQuoteBytes } from '../go/strconv/quote.js';
+import { fromByteString, toByteString } from '../go/utf8/byteString.js';
+import { parseRequestUri, tryUnescape, UrlParseError, urlString, type GoUrl } from '../go/url/url.js';
 
-export { decodeGoString } from './goString.js';
+export { decodeGoString } from '../go/utf8/byteString.js';
 
 /** Why Go's HTTP server answers 400 before kube-apiserver's handlers ever run. */
 export class BadRequestTargetError extends Error {
@@ -41,8 +42,8 @@ function checkRequestLine(method: string, target: string): void {
   const second = line.indexOf(' ', first + 1);
   const sentMethod = line.slice(0, first);
   const version = line.slice(second + 1);
-  if (!isValidMethod(sentMethod)) throw new BadRequestTargetError(`invalid method ${goQuote(toByteString(sentMethod))}`);
-  if (version !== 'HTTP/1.1') throw new BadRequestTargetError(`malformed HTTP version ${goQuote(toByteString(version))}`);
+  if (!isValidMethod(sentMethod)) throw new BadRequestTargetError(`invalid method ${goQuoteBytes(toByteString(sentMethod))}`);
+  if (version !== 'HTTP/1.1') throw new BadRequestTargetError(`malformed HTTP version ${goQuoteBytes(toByteString(version))}`);
 }
 
 /**

@@ -23,7 +23,8 @@ import { KUBE_VERSION_KEY } from './kubeVersion.js';
 export interface AuditspecConfigOptions {
   /**
    * The kube-apiserver version every policy is judged as unless a block names
-   * its own ("1.33" … "1.37"); the newest proven one when absent.
+   * its own ("1.33" … "1.37"); the newest proven one when absent. With
+   * `cluster`, the backend runs that version's kube-apiserver too.
    */
   kubeVersion?: string;
   /** End to end on this backend (local, containers, kind, existing); offline when absent. */
@@ -63,6 +64,8 @@ export function auditspecTestConfig(options: AuditspecConfigOptions = {}, env: N
   if (cluster === undefined || cluster === '') return config;
   const settings: Record<string, string | boolean> = isBackendName(cluster) ? backendOptionsFromEnv(cluster, env) : {};
   for (const [key, value] of Object.entries(given)) if (value !== undefined) settings[key] = value;
+  // The same version reaches the backend: its kube-apiserver is that version's release.
+  settings.kubeVersion = version;
   const e2e = endToEndVitestConfig(cluster, settings);
   return {
     setupFiles: [...config.setupFiles, ...e2e.setupFiles],

@@ -114,26 +114,37 @@ export function describePolicy(
   options: PolicyBindingOptions = {},
 ): void {
   describe(`policy ${path}`, () => {
-    let binding: PolicyBinding;
-    try {
-      binding = usePolicy(path, options);
-    } catch (err) {
-      if (!(err instanceof PolicyNotLoaded)) throw err;
-      // Thrown while collecting, the error would fail the file without saying
-      // which test or where; as a failing test it is counted and reported with
-      // the policy's file:line:col. The block's own tests need the policy, so
-      // they are not registered.
-      test(`${path} loads`, () => {
-        throw new PolicyNotLoaded(err.message, err.loadError);
-      });
-      return;
-    }
-    // Requests built while collecting the block use its version too.
-    const previous = setBuilderKubeVersion(binding.kubeVersion);
-    try {
-      fn(binding);
-    } finally {
-      setBuilderKubeVersion(previous);
-    }
+    const binding = usePolicyInBlock(path, options);
+    if (binding) collectUnderVersion(binding, () => fn(binding));
   });
+}
+
+/** Runs a block's collection so that requests built while collecting it use the block's kube version. */
+export function collectUnderVersion(binding: PolicyBinding, collect: () => void): void {
+  const previous = setBuilderKubeVersion(binding.kubeVersion);
+  try {
+    collect();
+  } finally {
+    setBuilderKubeVersion(previous);
+  }
+}
+
+/**
+ * usePolicy for a describe block (describePolicy, describeModule). A policy
+ * kube-apiserver would refuse becomes one failing test and undefined: thrown
+ * while collecting, the error would fail the file without saying which test or
+ * where; as a failing test it is counted and reported with the policy's
+ * file:line:col. The block's own tests need the policy, so the caller does not
+ * register them.
+ */
+export function usePolicyInBlock(path: string, options: PolicyBindingOptions = {}): PolicyBinding | undefined {
+  try {
+    return usePolicy(path, options);
+  } catch (err) {
+    if (!(err instanceof PolicyNotLoaded)) throw err;
+    test(`${path} loads`, () => {
+      throw new PolicyNotLoaded(err.message, err.loadError);
+    });
+    return undefined;
+  }
 }

@@ -69,7 +69,7 @@ export function decideSnapshotRows(binding: PolicyBinding, requests: SnapshotReq
 
 function ruleColumn(binding: PolicyBinding, decision: AuditDecision): string {
   if (decision.ruleIndex === null || decision.rule === null) return 'default (no rule matched)';
-  return `rule #${decision.ruleIndex} ${formatPosition(decision.rule.pos, { file: binding.displayPath, column: false })}`;
+  return `rule #${decision.ruleIndex} ${formatPosition(decision.rule.pos, { column: false })}`;
 }
 
 // The level and omit columns have fixed widths (the widest level, and the

@@ -114,21 +114,21 @@ describe('envtest download', () => {
     const lines: string[] = [];
     // No go on PATH: only the download can provide them.
     const env = { XDG_CACHE_HOME: join(home, 'cache'), PATH: ['/bin', '/usr/bin'].join(delimiter), HOME: home };
-    const got = await ensureBinaries({ env, envtestIndex: indexUrl, downloadCa: ca, log: (l) => lines.push(l) });
+    const got = await ensureBinaries({ kubeVersion: '1.36', env, envtestIndex: indexUrl, downloadCa: ca, log: (l) => lines.push(l) });
     expect(got).toMatchObject({ source: 'downloaded', versions: { kubeApiserver: VERSION, etcd: '3.6.8' } });
     expect(got.kubeApiserver).toBe(join(home, 'cache', 'auditspec', 'bin', VERSION, 'kube-apiserver'));
     expect(lines.some((l) => l.startsWith('downloading '))).toBe(true);
     // Next time, from the cache.
-    expect(await ensureBinaries({ env, envtestIndex: indexUrl, downloadCa: ca })).toMatchObject({ source: 'cache' });
+    expect(await ensureBinaries({ kubeVersion: '1.36', env, envtestIndex: indexUrl, downloadCa: ca })).toMatchObject({ source: 'cache' });
   });
 
   it('ensureBinaries falls back to the Go build when the download cannot be had, and says why', async () => {
     const home = join(dir, 'home2');
     const lines: string[] = [];
     const env = { XDG_CACHE_HOME: join(home, 'cache'), PATH: ['/bin', '/usr/bin'].join(delimiter), HOME: home };
-    const err = await ensureBinaries({ env, envtestIndex: `${base}/nothing-here.yaml`, downloadCa: ca, log: (l) => lines.push(l) }).catch((e: unknown) => e);
+    const err = await ensureBinaries({ kubeVersion: '1.36', env, envtestIndex: `${base}/nothing-here.yaml`, downloadCa: ca, log: (l) => lines.push(l) }).catch((e: unknown) => e);
     expect(lines).toContain(`no download (cannot read the envtest index ${base}/nothing-here.yaml: ${base}/nothing-here.yaml answered HTTP 404); building from Go modules instead`);
     // And with no Go either, the familiar error naming every way out.
-    expect((err as Error).message).toMatch(/no kube-apiserver binary and no Go toolchain/);
+    expect((err as Error).message).toMatch(/no kube-apiserver v1\.36\.4 \(for --kube-version 1\.36\) and no Go toolchain/);
   });
 });

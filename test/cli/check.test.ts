@@ -88,9 +88,11 @@ describe('auditspec check', () => {
     const missing = await run(join(dir, 'missing.yaml'));
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('no such file');
-    const directory = await run(dir);
+    // A directory is a module directory; one without modules is no policy at all.
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    const directory = await run(empty);
     expect(directory.code).toBe(2);
-    expect(directory.err).toContain('not a file');
+    expect(directory.err).toContain('a directory without policy modules');
     const version = await run(CLEAN, '--kube-version', 'banana');
     expect(version.code).toBe(2);
     expect(version.err).toContain('--kube-version');

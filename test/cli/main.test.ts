@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS } from '../../src/audit/kubeVersions.js';
 import { runCli } from '../support/cli.js';
+import { serverRelease } from '../../src/binaries/versions.js';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -12,7 +13,7 @@ describe('auditspec', () => {
     for (const flag of ['--version', '-V']) {
       const run = await runCli([flag]);
       expect(run.code).toBe(0);
-      expect(run.stdout).toBe(`auditspec ${version} (kube-apiserver 1.33, 1.34, 1.35, 1.36, 1.37, default ${DEFAULT_KUBE_VERSION}; end to end on kube-apiserver v1.36.4 and etcd 3.6.8)\n`);
+      expect(run.stdout).toBe(`auditspec ${version} (kube-apiserver 1.33, 1.34, 1.35, 1.36, 1.37, default ${DEFAULT_KUBE_VERSION}; end to end on kube-apiserver ${serverRelease().kubeApiserver} and etcd ${serverRelease().etcd})\n`);
     }
   });
 

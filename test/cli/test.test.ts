@@ -24,6 +24,32 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
     expect(r.stdout).toMatch(/1 passed/);
   });
 
+  test('--kube-version takes supported versions only, each one checked in a list', () => {
+    const r = run({}, '--kube-version', '1.36,1.30', 'test/cli/fixtures/passing.audit.spec.ts');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--kube-version 1.30 is not supported; supported: 1.33, 1.34, 1.35, 1.36, 1.37');
+  });
+
+  test('an expectation that holds on one version and fails on another is reported as such, offline (group "*" is valid from 1.36)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auditspec-cli-versions-'));
+    const junit = join(dir, 'junit.xml');
+    const r = run({}, '--kube-version', '1.35,1.36', '--reporter', 'default', '--reporter', 'junit', '--output-file', junit, 'test/cli/fixtures/any-group.audit.spec.ts');
+    // One report per version, not the second run's over the first's.
+    const reports = [readFileSync(join(dir, 'junit.1.35.xml'), 'utf8'), readFileSync(join(dir, 'junit.1.36.xml'), 'utf8')];
+    rmSync(dir, { recursive: true, force: true });
+    expect(reports[0]).toContain('failures="1"');
+    expect(reports[1]).toContain('failures="0"');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      [
+        'auditspec: 1 expectation holds on one Kubernetes version and fails on another (1.35, 1.36):',
+        '  test/cli/fixtures/any-group.audit.spec.ts > policy test/cli/fixtures/any-group.yaml > configmaps of any group are logged at Metadata',
+        '    passes on 1.36',
+        '    fails on 1.35: test/cli/fixtures/any-group.yaml loads: test/cli/fixtures/any-group.yaml:9:16: kube-apiserver would refuse to start with this policy: rules[0].resources.group: Invalid value: "*"',
+      ].join('\n'),
+    );
+  });
+
   describe('failing specs: a wrong expectation, and a policy that does not load (one run, on "GitHub", colours forced, JUnit to a file)', () => {
     let failing: SpawnSyncReturns<string>;
     let out: string;
@@ -39,7 +65,9 @@ describe.skipIf(!built)('auditspec test (needs `npm run build`, which `npm test`
       );
       out = failing.stdout + failing.stderr;
       junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
-    });
+      // A whole Vitest run in a child process: seconds alone, more on a loaded
+      // machine; the 10 s hook default is not a statement about this command.
+    }, 120_000);
 
     test('exit 1, expected vs received with the rule trace', () => {
       expect(failing.status).toBe(1);

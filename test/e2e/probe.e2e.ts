@@ -18,6 +18,9 @@ rules:
 - level: Metadata
 `,
   broken: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  verbs: get\n',
+  // Both loaded by kube-apiserver 1.36.4 as the plain file; the sentinel rule must fit them too.
+  crOnly: 'apiVersion: audit.k8s.io/v1\rkind: Policy\rrules:\r- level: None\r  users: [bob]\r- level: Metadata\r',
+  twoDocuments: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  users: [bob]\n- level: Metadata\n---\nrules:\n- level: RequestResponse\n',
 });
 const dir = dirname(policies.policy);
 
@@ -48,6 +51,28 @@ describe.skipIf(!binaries)(`auditspec probe${reason ? ` — ${reason}` : ''}`, (
     expect(lines[3]).toMatchObject({ line: 4, error: expect.stringMatching(/not JSON/) });
     expect(lines[4]).toMatchObject({ level: 'Metadata', stages: ['RequestReceived', 'ResponseStarted', 'ResponseComplete'] });
     for (const l of [lines[0], lines[1], lines[2], lines[4]]) expect(typeof l.auditID).toBe('string');
+  });
+
+  it('runs policies written with CR-only line ends or followed by a second YAML document, as kube-apiserver loads them', async () => {
+    const requests = join(dir, 'two.jsonl');
+    writeFileSync(
+      requests,
+      [
+        '{"method":"GET","url":"/api/v1/namespaces/default/pods","user":{"username":"bob"}}',
+        '{"method":"GET","url":"/api/v1/namespaces/default/pods","user":{"username":"alice"}}',
+      ].join('\n'),
+    );
+    for (const policy of [policies.crOnly, policies.twoDocuments]) {
+      const { code, stdout, stderr } = await runCli(['probe', policy, '--requests', requests, '--cluster', 'local']);
+      expect(stderr).not.toMatch(/sentinel/);
+      expect(code).toBe(0);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      // The second document is never read: alice is at Metadata, not RequestResponse.
+      expect(lines.map((l) => l.level)).toEqual(['None', 'Metadata']);
+    }
   });
 
   it("exits 1 with kube-apiserver's message for a policy it refuses, 2 for usage mistakes", async () => {

@@ -46,6 +46,53 @@ describe('withSentinelRule', () => {
     expect(some).toMatchObject({ ok: true, sentinelLogged: true });
   });
 
+  // Every input kube-apiserver 1.36 loads must get its sentinel: the result
+  // loads, has the sentinel first, and decides every other request as before.
+  const LOADED_BY_KUBE_APISERVER: [string, string][] = [
+    ['CR-only line ends', 'apiVersion: audit.k8s.io/v1\rkind: Policy\rrules:\r- level: None\r  users: [a]\r- level: Metadata\r'],
+    ['CRLF line ends, indented', 'apiVersion: audit.k8s.io/v1\r\nkind: Policy\r\nrules:\r\n  - level: None\r\n    users: [a]\r\n  - level: Metadata\r\n'],
+    ['NEL line ends', 'apiVersion: audit.k8s.io/v1\u0085kind: Policy\u0085rules:\u0085  - level: None\u0085    users: [a]\u0085  - level: Metadata\u0085'],
+    ['merge keys', 'base: &b\n  rules:\n  - level: None\n    users: [a]\n  - level: Metadata\n<<: *b\napiVersion: audit.k8s.io/v1\nkind: Policy\n'],
+    ['a second YAML document', 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  users: [a]\n- level: Metadata\n---\nrules:\n- level: None\n'],
+    [
+      'JSON with "rules" twice (Go merges the lists element-wise)',
+      '{"apiVersion":"audit.k8s.io/v1","kind":"Policy","rules":[{"level":"None","users":["a"]},{"level":"Request"}],"rules":[{"namespaces":["n"]},{"level":"Metadata"}]}\n',
+    ],
+  ];
+  const probes = [
+    { user: 'a', verb: 'get', namespace: 'n' },
+    { user: 'b', verb: 'get', namespace: 'n' },
+    { user: 'a', verb: 'list', namespace: 'other' },
+    { user: 'b', verb: 'create', namespace: 'other' },
+  ].map(({ user, verb, namespace }) =>
+    parseRequestLine(JSON.stringify({ user, groups: [], verb, resourceRequest: true, apiGroup: '', apiVersion: 'v1', resource: 'pods', subresource: '', namespace, name: '' })),
+  );
+
+  it.each(LOADED_BY_KUBE_APISERVER)('%s: the sentinel goes first and every other decision stays', (_, text) => {
+    const original = readPolicy(text, { file: 'p' });
+    expect(original.ok).toBe(true);
+    const copy = readPolicy(inserted(text), { file: 'p' });
+    expect(copy.ok ? '' : copy.error.message).toBe('');
+    if (!original.ok || !copy.ok) return;
+    expect(copy.policy.rules[0]).toMatchObject({ level: 'Metadata', users: [SENTINEL_USER] });
+    expect(copy.policy.rules.slice(1).map(({ level, users, namespaces }) => ({ level, users, namespaces }))).toEqual(
+      original.policy.rules.map(({ level, users, namespaces }) => ({ level, users, namespaces })),
+    );
+    const before = compilePolicy(original.policy);
+    const after = compilePolicy(copy.policy);
+    for (const probe of probes) {
+      if (!probe.ok) throw new Error(probe.error);
+      const a = evaluatePolicy(before, probe.request.attributes);
+      const b = evaluatePolicy(after, probe.request.attributes);
+      expect({ level: b.level, rule: b.ruleIndex === null ? null : b.ruleIndex - 1 }).toEqual({ level: a.level, rule: a.ruleIndex });
+    }
+  });
+
+  it('keeps the file\'s own line breaks', () => {
+    expect(inserted('rules:\r- level: None\r')).toBe(`rules:\r- ${'{'}"level": "Metadata", "users": ["${SENTINEL_USER}"]}\r- level: None\r`);
+    expect(inserted('rules:\r\n  - level: None\r\n')).toBe(`rules:\r\n  - ${'{'}"level": "Metadata", "users": ["${SENTINEL_USER}"]}\r\n  - level: None\r\n`);
+  });
+
   const policiesDir = corpusPath('policies');
   const expectations = corpusPath('expectations/gce-audit-policy-test-cases.jsonl');
   const missing = corpusSkipReason('policies', 'expectations/gce-audit-policy-test-cases.jsonl');

@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import type { KubeVersion } from '../../src/audit/kubeVersions.js';
 import { type Binaries, ensureBinaries } from '../../src/binaries/index.js';
 
-export async function obtainBinaries(): Promise<{ binaries?: Binaries; reason?: string }> {
+export async function obtainBinaries(kubeVersion?: KubeVersion): Promise<{ binaries?: Binaries; reason?: string }> {
   try {
-    return { binaries: await ensureBinaries({ log: (line) => process.stderr.write(`${line}\n`) }) };
+    return { binaries: await ensureBinaries({ kubeVersion, log: (line) => process.stderr.write(`${line}\n`) }) };
   } catch (err) {
     return { reason: `kube-apiserver/etcd unavailable, end-to-end tests skipped: ${(err as Error).message}` };
   }

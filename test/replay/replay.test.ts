@@ -239,6 +239,30 @@ rules:
     60_000,
   );
 
+  test('a request whose events are split over two files (a rotated log) is one request, decided on its first event', async () => {
+    // The first file ends with the request open; its ResponseComplete opens the second.
+    // It names another namespace, which would change the decision were it decided again.
+    const p = policy('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  namespaces: [dev]\n- level: Metadata\n');
+    const first = logFile([ev('a', 'RequestReceived', 'Metadata', getSecret('prod'))]);
+    const second = logFile([ev('a', 'ResponseComplete', 'Metadata', { ...getSecret('dev'), ...ok })]);
+    const report = await replayAuditLogs([first, second], { policy: p });
+    expect(report.input).toMatchObject({ events: 2, requests: 1 });
+    expect(report.levels.after).toMatchObject({ Metadata: 1, None: 0 });
+    expect(report.volume.stages.find((s) => s.stage === 'ResponseComplete')?.after.events).toBe(1);
+  });
+
+  test('a later event at another level than its request goes the ordinary way, yet joins the request', async () => {
+    // The shortcut for later events requires the request's recorded level: here it does
+    // not hold, so the line is parsed; it is still the same request, not a second one.
+    const log = logFile([
+      ev('a', 'RequestReceived', 'Metadata', getSecret('prod')),
+      ev('a', 'ResponseComplete', 'Request', { ...getSecret('prod'), ...ok }),
+    ]);
+    const report = await replayAuditLogs([log], { policy: metadataEverything });
+    expect(report.input).toMatchObject({ events: 2, requests: 1 });
+    expect(report.window.reusedAuditIDs).toBe(0);
+  });
+
   test('gzip logs and plain logs give the same report', async () => {
     const lines = [ev('a', 'RequestReceived', 'Metadata', getSecret('prod')), ev('a', 'ResponseComplete', 'Metadata', { ...getSecret('prod'), ...ok })];
     const plain = await replayAuditLogs([logFile(lines)], { policy: metadataEverything });

@@ -28,7 +28,7 @@ const samples = [
 
 describe('parseRequestTarget', () => {
   // Expected values below were checked against Go 1.26's http.ReadRequest; the
-  // upstream tables (requestInfo.test.ts, goUrl.test.ts) hold many more.
+  // upstream tables (requestInfo.test.ts, test/go/url/url.test.ts) hold many more.
   it('leaves "OPTIONS *" to the Go HTTP server, which answers it without kube-apiserver', () => {
     expect(() => parseRequestTarget('OPTIONS', '*')).toThrow(BadRequestTargetError);
     expect(parseRequestTarget('GET', '*')).toEqual({ path: '*', rawQuery: '', url: '*' });

@@ -22,7 +22,10 @@ describe('auditspecTestConfig', () => {
     expect(config.setupFiles).toHaveLength(2);
     for (const file of [...config.setupFiles, ...config.globalSetup]) expect(existsSync(file), file).toBe(true);
     expect(config.globalSetup).toEqual([expect.stringMatching(/e2e\/vitest\/globalSetup\.(ts|js)$/)]);
-    expect(Object.values(config.provide)).toEqual([DEFAULT_KUBE_VERSION, { backend: 'local', options: { apiserverBin: '/opt/kube-apiserver' } }]);
+    expect(Object.values(config.provide)).toEqual([
+      DEFAULT_KUBE_VERSION,
+      { backend: 'local', options: { apiserverBin: '/opt/kube-apiserver', kubeVersion: DEFAULT_KUBE_VERSION } },
+    ]);
     expect(config).toMatchObject({ testTimeout: 120_000, hookTimeout: 300_000 });
   });
 
@@ -31,14 +34,17 @@ describe('auditspecTestConfig', () => {
     const config = auditspecTestConfig({ cluster: 'existing', kubeconfig: '/tmp/kc', auditLog: 'webhook' }, env);
     expect(Object.values(config.provide)).toEqual([
       DEFAULT_KUBE_VERSION,
-      { backend: 'existing', options: { kubeconfig: '/tmp/kc', context: 'staging', auditLog: 'webhook' } },
+      { backend: 'existing', options: { kubeconfig: '/tmp/kc', context: 'staging', auditLog: 'webhook', kubeVersion: DEFAULT_KUBE_VERSION } },
     ]);
     expect(process.env.AUDITSPEC_KUBECONFIG).toBeUndefined();
   });
 
   test('the project kube-apiserver version reaches every worker through provide, in any spelling', () => {
     expect(auditspecTestConfig({ kubeVersion: '1.33' }).provide).toEqual({ [KUBE_VERSION_KEY]: '1.33' });
-    expect(auditspecTestConfig({ kubeVersion: 'v1.37.2', cluster: 'local' }).provide[KUBE_VERSION_KEY]).toBe('1.37');
+    const live = auditspecTestConfig({ kubeVersion: 'v1.37.2', cluster: 'local' }).provide;
+    expect(live[KUBE_VERSION_KEY]).toBe('1.37');
+    // The backend gets the same version: its kube-apiserver is that version's release.
+    expect(Object.values(live)).toContainEqual({ backend: 'local', options: { kubeVersion: '1.37' } });
   });
 
   test('an unsupported kube-apiserver version is refused with the list, before any worker starts', () => {

@@ -44,7 +44,7 @@ describe('the live comparison', () => {
       await flushEndToEndChecks();
       // Two matchers on one request: sent once.
       expect(sent).toEqual(['alice GET /api/v1/namespaces/prod/secrets/db']);
-      expect(tallies).toEqual([{ provenLive: 1, disagreed: 0, noHttpForm: 0 }]);
+      expect(tallies).toEqual([{ provenLive: 1, disagreed: 0, noHttpForm: 0, otherVersion: 0 }]);
     });
 
     test('an observer that disagrees: the comparison fails with both sides and the rule trace', async () => {
@@ -68,7 +68,7 @@ describe('the live comparison', () => {
           'Please report this with the policy and request above: kube-apiserver is the judge, so auditspec is wrong here.',
         ].join('\n'),
       );
-      expect(tallies).toEqual([{ provenLive: 0, disagreed: 1, noHttpForm: 0 }]);
+      expect(tallies).toEqual([{ provenLive: 0, disagreed: 1, noHttpForm: 0, otherVersion: 0 }]);
     });
 
     test('a stage written that was not predicted fails too', async () => {
@@ -77,27 +77,47 @@ describe('the live comparison', () => {
       await expect(flushEndToEndChecks()).rejects.toThrow('Observed: Metadata; stages written [RequestReceived, ResponseComplete]');
     });
 
+  });
+
+  describePolicy(
+    FIXTURE,
+    () => {
+      test('a block judged as another version than the cluster runs is decided offline only, not sent, and counted', async () => {
+        const { tallies, sent } = standIn(() => ({ level: 'Metadata', stages: ['ResponseComplete'] }));
+        expect(secret).toBeLoggedAt('Metadata');
+        await flushEndToEndChecks();
+        expect(sent).toEqual([]);
+        expect(tallies).toEqual([{ provenLive: 0, disagreed: 0, noHttpForm: 0, otherVersion: 1 }]);
+      });
+    },
+    { kubeVersion: '1.33' },
+  );
+
+  describePolicy(FIXTURE, () => {
     test('a request with no HTTP form is decided offline only, not sent, and counted', async () => {
       const { tallies, sent } = standIn(() => ({ level: 'Metadata', stages: ['ResponseComplete'] }));
       expect(noHttpForm).toBeLoggedAt('Metadata');
       await flushEndToEndChecks();
       expect(sent).toEqual([]);
-      expect(tallies).toEqual([{ provenLive: 0, disagreed: 0, noHttpForm: 1 }]);
+      expect(tallies).toEqual([{ provenLive: 0, disagreed: 0, noHttpForm: 1, otherVersion: 0 }]);
     });
   });
 });
 
 describe('formatTally', () => {
   test('says what was proven live and what was not', () => {
-    expect(formatTally({ provenLive: 512, disagreed: 0, noHttpForm: 106 }, 'local')).toBe(
+    expect(formatTally({ provenLive: 512, disagreed: 0, noHttpForm: 106, otherVersion: 0 }, 'local')).toBe(
       '512 requests proven live on kube-apiserver (local): the level logged and the stages written, per request; 106 requests with no HTTP form, decided offline only',
     );
-    expect(formatTally({ provenLive: 1, disagreed: 2, noHttpForm: 0 }, 'kind')).toBe(
+    expect(formatTally({ provenLive: 1, disagreed: 2, noHttpForm: 0, otherVersion: 0 }, 'kind')).toBe(
       '1 request proven live on kube-apiserver (kind): the level logged and the stages written, per request; 2 requests where kube-apiserver disagreed with the offline decision (reported as failures); 0 requests with no HTTP form, decided offline only',
+    );
+    expect(formatTally({ provenLive: 3, disagreed: 0, noHttpForm: 0, otherVersion: 2 }, 'local')).toBe(
+      "3 requests proven live on kube-apiserver (local): the level logged and the stages written, per request; 0 requests with no HTTP form, decided offline only; 2 requests judged as another Kubernetes version than the cluster's, decided offline only",
     );
   });
 
   test('a run that asserted nothing about requests says so, not "0 requests proven live"', () => {
-    expect(formatTally({ provenLive: 0, disagreed: 0, noHttpForm: 0 }, 'local')).toBe('no request was asserted, so none was sent to kube-apiserver (local)');
+    expect(formatTally({ provenLive: 0, disagreed: 0, noHttpForm: 0, otherVersion: 0 }, 'local')).toBe('no request was asserted, so none was sent to kube-apiserver (local)');
   });
 });

@@ -40,6 +40,68 @@ export interface AuditDecision {
   readonly stages: readonly Stage[];
 }
 
+// --- the reference: checker.go's matching, one plain predicate per pattern kind ---
+//
+// These say what a rule matches in the plainest terms, in upstream's order and
+// words (policyRuleEvaluator's ruleMatches, ruleMatchesResource, pathMatches,
+// hasString). Everything else that encodes matching follows them: the compiled
+// form below (an index and precomputed sets, tested against these), explain.ts
+// (which condition failed), lint/requestSpace.ts (which requests a rule covers)
+// and diff/ruleFormula.ts (a rule as a formula over request attributes).
+
+/** users, userGroups, verbs, namespaces: an empty list allows every value; otherwise the value must be in it, literally (hasString). */
+export function listAllows(list: readonly string[], value: string): boolean {
+  return list.length === 0 || list.includes(value);
+}
+
+/**
+ * One `resources` pattern against a request's resource and subresource
+ * (ruleMatchesResource): "*", equal to "resource" or "resource/subresource",
+ * "*\/sub" (that subresource of any resource) or "res/*" (res itself and every
+ * subresource of it).
+ */
+export function resourcePatternMatches(pattern: string, resource: string, subresource: string): boolean {
+  const combined = subresource === '' ? resource : `${resource}/${subresource}`;
+  if (pattern === '*' || pattern === combined) return true;
+  if (subresource !== '' && pattern.startsWith('*/') && pattern.slice(2) === subresource) return true;
+  return pattern.endsWith('/*') && pattern.slice(0, -2) === resource;
+}
+
+/**
+ * One `resources` entry: its group ("*" for any), then its patterns (none: the
+ * whole group, whatever resourceNames says), each only if resourceNames is
+ * empty or holds the request's name.
+ */
+export function groupResourcesMatch(gr: GroupResources, attrs: Pick<RequestAttributes, 'apiGroup' | 'resource' | 'subresource' | 'name'>): boolean {
+  if (gr.group !== attrs.apiGroup && gr.group !== '*') return false;
+  if (gr.resources.length === 0) return true;
+  if (!listAllows(gr.resourceNames, attrs.name)) return false;
+  return gr.resources.some((pattern) => resourcePatternMatches(pattern, attrs.resource, attrs.subresource));
+}
+
+/** One `nonResourceURLs` entry (pathMatches): "*", the path itself, or "/prefix*" (every trailing star trimmed). */
+export function nonResourceURLMatches(spec: string, path: string): boolean {
+  if (spec === '*' || spec === path) return true;
+  return spec.endsWith('*') && path.startsWith(spec.replace(/\*+$/, ''));
+}
+
+/** Whether a rule matches a request: checker.go's ruleMatches, condition by condition. */
+export function referenceRuleMatches(rule: PolicyRule, attrs: RequestAttributes): boolean {
+  const user = attrs.user;
+  if (rule.users.length > 0 && (user === null || !rule.users.includes(user.name))) return false;
+  if (rule.userGroups.length > 0 && (user === null || !user.groups.some((group) => rule.userGroups.includes(group)))) return false;
+  if (!listAllows(rule.verbs, attrs.verb)) return false;
+  if (rule.namespaces.length > 0 || rule.resources.length > 0) {
+    // Namespaced-ness is not checked: cluster-scoped resources have namespace "".
+    if (!attrs.resourceRequest || !listAllows(rule.namespaces, attrs.namespace)) return false;
+    return rule.resources.length === 0 || rule.resources.some((gr) => groupResourcesMatch(gr, attrs));
+  }
+  if (rule.nonResourceURLs.length > 0) return !attrs.resourceRequest && rule.nonResourceURLs.some((spec) => nonResourceURLMatches(spec, attrs.path));
+  return true;
+}
+
+// --- the compiled form ---------------------------------------------------------
+
 /** How kube-apiserver treats a request when writing its events. */
 type RequestShape = 0 | 1 | 2;
 const SHAPE_ORDINARY: RequestShape = 0;
@@ -50,7 +112,7 @@ const SHAPE_FAILED_AUTHENTICATION: RequestShape = 2;
 
 /**
  * The resource patterns of one `resources` entry, sorted by the only ways
- * upstream's ruleMatchesResource lets a pattern match (checker.go): equal to
+ * resourcePatternMatches (above) lets a pattern match: equal to
  * "resource" or "resource/subresource", "*", "*\/sub" and "res/*".
  */
 interface ResourcePatterns {
@@ -311,7 +373,7 @@ function equalsCombinedResource(pattern: string, resource: string, subresource: 
   );
 }
 
-function groupResourcesMatch(gr: CompiledGroupResources, resource: string, subresource: string, name: string): boolean {
+function compiledGroupResourcesMatch(gr: CompiledGroupResources, resource: string, subresource: string, name: string): boolean {
   if (gr.resourceNames !== null && !gr.resourceNames.has(name)) return false;
   const patterns = gr.patterns;
   if (patterns.any) return true;
@@ -335,16 +397,17 @@ function resourceMatches(rule: CompiledRule, attrs: RequestAttributes): boolean 
   const inGroup = rule.resourcesByGroup.get(attrs.apiGroup);
   if (inGroup !== undefined) {
     for (let i = 0; i < inGroup.length; i++) {
-      if (groupResourcesMatch(inGroup[i], resource, subresource, name)) return true;
+      if (compiledGroupResourcesMatch(inGroup[i], resource, subresource, name)) return true;
     }
   }
   const anyGroup = rule.resourcesAnyGroup;
   for (let i = 0; i < anyGroup.length; i++) {
-    if (groupResourcesMatch(anyGroup[i], resource, subresource, name)) return true;
+    if (compiledGroupResourcesMatch(anyGroup[i], resource, subresource, name)) return true;
   }
   return false;
 }
 
+/** nonResourceURLMatches over a rule's compiled URLs. */
 function nonResourceMatches(urls: CompiledNonResourceURLs, path: string): boolean {
   if (urls.any || urls.exact.has(path)) return true;
   for (const prefix of urls.prefixes) {
@@ -353,7 +416,7 @@ function nonResourceMatches(urls: CompiledNonResourceURLs, path: string): boolea
   return false;
 }
 
-/** Whether one compiled rule matches, in the order kube-apiserver checks the conditions. */
+/** Whether one compiled rule matches, in the order kube-apiserver checks the conditions: referenceRuleMatches, from precomputed sets. */
 function ruleMatches(rule: CompiledRule, attrs: RequestAttributes): boolean {
   if (!userMatches(rule, attrs)) return false;
   if (rule.verbs !== null && !rule.verbs.has(attrs.verb)) return false;

@@ -18,15 +18,16 @@
 // knows (kind: Event, ...) we go straight to the conversion error, whereas a
 // type error while decoding into that kind would be reported first upstream.
 
-import { goFoldName, goQuote } from './goFormat.js';
-import { decodeGoJson } from './goJson.js';
-import type { GoStruct, NullListItem, StrictIssue } from './goJson.js';
-import { INTERNAL_POLICY, V1_POLICY } from './goTypes.js';
-import { JsonSyntaxError, looksLikeJson, parseJsonText } from './jsonText.js';
-import type { JsonNode, Loc } from './jsonTree.js';
-import { jsonKindName } from './jsonTree.js';
-import { yamlToJson, YamlToJsonError } from './yamlToJson.js';
-import type { DuplicateYamlKey } from './yamlToJson.js';
+import { goFoldName } from '../../go/json/fold.js';
+import { goQuote } from '../../go/strconv/quote.js';
+import { decodeGoJson } from '../../go/json/decode.js';
+import type { GoStruct, NullListItem, StrictIssue } from '../../go/json/decode.js';
+import { INTERNAL_POLICY, V1_POLICY } from './apiTypes.js';
+import { JsonSyntaxError, looksLikeJson, parseJsonText } from '../../go/json/text.js';
+import type { JsonArray, JsonNode, Loc } from '../../go/json/tree.js';
+import { jsonKindName } from '../../go/json/tree.js';
+import { yamlToJson, YamlToJsonError } from '../../go/yaml/toJson.js';
+import type { DuplicateYamlKey } from '../../go/yaml/toJson.js';
 
 const INTERNAL_VERSION = '__internal';
 const AUDIT_GROUP = 'audit.k8s.io';
@@ -179,16 +180,57 @@ function notRegistered(gvk: GroupVersionKind, schemeName: string): string {
   return `no kind ${goQuote(gvk.kind)} is registered for version ${goQuote(gvString(gvk.group, gvk.version))} in scheme ${goQuote(schemeName)}`;
 }
 
+export type PolicyTree =
+  | { ok: true; format: 'json' | 'yaml'; root: JsonNode; duplicateYamlKeys: DuplicateYamlKey[]; ignoredDocument?: Loc }
+  | { ok: false; format: 'json' | 'yaml'; message: string; loc?: Loc };
+
+/**
+ * Step 1 alone: the JSON document kube-apiserver's decoder reads, with where
+ * each part of it is written (go/json/tree.ts). The one reader of policy text:
+ * the end-to-end sentinel and coverage's rule ranges use it too, so they see
+ * the document exactly as kube-apiserver does (merge keys, a second YAML
+ * document, old Mac line ends, a JSON key written twice).
+ */
+export function readPolicyTree(text: string): PolicyTree {
+  if (looksLikeJson(text)) {
+    try {
+      return { ok: true, format: 'json', root: parseJsonText(text), duplicateYamlKeys: [] };
+    } catch (e) {
+      if (!(e instanceof JsonSyntaxError)) throw e;
+      // The syntax is first checked by Interpret's json.Unmarshal.
+      return { ok: false, format: 'json', message: `couldn't get version/kind; json parse error: ${e.message}`, loc: e.loc };
+    }
+  }
+  try {
+    const converted = yamlToJson(text);
+    return { ok: true, format: 'yaml', root: converted.root, duplicateYamlKeys: converted.duplicateKeys, ignoredDocument: converted.ignoredDocument };
+  } catch (e) {
+    if (!(e instanceof YamlToJsonError)) throw e;
+    return { ok: false, format: 'yaml', message: e.message, loc: e.loc };
+  }
+}
+
+/**
+ * The list kube-apiserver's decoder reads rules from: the value of each
+ * top-level "rules" key that is a list, in order. Usually one; a JSON file may
+ * write the key twice, and Go decodes the later list into the earlier one's
+ * elements (YAML keeps only the last, so the tree holds one).
+ */
+export function topLevelRules(root: JsonNode): JsonArray[] {
+  if (root.kind !== 'object') return [];
+  return root.entries.flatMap((entry) => (entry.key === 'rules' && entry.value.kind === 'array' ? [entry.value] : []));
+}
+
 /**
  * Runs kube-apiserver's strict-then-lenient decode of a policy file.
  * schemeName is runtime.NewScheme's name for audit.Scheme, as its errors print
  * it (it depends on the version: VersionBehaviour.schemeName).
  */
 export function decodePolicyDocument(text: string, schemeName: string): DecodedDocument {
-  const format: 'json' | 'yaml' = looksLikeJson(text) ? 'json' : 'yaml';
-  let root: JsonNode;
-  let duplicateYamlKeys: DuplicateYamlKey[] = [];
-  let ignoredDocument: Loc | undefined;
+  const tree = readPolicyTree(text);
+  const { format } = tree;
+  const duplicateYamlKeys = tree.ok ? tree.duplicateYamlKeys : [];
+  const ignoredDocument = tree.ok ? tree.ignoredDocument : undefined;
   const fail = (message: string, loc?: Loc, strict: StrictIssue[] = []): DecodedDocument => ({
     ok: false,
     message: `failed decoding: ${message}`,
@@ -199,26 +241,8 @@ export function decodePolicyDocument(text: string, schemeName: string): DecodedD
     ignoredDocument,
     format,
   });
-
-  if (format === 'json') {
-    try {
-      root = parseJsonText(text);
-    } catch (e) {
-      if (!(e instanceof JsonSyntaxError)) throw e;
-      // The syntax is first checked by Interpret's json.Unmarshal.
-      return fail(`couldn't get version/kind; json parse error: ${e.message}`, e.loc);
-    }
-  } else {
-    try {
-      const converted = yamlToJson(text);
-      root = converted.root;
-      duplicateYamlKeys = converted.duplicateKeys;
-      ignoredDocument = converted.ignoredDocument;
-    } catch (e) {
-      if (!(e instanceof YamlToJsonError)) throw e;
-      return fail(e.message, e.loc);
-    }
-  }
+  if (!tree.ok) return fail(tree.message, tree.loc);
+  const { root } = tree;
 
   const sniffed = sniffTypeMeta(root);
   if ('error' in sniffed) return fail(`couldn't get version/kind; json parse error: ${sniffed.error}`, sniffed.loc);

@@ -1,11 +1,13 @@
 // Why a request got the level it got: every rule up to the deciding one, whether
 // it matched and, if not, the first of kube-apiserver's conditions that failed
-// (checked in the order checker.go checks them), plus hints where a common
-// policy-writing mistake is the likely cause.
+// (checked in the order checker.go checks them, with the reference predicates of
+// checker.ts: listAllows, nonResourceURLMatches; the resources entries failed
+// when those all pass, since only rules the checker rejected are asked about), plus
+// hints where a common policy-writing mistake is the likely cause.
 import type { PolicyRule } from '../types.js';
 import type { RequestAttributes } from '../../request/types.js';
 import type { AuditDecision, CompiledPolicy } from './checker.js';
-import { evaluatePolicy, ruleMatchesRequest } from './checker.js';
+import { evaluatePolicy, listAllows, nonResourceURLMatches, ruleMatchesRequest } from './checker.js';
 
 export type RuleCondition = 'users' | 'userGroups' | 'verbs' | 'resourceRequest' | 'namespaces' | 'resources' | 'nonResourceURLs';
 
@@ -43,13 +45,13 @@ function firstFailure(rule: PolicyRule, attrs: RequestAttributes): { condition: 
   const user = attrs.user;
   if (rule.users.length > 0) {
     if (user === null) return { condition: 'users', reason: 'the request has no user (authentication failed)', hints: [] };
-    if (!rule.users.includes(user.name)) {
+    if (!listAllows(rule.users, user.name)) {
       return { condition: 'users', reason: `user ${quote(user.name)} is not in users [${list(rule.users)}]`, hints: wildcardHint('users', rule.users) };
     }
   }
   if (rule.userGroups.length > 0) {
     if (user === null) return { condition: 'userGroups', reason: 'the request has no user (authentication failed)', hints: [] };
-    if (!user.groups.some((g) => rule.userGroups.includes(g))) {
+    if (!user.groups.some((g) => listAllows(rule.userGroups, g))) {
       return {
         condition: 'userGroups',
         reason: `none of the user's groups [${list(user.groups)}] is in userGroups [${list(rule.userGroups)}]`,
@@ -57,7 +59,7 @@ function firstFailure(rule: PolicyRule, attrs: RequestAttributes): { condition: 
       };
     }
   }
-  if (rule.verbs.length > 0 && !rule.verbs.includes(attrs.verb)) {
+  if (!listAllows(rule.verbs, attrs.verb)) {
     const hints = wildcardHint('verbs', rule.verbs);
     if (attrs.resourceRequest && STREAMING_SUBRESOURCES.has(attrs.subresource)) {
       hints.push(`${attrs.resource}/${attrs.subresource} is a "create" over SPDY (POST) but a "get" over WebSocket (GET): list both verbs to catch both`);
@@ -71,7 +73,7 @@ function firstFailure(rule: PolicyRule, attrs: RequestAttributes): { condition: 
     if (!attrs.resourceRequest) {
       return { condition: 'resourceRequest', reason: `the rule covers resources but ${quote(attrs.path)} is a non-resource request`, hints: [] };
     }
-    if (rule.namespaces.length > 0 && !rule.namespaces.includes(attrs.namespace)) {
+    if (!listAllows(rule.namespaces, attrs.namespace)) {
       const hints = wildcardHint('namespaces', rule.namespaces);
       if (attrs.namespace === '') hints.push('cluster-scoped resources have namespace "": add "" to namespaces to cover them');
       return {
@@ -88,7 +90,9 @@ function firstFailure(rule: PolicyRule, attrs: RequestAttributes): { condition: 
     if (attrs.resourceRequest) {
       return { condition: 'nonResourceURLs', reason: 'the rule covers non-resource URLs but this is a resource request', hints: [] };
     }
-    return { condition: 'nonResourceURLs', reason: `path ${quote(attrs.path)} matches none of nonResourceURLs [${list(rule.nonResourceURLs)}]`, hints: [] };
+    if (!rule.nonResourceURLs.some((spec) => nonResourceURLMatches(spec, attrs.path))) {
+      return { condition: 'nonResourceURLs', reason: `path ${quote(attrs.path)} matches none of nonResourceURLs [${list(rule.nonResourceURLs)}]`, hints: [] };
+    }
   }
   return undefined;
 }

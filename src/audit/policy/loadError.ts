@@ -15,8 +15,14 @@ export class PolicyLoadError extends Error {
   override name = 'PolicyLoadError';
   /** Where kube-apiserver's error points: decoding errors carry a position, validation errors one per field. */
   readonly pos: SourcePosition | undefined;
+  /** The individual validation errors, with positions; empty for decoding failures. */
+  readonly details: FieldError[];
   /** What kube-apiserver's message leaves unsaid (an empty file, no apiVersion, go-yaml's line count). */
   readonly hints: string[];
+  /** What lenient decoding forgave before the refusal; often explains it. */
+  readonly warnings: PolicyWarning[];
+  /** Set (to why, in a few words) when the file could not be read; the policy was never seen. */
+  readonly unreadable: string | undefined;
 
   constructor(
     /**
@@ -29,13 +35,10 @@ export class PolicyLoadError extends Error {
     readonly file: string,
     options: {
       pos?: SourcePosition;
-      /** The individual validation errors, with positions; empty for decoding failures. */
       details?: FieldError[];
       /** The policy text, for the hints. */
       text?: string;
-      /** What lenient decoding forgave before the refusal; often explains it. */
       warnings?: PolicyWarning[];
-      /** The file could not be read at all (missing, a directory, no permission). */
       unreadable?: string;
       cause?: unknown;
     } = {},
@@ -48,11 +51,6 @@ export class PolicyLoadError extends Error {
     this.hints = options.unreadable === undefined ? loadErrorHints(options.text ?? '', reason, this.pos) : [];
     this.message = this.format();
   }
-
-  readonly details: FieldError[];
-  readonly warnings: PolicyWarning[];
-  /** Set (to why, in a few words) when the file could not be read; the policy was never seen. */
-  readonly unreadable: string | undefined;
 
   private format(): string {
     if (this.unreadable !== undefined) return `${this.file}: cannot read policy: ${this.unreadable}`;

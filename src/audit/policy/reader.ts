@@ -1,9 +1,12 @@
-// Loading an audit policy file exactly as the chosen kube-apiserver version does
+// Loading an audit policy's text exactly as the chosen kube-apiserver version does
 // (k8s.io/apiserver/pkg/audit/policy/reader.go, LoadPolicyFromBytes): decode
-// strictly then leniently, insist on audit.k8s.io/v1, validate, refuse an
-// empty rule list. The result is the shared Policy type with a source position
-// for every rule, key and resources entry; errors carry kube-apiserver's own
-// message text, and whatever upstream forgives becomes a PolicyWarning.
+// strictly then leniently (decode.ts), insist on audit.k8s.io/v1, map the
+// decoded Go values to the shared Policy type with a source position for every
+// rule, key and resources entry, validate, refuse an empty rule list. Data goes
+// one way: text -> JSON tree with positions -> Go values -> Policy -> validation.
+// A refusal is a PolicyLoadError carrying kube-apiserver's own message text;
+// whatever upstream forgives becomes a PolicyWarning. Callers with a file (or
+// who want the error thrown) use the front door, load.ts.
 
 import type { GroupResources, KubeVersion, Policy, PolicyRule, PolicyWarning, SourcePosition } from '../types.js';
 import { DEFAULT_KUBE_VERSION } from '../types.js';
@@ -11,8 +14,8 @@ import { aggregateMessage, validatePolicy } from '../validation/validation.js';
 import type { FieldError } from '../validation/validation.js';
 import { behaviourOf } from '../versionBehaviour.js';
 import { decodePolicyDocument, gvkString } from './decode.js';
-import type { GoSlice, GoStruct, GoValue } from './goJson.js';
-import type { Loc } from './jsonTree.js';
+import type { GoSlice, GoStruct, GoValue } from '../../go/json/decode.js';
+import type { Loc } from '../../go/json/tree.js';
 import { PolicyLoadError } from './loadError.js';
 import { attachSource } from './sourceMap.js';
 import type { FieldSource, ObjectSource } from './sourceMap.js';

@@ -9,12 +9,12 @@
 // key's position, saying what upstream does with it and what that means for
 // matching.
 
-import type { GoStructType } from './goTypes.js';
-import type { NullListItem, StrictIssue } from './goJson.js';
-import type { DuplicateYamlKey } from './yamlToJson.js';
-import type { JsonNode, Loc } from './jsonTree.js';
+import type { GoStructType } from '../../go/json/types.js';
+import type { NullListItem, StrictIssue } from '../../go/json/decode.js';
+import type { DuplicateYamlKey } from '../../go/yaml/toJson.js';
+import type { JsonNode, Loc } from '../../go/json/tree.js';
 import type { GroupResources, Policy, PolicyRule, PolicyWarning, SourcePosition } from '../types.js';
-import { V1_GROUP_RESOURCES, V1_POLICY, V1_POLICY_RULE } from './goTypes.js';
+import { V1_GROUP_RESOURCES, V1_POLICY, V1_POLICY_RULE } from './apiTypes.js';
 
 const POLICY_FIELDS = V1_POLICY.fields.map((f) => f.json);
 const RULE_FIELDS = V1_POLICY_RULE.fields.map((f) => f.json);

@@ -6,7 +6,9 @@
 // ErrorList.ToAggregate() does.
 
 import type { SourcePosition } from '../types.js';
-import { goJsonString, goJsonStringList, goQuote, goSyntaxStringList } from '../policy/goFormat.js';
+import { goSyntaxStringList } from '../../go/fmt/goSyntax.js';
+import { goJsonString, goJsonStringList } from '../../go/json/encode.js';
+import { goQuote } from '../../go/strconv/quote.js';
 import type { VersionBehaviour } from '../versionBehaviour.js';
 
 type ValueFormat = VersionBehaviour['fieldErrorValues'];

@@ -1,9 +1,10 @@
-// auditspec check <policy>: would kube-apiserver start with this policy, and
+// auditspec check <policy|dir>: would kube-apiserver start with this policy, and
 // does the policy do what it appears to say? Exit codes: 0 loads (lint findings
 // are warnings), 1 kube-apiserver would refuse it (or --strict and any finding),
 // 2 usage errors and unreadable files.
 import type { Command } from 'commander';
 import type { PolicyWarning, SourcePosition } from '../../audit/types.js';
+import { ModuleCompositionError } from '../../audit/modules/compose.js';
 import { loadPolicy, type LoadedPolicy } from '../../audit/policy/load.js';
 import { PolicyLoadError } from '../../audit/policy/loadError.js';
 import type { FieldError } from '../../audit/policy/reader.js';
@@ -32,6 +33,8 @@ export interface CheckReport {
   /** What kube-apiserver's lenient decoding silently forgives. */
   warnings: PolicyWarning[];
   lint: LintFinding[];
+  /** For a module directory whose modules each load: false when they do not compose (a clash, no modules). */
+  composable?: boolean;
 }
 
 const where = (pos: SourcePosition | undefined, file: string) => formatPosition(pos, { file: pos?.file ?? file });
@@ -51,7 +54,16 @@ export function checkPolicyFile(
     if (!(err instanceof PolicyLoadError)) throw err;
     if (err.unreadable !== undefined) throw new UsageError(err.message);
     return {
-      report: { file: path, valid: false, error: err.reason, errors: err.details, hints: err.hints, warnings: err.warnings, lint: [] },
+      report: {
+        file: path,
+        valid: false,
+        error: err.reason,
+        errors: err.details,
+        hints: err.hints,
+        warnings: err.warnings,
+        lint: [],
+        ...(err instanceof ModuleCompositionError ? { composable: false } : {}),
+      },
       errorPos: err.pos,
     };
   }
@@ -79,7 +91,8 @@ function formatText(report: CheckReport, loadErrorPos: SourcePosition | undefine
     }
     // Lint needs a loaded policy; what lenient decoding dropped often explains the error.
     for (const w of report.warnings) lines.push(`${where(w.pos, report.file)}: warning: ${w.message} [${w.code}]`);
-    lines.push(`${report.file}: kube-apiserver would refuse to start with this policy`);
+    // Modules that do not compose are auditspec's refusal: kube-apiserver only ever sees the composed file.
+    lines.push(`${report.file}: ${report.composable === false ? 'the modules do not compose into one policy' : 'kube-apiserver would refuse to start with this policy'}`);
   } else {
     for (const f of report.lint) lines.push(`${where(f.pos, report.file)}: warning: ${f.message} [${f.code}]`);
     const n = report.lint.length;
@@ -92,7 +105,7 @@ export const registerCheck: RegisterCommand = (program: Command, setExitCode) =>
   program
     .command('check')
     .description('check that kube-apiserver would load a policy, and lint it for rules that do not do what they say')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .addOption(kubeVersionOption())
     .option('--format <format>', 'text or json', 'text')
     .option('--strict', 'exit 1 when there is any warning')

@@ -14,8 +14,8 @@ export const registerDiff: RegisterCommand = (program: Command, setExitCode) => 
   program
     .command('diff')
     .description('show every class of requests two audit policies audit differently, with an example request for each')
-    .argument('<old>', 'the policy as it is (YAML or JSON)')
-    .argument('<new>', 'the policy as proposed')
+    .argument('<old>', 'the policy as it is (YAML or JSON file, or a module directory)')
+    .argument('<new>', 'the policy as proposed (file or module directory)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .addOption(kubeVersionOption())
     .action((oldPath: string, newPath: string, options: { format: string; kubeVersion: string }) => {

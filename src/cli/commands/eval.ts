@@ -56,7 +56,7 @@ export const registerEval: RegisterCommand = (program: Command, setExitCode) => 
   program
     .command('eval')
     .description('decide each request of a JSON-lines file (audit Events or {"method","url","user"}) under a policy; exit 1 when any line is invalid')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .requiredOption('--requests <file>', 'JSON lines of requests; "-" for standard input')
     .addOption(kubeVersionOption())
     .action(async (policyPath: string, options: { requests: string; kubeVersion: string }) => {

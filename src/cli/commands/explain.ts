@@ -68,7 +68,7 @@ export const registerExplain: RegisterCommand = (program: Command, setExitCode) 
   program
     .command('explain')
     .description('show, rule by rule, how kube-apiserver decides one request under a policy')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .argument('<request...>', 'METHOD URL (a path, or a full URL whose scheme and host are ignored), or one JSON request line as `eval` reads')
     .option('--user <name>', 'the authenticated user sending the request (system:serviceaccount:NS:NAME gets its service account groups)')
     .option('--service-account <ns:name>', "sent with this service account's token (system:serviceaccount:NS:NAME in system:serviceaccounts, system:serviceaccounts:NS)")

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
 import { registerEval } from './eval.js';
@@ -17,4 +18,4 @@ import { registerRecord } from './record.js';
  */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig, registerCheck, registerReplay, registerRecord];
+export const commands: RegisterCommand[] = [registerTest, registerExplain, registerEval, registerDiff, registerSetup, registerProbe, registerKindConfig, registerCheck, registerBuild, registerReplay, registerRecord];

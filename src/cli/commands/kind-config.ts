@@ -3,9 +3,9 @@
 // directories it mounts (the policy as kube-apiserver will run it, and the audit
 // log directory), so `kind create cluster --config <(auditspec kind-config p.yaml)`
 // gives the very cluster auditspec would have made and will reuse.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadPolicy } from '../../audit/policy/load.js';
 import { DEFAULT_CLUSTER_NAME, DEFAULT_NODE_IMAGE, isValidClusterName, renderKindConfig } from '../../clusters/kind/config.js';
 import { defaultNodeImage } from '../../clusters/kind/nodeImage.js';
 import { createWorkspaceDirs, kindWorkspace, reusableWorkspaceRoot, writeWorkspacePolicy } from '../../clusters/kind/workspace.js';
@@ -26,7 +26,7 @@ export const registerKindConfig: RegisterCommand = (program: Command, setExitCod
   program
     .command('kind-config')
     .description('print the kind cluster config auditspec uses for a policy (kind\'s auditing recipe), preparing the directories it mounts')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .option('--name <name>', 'kind cluster name', DEFAULT_CLUSTER_NAME)
     .option('--image <image>', `kind node image (default: ${DEFAULT_NODE_IMAGE} if Docker has it, else the one \`auditspec setup --cluster kind\` built, else the former)`)
     .option('--dir <dir>', 'host directory for the mounted policy and audit log (default: the reusable cluster\'s, under ~/.cache/auditspec/kind/<name>)')
@@ -37,8 +37,10 @@ export const registerKindConfig: RegisterCommand = (program: Command, setExitCod
         throw new UsageError(`--name: "${options.name}" is not a valid kind cluster name (lowercase letters, digits and "-")`);
       }
       // kube-apiserver would refuse an invalid policy: say so before making a cluster for it.
-      loadPolicyArgument(policyPath, parseKubeVersion(options.kubeVersion));
-      const sentinel = withSentinelRule(readFileSync(policyPath, 'utf8'));
+      const kubeVersion = parseKubeVersion(options.kubeVersion);
+      loadPolicyArgument(policyPath, kubeVersion);
+      // What kube-apiserver is given: the file, or a module directory's composed policy as `auditspec build` writes it.
+      const sentinel = withSentinelRule(loadPolicy({ file: policyPath }, { kubeVersion }).text);
       if (!sentinel.ok) {
         process.stderr.write(`auditspec: cannot add the sentinel rule to ${policyPath}: ${sentinel.problem}\n`);
         setExitCode(1);

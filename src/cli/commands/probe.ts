@@ -8,13 +8,14 @@ import { formatProbeText, probeLines } from '../../e2e/probe.js';
 import { AuditSession } from '../../e2e/session.js';
 import { addClusterFlags, clusterSettings } from '../clusterFlags.js';
 import { UsageError } from '../errors.js';
-import { parseFormat } from '../options.js';
+import { kubeVersionOption, parseFormat, parseKubeVersion } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface ProbeOptions extends Record<string, unknown> {
   requests: string;
   cluster: string;
   format?: string;
+  kubeVersion?: string;
 }
 
 function readRequests(path: string): string[] {
@@ -29,20 +30,23 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
   const command = program
     .command('probe')
     .description('send JSON-line requests to a real kube-apiserver running the policy; print what it logged for each')
-    .argument('<policy>', 'audit policy file (YAML or JSON)')
+    .argument('<policy>', 'audit policy file (YAML or JSON), or a module directory')
     .requiredOption('--requests <file>', 'JSON lines {"method","url","user":{"username","groups"}}; "-" for standard input')
     .option('--cluster <backend>', `where to run kube-apiserver (${clusterBackendNames().join(', ')})`, 'local')
-    .option('--format <format>', 'json (one object per line) or text', 'json');
+    .option('--format <format>', 'json (one object per line) or text', 'json')
+    .addOption(kubeVersionOption());
   addClusterFlags(command).action(async (policyPath: string, options: ProbeOptions) => {
       const format = parseFormat(options.format, ['json', 'text'] as const, 'json');
       const cluster = clusterSettings(options.cluster, options)!;
+      const kubeVersion = parseKubeVersion(options.kubeVersion);
       try {
-        if (!statSync(policyPath).isFile()) throw new Error('not a file');
+        const stat = statSync(policyPath);
+        if (!stat.isFile() && !stat.isDirectory()) throw new Error('not a file or module directory');
       } catch (err) {
         throw new UsageError(`cannot read policy ${policyPath}: ${(err as Error).message}`);
       }
       const lines = readRequests(options.requests);
-      const session = new AuditSession(cluster.backend, { ...cluster.options, log: (line) => process.stderr.write(`${line}\n`) });
+      const session = new AuditSession(cluster.backend, { ...cluster.options, kubeVersion, log: (line) => process.stderr.write(`${line}\n`) });
       try {
         const results = await probeLines(session, policyPath, lines);
         const nonBlank = lines.filter((l) => l.trim() !== '');

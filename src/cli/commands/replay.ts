@@ -16,6 +16,7 @@ interface ReplayCommandOptions {
   kubeVersion?: string;
   window: string;
   top: string;
+  jobs: string;
 }
 
 function positiveInteger(name: string, value: string): number {
@@ -28,18 +29,20 @@ export const registerReplay: RegisterCommand = (program: Command, setExitCode) =
   program
     .command('replay')
     .description('replay recorded audit logs (JSON lines, plain or gzip) through a policy and report what would change')
-    .argument('<policy>', 'audit policy file to evaluate')
+    .argument('<policy>', 'audit policy file to evaluate, or a module directory')
     .argument('<logs...>', 'audit log files of audit.k8s.io/v1 Events, one per line (.gz is detected)')
     .option('--baseline <policy>', 'compare with this policy instead of the levels recorded in the logs')
     .option('--format <format>', 'text or json', 'text')
     .addOption(kubeVersionOption())
     .option('--window <requests>', 'requests kept open while waiting for their other stages', '100000')
     .option('--top <n>', 'changed request classes to list', '20')
+    .option('--jobs <n>', 'worker threads reading and deciding (the report is the same for any n)', '1')
     .action(async (policyPath: string, logs: string[], options: ReplayCommandOptions) => {
       const format = parseFormat(options.format, ['text', 'json'] as const, 'text');
       const kubeVersion = parseKubeVersion(options.kubeVersion);
       const windowSize = positiveInteger('--window', options.window);
       const topClasses = positiveInteger('--top', options.top);
+      const jobs = positiveInteger('--jobs', options.jobs);
       for (const log of logs) {
         let isFile = false;
         try {
@@ -54,7 +57,7 @@ export const registerReplay: RegisterCommand = (program: Command, setExitCode) =
       const progress = progressBar(process.stderr);
       let report;
       try {
-        report = await replayAuditLogs(logs, { policy, baseline, windowSize, topClasses, onProgress: progress.update });
+        report = await replayAuditLogs(logs, { policy, baseline, windowSize, topClasses, jobs, onProgress: progress.update });
       } catch (err) {
         // Read errors (a truncated .gz, a file that vanished) are about the input.
         throw new UsageError(`cannot replay: ${(err as Error).message}`);

@@ -1,5 +1,8 @@
-// `auditspec setup [--cluster <backend>]`: obtains what an end-to-end run needs
-// ahead of it, so the first run starts fast and fails early with a clear reason.
+// `auditspec setup [--cluster <backend>] [--kube-version <minor>]`: obtains what
+// an end-to-end run needs ahead of it, so the first run starts fast and fails
+// early with a clear reason. Everything is per Kubernetes release: the minor
+// given (default: the project default) picks its pinned kube-apiserver and the
+// etcd it ships with (src/binaries/versions.ts), each kept apart in the cache.
 // - local (default): kube-apiserver and etcd, downloaded or built when needed;
 // - containers: checks that a Docker engine answers, then makes the two images
 //   available — pulled where a registry answers, otherwise built here from the
@@ -9,7 +12,9 @@
 //   (src/clusters/kind/nodeImage.ts).
 import type { Command } from 'commander';
 import { type Binaries, BinariesUnavailableError, ensureBinaries } from '../../binaries/index.js';
+import type { KubeVersion } from '../../audit/types.js';
 import { setupKind } from '../../clusters/kind/setup.js';
+import { kubeVersionOption, parseKubeVersion } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 const SETUP_TARGETS = ['local', 'containers', 'kind'] as const;
@@ -22,6 +27,7 @@ interface SetupOptions {
   etcdImage?: string;
   force?: boolean;
   cluster?: string;
+  kubeVersion?: string;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -33,18 +39,18 @@ function describeBinaries(binaries: Binaries): string {
   );
 }
 
-const binariesFor = (opts: SetupOptions) =>
-  ensureBinaries({ apiserverBin: opts.apiserverBin, etcdBin: opts.etcdBin, force: opts.force, log });
+const binariesFor = (opts: SetupOptions, kubeVersion: KubeVersion) =>
+  ensureBinaries({ apiserverBin: opts.apiserverBin, etcdBin: opts.etcdBin, force: opts.force, kubeVersion, log });
 
-const setupFor: Record<SetupTarget, (opts: SetupOptions) => Promise<string>> = {
-  local: async (opts) => describeBinaries(await binariesFor(opts)),
-  containers: async (opts) => {
+const setupFor: Record<SetupTarget, (opts: SetupOptions, kubeVersion: KubeVersion) => Promise<string>> = {
+  local: async (opts, kubeVersion) => describeBinaries(await binariesFor(opts, kubeVersion)),
+  containers: async (opts, kubeVersion) => {
     const { prepareImages } = await import('../../clusters/containers/images.js');
     let found = '';
     const images = await prepareImages(
       // Only asked for when an image must be built here.
       async () => {
-        const binaries = await binariesFor(opts);
+        const binaries = await binariesFor(opts, kubeVersion);
         found = describeBinaries(binaries);
         return binaries;
       },
@@ -54,10 +60,11 @@ const setupFor: Record<SetupTarget, (opts: SetupOptions) => Promise<string>> = {
         etcd: opts.etcdImage ?? (process.env.AUDITSPEC_ETCD_IMAGE || undefined),
       },
       log,
+      kubeVersion,
     );
     return `${found}kube-apiserver image: ${images.apiserver.image} (${images.apiserver.origin})\netcd image: ${images.etcd.image} (${images.etcd.origin})\n`;
   },
-  kind: (opts) => setupKind({ force: opts.force, log }),
+  kind: (opts, kubeVersion) => setupKind({ force: opts.force, kubeVersion, log }),
 };
 
 export const registerSetup: RegisterCommand = (program: Command, setExitCode) => {
@@ -71,6 +78,7 @@ export const registerSetup: RegisterCommand = (program: Command, setExitCode) =>
     .option('--etcd-bin <path>', 'use this etcd binary')
     .option('--apiserver-image <image>', 'containers: use this kube-apiserver image (default $AUDITSPEC_APISERVER_IMAGE)')
     .option('--etcd-image <image>', 'containers: use this etcd image (default $AUDITSPEC_ETCD_IMAGE)')
+    .addOption(kubeVersionOption())
     .option('--force', 'rebuild what is cached even if it works')
     .action(async (opts: SetupOptions) => {
       const target = opts.cluster as SetupTarget;
@@ -80,7 +88,7 @@ export const registerSetup: RegisterCommand = (program: Command, setExitCode) =>
         return;
       }
       try {
-        process.stdout.write(await setupFor[target](opts));
+        process.stdout.write(await setupFor[target](opts, parseKubeVersion(opts.kubeVersion)));
         setExitCode(0);
       } catch (err) {
         const message = err instanceof BinariesUnavailableError ? err.message : String((err as Error)?.message ?? err);

@@ -1,6 +1,6 @@
 // The administrative side of a cluster auditspec runs itself (local,
 // containers, kind): one admin identity, and the few calls made with it —
-// readiness and the impersonation grant of identity.ts — all through
+// readiness, /version and the impersonation grant of identity.ts — all through
 // @kubernetes/client-node, as any Kubernetes client would make them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig, V1ClusterRole, V1ClusterRoleBinding } from '@kubernetes/client-node';
@@ -54,6 +54,12 @@ export class AdminClient {
       await sleep(READY_POLL_MS);
     }
     return false;
+  }
+
+  /** GET /version's gitVersion, e.g. v1.33.13: which release really answers. */
+  async serverVersion(): Promise<string> {
+    const info = await this.config.makeApiClient(this.k8s.VersionApi).getCode();
+    return info.gitVersion;
   }
 
   /**

@@ -1,4 +1,5 @@
-// kube-apiserver's verdict on a policy file before a backend installs it, for the
+// kube-apiserver's verdict on a policy file (or a module directory, composed as
+// `auditspec build` does) before a backend installs it, for the
 // backends that cannot run kube-apiserver on the user's own file first (kind,
 // containers): auditspec's loader decides exactly as kube-apiserver 1.36's, and
 // the message is worded as kube-apiserver's (LoadPolicyFromFile, then
@@ -14,7 +15,8 @@ export function policyVerdict(file: string): ClusterError | undefined {
   } catch (err) {
     if (!(err instanceof PolicyLoadError)) throw err;
     // kube-apiserver's own wording, as the local backend reports it from kube-apiserver itself.
-    const fromFile = err.unreadable === undefined ? `: from file ${file}` : '';
+    // For a module directory, the module file at fault.
+    const fromFile = err.unreadable === undefined ? `: from file ${err.file}` : '';
     return new ClusterError(`loading audit policy file: ${err.reason}${fromFile}`, [], true);
   }
 }

@@ -127,8 +127,8 @@ export class ContainersCluster implements Cluster {
     await dockerClient();
     const reaped = await reapAbandonedRuns();
     if (reaped.length > 0) log(`containers: removed what ${reaped.length} abandoned run(s) left behind`);
-    const apiserverImage = await chooseImage('kube-apiserver', options.apiserverImage);
-    const etcdImage = await chooseImage('etcd', options.etcdImage);
+    const apiserverImage = await chooseImage('kube-apiserver', options.apiserverImage, options.kubeVersion);
+    const etcdImage = await chooseImage('etcd', options.etcdImage, options.kubeVersion);
     const runDir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-containers-'));
     const cluster = new ContainersCluster(runDir, apiserverImage, etcdImage, log);
     startWatchdog(runDir, { dockerLabel: `${RUN_LABEL}=${cluster.runId}`, dockerSocket: dockerSocketPath(process.env) });

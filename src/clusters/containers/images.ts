@@ -13,24 +13,29 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KubeVersion } from '../../audit/types.js';
 import type { Binaries } from '../../binaries/index.js';
-import { ETCD_VERSION, KUBE_APISERVER_VERSION } from '../../binaries/versions.js';
+import { type ServerRelease, serverRelease } from '../../binaries/versions.js';
 import { ClusterError } from '../types.js';
 import { dockerClient } from './runtime.js';
 
 export type ImageRole = 'kube-apiserver' | 'etcd';
 
-/** The images kubeadm runs for this release (kube-apiserver v1.36.4 and its etcd). */
-export const RELEASE_IMAGES: Record<ImageRole, string> = {
-  'kube-apiserver': `registry.k8s.io/kube-apiserver:${KUBE_APISERVER_VERSION}`,
-  etcd: `registry.k8s.io/etcd:${ETCD_VERSION}-0`,
-};
+/** The images kubeadm runs for a release (e.g. kube-apiserver v1.36.4 and the etcd it ships with). */
+export function releaseImages(release: ServerRelease): Record<ImageRole, string> {
+  return {
+    'kube-apiserver': `registry.k8s.io/kube-apiserver:${release.kubeApiserver}`,
+    etcd: `registry.k8s.io/etcd:${release.etcd}-0`,
+  };
+}
 
-/** The same programs, built on this machine from the binaries auditspec setup made. */
-export const LOCAL_IMAGES: Record<ImageRole, string> = {
-  'kube-apiserver': `auditspec.local/kube-apiserver:${KUBE_APISERVER_VERSION}`,
-  etcd: `auditspec.local/etcd:${ETCD_VERSION}-0`,
-};
+/** The same programs, built on this machine from the binaries auditspec setup made for that release. */
+export function localImages(release: ServerRelease): Record<ImageRole, string> {
+  return {
+    'kube-apiserver': `auditspec.local/kube-apiserver:${release.kubeApiserver}`,
+    etcd: `auditspec.local/etcd:${release.etcd}-0`,
+  };
+}
 
 /** Where the release images keep the binary, and so where ours do. */
 const BINARY_PATH: Record<ImageRole, string> = {
@@ -51,12 +56,14 @@ async function imageExists(name: string): Promise<boolean> {
   return client.image.exists(ImageName.fromString(name));
 }
 
-/** The image a run uses for `role` (see the order at the top of this file). */
-export async function chooseImage(role: ImageRole, named: string | undefined): Promise<ImageChoice> {
+/** The image a run of `kubeVersion` uses for `role` (see the order at the top of this file). */
+export async function chooseImage(role: ImageRole, named: string | undefined, kubeVersion?: KubeVersion): Promise<ImageChoice> {
   if (named) return { image: named, origin: 'named' };
-  if (await imageExists(RELEASE_IMAGES[role])) return { image: RELEASE_IMAGES[role], origin: 'release image' };
-  if (await imageExists(LOCAL_IMAGES[role])) return { image: LOCAL_IMAGES[role], origin: 'local build' };
-  return { image: RELEASE_IMAGES[role], origin: 'release image' };
+  const release = releaseImages(serverRelease(kubeVersion))[role];
+  const local = localImages(serverRelease(kubeVersion))[role];
+  if (await imageExists(release)) return { image: release, origin: 'release image' };
+  if (await imageExists(local)) return { image: local, origin: 'local build' };
+  return { image: release, origin: 'release image' };
 }
 
 async function tryPull(name: string, log: (line: string) => void): Promise<boolean> {
@@ -77,9 +84,11 @@ async function tryPull(name: string, log: (line: string) => void): Promise<boole
   }
 }
 
-/** Builds LOCAL_IMAGES[role]: the static binary alone, at the release image's path. */
-export async function buildLocalImage(role: ImageRole, binary: string, version: string): Promise<string> {
+/** Builds localImages(release)[role]: the static binary alone, at the release image's path. */
+export async function buildLocalImage(role: ImageRole, binary: string, release: ServerRelease): Promise<string> {
   const { client } = await dockerClient();
+  const name = localImages(release)[role];
+  const version = role === 'etcd' ? release.etcd : release.kubeApiserver;
   const context = await mkdtemp(join(tmpdir(), 'auditspec-image-'));
   try {
     const inImage = BINARY_PATH[role];
@@ -99,11 +108,11 @@ export async function buildLocalImage(role: ImageRole, binary: string, version: 
         '',
       ].join('\n'),
     );
-    await client.image.build(context, { t: LOCAL_IMAGES[role], dockerfile: 'Dockerfile' } as never);
-    if (!(await imageExists(LOCAL_IMAGES[role]))) {
-      throw new ClusterError(`building ${LOCAL_IMAGES[role]} did not produce the image`);
+    await client.image.build(context, { t: name, dockerfile: 'Dockerfile' } as never);
+    if (!(await imageExists(name))) {
+      throw new ClusterError(`building ${name} did not produce the image`);
     }
-    return LOCAL_IMAGES[role];
+    return name;
   } finally {
     await rm(context, { recursive: true, force: true });
   }
@@ -123,20 +132,22 @@ export async function prepareImages(
   binaries: () => Promise<Binaries>,
   named: { apiserver?: string; etcd?: string },
   log: (line: string) => void,
+  kubeVersion?: KubeVersion,
 ): Promise<PreparedImages> {
+  const release = serverRelease(kubeVersion);
+  const published = releaseImages(release);
   const prepare = async (role: ImageRole, name: string | undefined): Promise<ImageChoice> => {
     if (name) {
       if ((await imageExists(name)) || (await tryPull(name, log))) return { image: name, origin: 'named' };
       throw new ClusterError(`the image ${name} is not in the Docker engine and cannot be pulled`);
     }
-    if ((await imageExists(RELEASE_IMAGES[role])) || (await tryPull(RELEASE_IMAGES[role], log))) {
-      return { image: RELEASE_IMAGES[role], origin: 'release image' };
+    if ((await imageExists(published[role])) || (await tryPull(published[role], log))) {
+      return { image: published[role], origin: 'release image' };
     }
     const found = await binaries();
     const binary = role === 'etcd' ? found.etcd : found.kubeApiserver;
-    const version = role === 'etcd' ? found.versions.etcd : found.versions.kubeApiserver;
-    log(`building ${LOCAL_IMAGES[role]} from ${binary}`);
-    return { image: await buildLocalImage(role, binary, version), origin: 'local build' };
+    log(`building ${localImages(release)[role]} from ${binary}`);
+    return { image: await buildLocalImage(role, binary, release), origin: 'local build' };
   };
   return { apiserver: await prepare('kube-apiserver', named.apiserver), etcd: await prepare('etcd', named.etcd) };
 }

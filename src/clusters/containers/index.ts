@@ -3,7 +3,7 @@ import { ContainersCluster, type ContainersClusterOptions } from './backend.js';
 
 export { ContainersCluster } from './backend.js';
 export type { ContainersClusterOptions } from './backend.js';
-export { LOCAL_IMAGES, prepareImages, RELEASE_IMAGES } from './images.js';
+export { localImages, prepareImages, releaseImages } from './images.js';
 
 export const containersBackend: ClusterBackend = {
   name: 'containers',

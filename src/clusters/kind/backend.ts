@@ -260,7 +260,7 @@ export class KindCluster implements Cluster {
   static async start(policy: PolicyToInstall, options: KindClusterOptions = {}): Promise<KindCluster> {
     const settings = startSettings(options);
     await checkPrerequisites(policy, settings);
-    const image = options.image ?? (await defaultNodeImage(settings.run));
+    const image = options.image ?? (await defaultNodeImage(settings.run, options.kubeVersion));
     const { plan, record } = await planStart(policy, settings, image);
 
     const root = settings.reuse ? reusableWorkspaceRoot(settings.name) : await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-kind-'));

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { PUBLISHED_NODE_IMAGE } from './versions.js';
+import { kindNodeVersions } from './versions.js';
 
 /** Where the policy directory is mounted in the node, and the file kube-apiserver reads. */
 export const NODE_POLICY_DIR = '/etc/kubernetes/policies';
@@ -17,11 +17,11 @@ export const POLICY_FILE_NAME = 'audit-policy.yaml';
 export const AUDIT_LOG_FILE_NAME = 'kube-apiserver-audit.log';
 
 /**
- * kind v0.33.0's published node image for Kubernetes v1.36.4, pinned by digest
- * (see versions.ts). A run without --image uses it when Docker has it, else the
- * image `auditspec setup --cluster kind` built here (nodeImage.ts).
+ * The default version's node image: kind v0.33.0's published one, pinned by
+ * digest, where versions.ts has it, else the one `auditspec setup --cluster
+ * kind` builds. A run without --image picks per version (nodeImage.ts).
  */
-export const DEFAULT_NODE_IMAGE = PUBLISHED_NODE_IMAGE;
+export const DEFAULT_NODE_IMAGE = kindNodeVersions().publishedImage ?? kindNodeVersions().localImage;
 export const DEFAULT_CLUSTER_NAME = 'auditspec';
 
 export interface KindConfigValues {

@@ -17,9 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { kubeApiserverLdflags } from '../../binaries/build.js';
 import { binariesCacheRoot } from '../../binaries/cache.js';
 import { acquireLock } from '../../binaries/lock.js';
-import { KUBE_APISERVER_VERSION } from '../../binaries/versions.js';
 import { runCommand } from './commands.js';
-import { CRICTL_VERSION, KIND_VERSION } from './versions.js';
+import { KIND_VERSION, type KindNodeVersions } from './versions.js';
 
 export interface GoToolOptions {
   env?: NodeJS.ProcessEnv;
@@ -36,9 +35,9 @@ export function cachedKindPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(auditspecCacheRoot(env), 'kind-cli', KIND_VERSION, 'kind');
 }
 
-/** Where the node's own binaries are built: `~/.cache/auditspec/kind-node/v1.36.4/bin`. */
-export function nodeBinariesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(auditspecCacheRoot(env), 'kind-node', KUBE_APISERVER_VERSION, 'bin');
+/** Where the node's own binaries of a release are built: `~/.cache/auditspec/kind-node/v1.36.4/bin`. */
+export function nodeBinariesDir(env: NodeJS.ProcessEnv, kubernetes: string): string {
+  return join(auditspecCacheRoot(env), 'kind-node', kubernetes, 'bin');
 }
 
 /** go/kind-node, from src/clusters/kind and dist/clusters/kind alike. */
@@ -143,41 +142,47 @@ export async function ensureKind(options: GoToolOptions = {}): Promise<string> {
   });
 }
 
-/** crictl CRICTL_VERSION in the node binaries' directory, built when missing. */
-export async function ensureCrictl(options: GoToolOptions = {}): Promise<string> {
-  const dir = nodeBinariesDir(options.env);
+/** The release's crictl in its node binaries' directory, built when missing. */
+export async function ensureCrictl(versions: KindNodeVersions, options: GoToolOptions = {}): Promise<string> {
+  const dir = nodeBinariesDir(options.env ?? process.env, versions.server.kubeApiserver);
   const path = join(dir, 'crictl');
   if (existsSync(path)) return path;
   return withCacheLock('kind-node', options, async () =>
-    existsSync(path) ? path : goInstall(`sigs.k8s.io/cri-tools/cmd/crictl@${CRICTL_VERSION}`, dir, 'crictl', options),
+    existsSync(path) ? path : goInstall(`sigs.k8s.io/cri-tools/cmd/crictl@${versions.crictl}`, dir, 'crictl', options),
   );
 }
 
-/** Whether every node program is in the cache and the Kubernetes ones report KUBE_APISERVER_VERSION. */
-async function nodeBinariesReady(dir: string): Promise<boolean> {
+/** Whether every node program is in the cache and the Kubernetes ones report `kubernetes`. */
+async function nodeBinariesReady(dir: string, kubernetes: string): Promise<boolean> {
   for (const name of Object.keys(NODE_PROGRAMS) as NodeProgram[]) {
     if (!existsSync(join(dir, name))) return false;
   }
   const line = await versionLine(join(dir, 'kubelet'), ['--version']);
-  return line === `Kubernetes ${KUBE_APISERVER_VERSION}`;
+  return line === `Kubernetes ${kubernetes}`;
 }
 
-/** kubelet, kubeadm, kubectl, kube-controller-manager, kube-scheduler and pause, built from go/kind-node when missing. */
-export async function ensureNodeBinaries(options: GoToolOptions = {}): Promise<Record<NodeProgram, string>> {
-  const dir = nodeBinariesDir(options.env);
+/** The `go build` arguments for every node program of `kubernetes`, from go/kind-node's modfile of that release. */
+export function nodeBuildArgs(kubernetes: string, outputDir: string): string[] {
+  return ['build', '-trimpath', `-modfile=versions/${kubernetes}.mod`, '-ldflags', kubeApiserverLdflags(kubernetes), '-o', `${outputDir}/`, ...Object.values(NODE_PROGRAMS)];
+}
+
+/** kubelet, kubeadm, kubectl, kube-controller-manager, kube-scheduler and pause of the release, built from go/kind-node when missing. */
+export async function ensureNodeBinaries(versions: KindNodeVersions, options: GoToolOptions = {}): Promise<Record<NodeProgram, string>> {
+  const kubernetes = versions.server.kubeApiserver;
+  const dir = nodeBinariesDir(options.env ?? process.env, kubernetes);
   const paths = Object.fromEntries(Object.keys(NODE_PROGRAMS).map((n) => [n, join(dir, n)])) as Record<NodeProgram, string>;
-  if (await nodeBinariesReady(dir)) return paths;
+  if (await nodeBinariesReady(dir, kubernetes)) return paths;
   return withCacheLock('kind-node', options, async () => {
-    if (await nodeBinariesReady(dir)) return paths;
+    if (await nodeBinariesReady(dir, kubernetes)) return paths;
     const staging = join(dir, '..', `.build-${process.pid}`);
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
     try {
       // One `go build` for all of them: packages they share compile once.
       await runGo(
-        ['build', '-trimpath', '-ldflags', kubeApiserverLdflags(), '-o', `${staging}/`, ...Object.values(NODE_PROGRAMS)],
+        nodeBuildArgs(kubernetes, staging),
         kindNodeModuleDir(),
-        `kubelet, kubeadm, kubectl, kube-controller-manager, kube-scheduler and pause ${KUBE_APISERVER_VERSION} (many minutes on a small machine)`,
+        `kubelet, kubeadm, kubectl, kube-controller-manager, kube-scheduler and pause ${kubernetes} (many minutes on a small machine)`,
         options,
       );
       await mkdir(dir, { recursive: true });
@@ -185,7 +190,7 @@ export async function ensureNodeBinaries(options: GoToolOptions = {}): Promise<R
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-    if (!(await nodeBinariesReady(dir))) throw new Error(`built the node binaries into ${dir} but kubelet does not report ${KUBE_APISERVER_VERSION}`);
+    if (!(await nodeBinariesReady(dir, kubernetes))) throw new Error(`built the node binaries into ${dir} but kubelet does not report ${kubernetes}`);
     return paths;
   });
 }

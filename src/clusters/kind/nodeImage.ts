@@ -26,20 +26,12 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/p
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { KubeVersion } from '../../audit/types.js';
 import { ensureBinaries } from '../../binaries/ensure.js';
-import { ETCD_VERSION, KUBE_APISERVER_VERSION } from '../../binaries/versions.js';
 import { ClusterError } from '../types.js';
 import { type CommandResult, requireDocker, runCommand, type RunOptions, tail } from './commands.js';
 import { auditspecCacheRoot, ensureCrictl, ensureNodeBinaries, type GoToolOptions } from './goTools.js';
-import {
-  CRICTL_VERSION,
-  KUBEADM_ETCD_TAG,
-  KUBEADM_PAUSE_TAG,
-  LOCAL_BASE_IMAGE,
-  LOCAL_NODE_IMAGE,
-  LOCAL_ROOTFS_IMAGE,
-  PUBLISHED_NODE_IMAGE,
-} from './versions.js';
+import { type KindNodeVersions, kindNodeVersions, LOCAL_BASE_IMAGE, LOCAL_ROOTFS_IMAGE } from './versions.js';
 
 export type Run = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
 
@@ -79,18 +71,21 @@ export async function recipeHash(paths: readonly string[], versions: readonly st
 }
 
 /** The images kubeadm 1.36 runs as static pods (and the sandbox), as the node's containerd must know them. */
-export function kubeadmImages(): { name: string; binary: string; tag: string; node: string }[] {
-  const k8s = (name: string) => ({ name, binary: name, tag: KUBE_APISERVER_VERSION, node: `registry.k8s.io/${name}:${KUBE_APISERVER_VERSION}` });
+export function kubeadmImages(versions: KindNodeVersions = kindNodeVersions()): { name: string; binary: string; tag: string; node: string }[] {
+  const release = versions.server.kubeApiserver;
+  const k8s = (name: string) => ({ name, binary: name, tag: release, node: `registry.k8s.io/${name}:${release}` });
   return [
     k8s('kube-apiserver'),
     k8s('kube-controller-manager'),
     k8s('kube-scheduler'),
-    { name: 'etcd', binary: 'etcd', tag: KUBEADM_ETCD_TAG, node: `registry.k8s.io/etcd:${KUBEADM_ETCD_TAG}` },
-    { name: 'pause', binary: 'pause', tag: KUBEADM_PAUSE_TAG, node: `registry.k8s.io/pause:${KUBEADM_PAUSE_TAG}` },
+    { name: 'etcd', binary: 'etcd', tag: versions.etcdTag, node: `registry.k8s.io/etcd:${versions.etcdTag}` },
+    { name: 'pause', binary: 'pause', tag: versions.pauseTag, node: `registry.k8s.io/pause:${versions.pauseTag}` },
   ];
 }
 
 export interface NodeImageOptions extends GoToolOptions {
+  /** The Kubernetes minor the node runs (default: the project default). */
+  kubeVersion?: KubeVersion;
   /** Build even when a node image with this recipe exists. */
   force?: boolean;
   run?: Run;
@@ -191,9 +186,14 @@ async function ensureBaseImage(docker: Docker, options: NodeImageOptions): Promi
 }
 
 /** Step 3: each component image built, saved to `dir`, and removed from Docker again. */
-async function saveComponentImages(docker: Docker, binaries: Record<string, string>, dir: string): Promise<{ file: string; built: string; node: string }[]> {
+async function saveComponentImages(
+  docker: Docker,
+  versions: KindNodeVersions,
+  binaries: Record<string, string>,
+  dir: string,
+): Promise<{ file: string; built: string; node: string }[]> {
   const saved: { file: string; built: string; node: string }[] = [];
-  for (const image of kubeadmImages()) {
+  for (const image of kubeadmImages(versions)) {
     const context = join(dir, `context-${image.name}`);
     await mkdir(context, { recursive: true });
     const recipe = join(nodeImageRecipeDir(), image.name === 'pause' ? 'pause' : 'component', 'Dockerfile');
@@ -215,6 +215,7 @@ async function saveComponentImages(docker: Docker, binaries: Record<string, stri
 /** Step 4: binaries and images into a container of the base, committed as the node image. */
 async function assembleNode(
   docker: Docker,
+  versions: KindNodeVersions,
   files: { bin: Record<string, string>; images: { file: string; built: string; node: string }[] },
   recipe: string,
 ): Promise<void> {
@@ -228,7 +229,7 @@ async function assembleNode(
       await docker.exec(container, ['chown', 'root:root', target]);
       await docker.exec(container, ['chmod', '0755', target]);
     }
-    await docker.exec(container, ['sh', '-c', `mkdir -p /kind && printf %s "$1" > /kind/version`, 'sh', KUBE_APISERVER_VERSION]);
+    await docker.exec(container, ['sh', '-c', `mkdir -p /kind && printf %s "$1" > /kind/version`, 'sh', versions.server.kubeApiserver]);
 
     docker.step('control-plane images into the node\'s containerd');
     await docker.exec(container, ['sh', '-c', 'nohup containerd >/tmp/containerd.log 2>&1 &']);
@@ -263,14 +264,14 @@ async function assembleNode(
     ]);
     await docker.exec(container, ['rm', '-f', '/tmp/containerd.log']);
 
-    docker.step(`committing ${LOCAL_NODE_IMAGE}`);
+    docker.step(`committing ${versions.localImage}`);
     await docker.ok([
       'commit',
       '--change', 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
       '--change', 'CMD []',
       '--change', `LABEL ${RECIPE_LABEL}=${recipe}`,
       container,
-      LOCAL_NODE_IMAGE,
+      versions.localImage,
     ]);
   } finally {
     await docker.run('docker', ['rm', '-f', '-v', container], { timeoutMs: 120_000 });
@@ -280,41 +281,52 @@ async function assembleNode(
 export type NodeImageSource = 'present' | 'pulled' | 'built';
 
 /**
- * kind's published v1.36.4 node image if Docker has it or can pull it;
- * otherwise auditspec's locally built one, building it first when missing.
+ * The node image of the run's Kubernetes release: kind's published one (where
+ * auditspec pins it) if Docker has it or can pull it; otherwise auditspec's
+ * locally built one, building it first when missing.
  */
 export async function ensureNodeImage(options: NodeImageOptions = {}): Promise<{ image: string; source: NodeImageSource }> {
   const run = options.run ?? runCommand;
   const log = options.log ?? (() => {});
+  const versions = kindNodeVersions(options.kubeVersion);
+  const published = versions.publishedImage;
+  const local = versions.localImage;
   const docker = new Docker(run, log);
   await requireDocker(run);
   if (!options.force) {
-    if (await docker.exists(PUBLISHED_NODE_IMAGE)) return { image: PUBLISHED_NODE_IMAGE, source: 'present' };
+    if (published && (await docker.exists(published))) return { image: published, source: 'present' };
     // Built here before, from this very recipe: nothing to pull or build.
-    if ((await docker.recipeOf(LOCAL_NODE_IMAGE)) === (await nodeRecipe())) return { image: LOCAL_NODE_IMAGE, source: 'present' };
-    log(`kind node image: pulling ${PUBLISHED_NODE_IMAGE}`);
-    const pulled = await run('docker', ['pull', PUBLISHED_NODE_IMAGE], { timeoutMs: 20 * 60_000 });
-    if (pulled.code === 0) return { image: PUBLISHED_NODE_IMAGE, source: 'pulled' };
-    log(`kind node image: cannot pull it (${tail(pulled.stderr, 1)[0] ?? `exit ${pulled.code}`}); building ${LOCAL_NODE_IMAGE} here instead`);
+    if ((await docker.recipeOf(local)) === (await nodeRecipe(versions))) return { image: local, source: 'present' };
+    if (published) {
+      log(`kind node image: pulling ${published}`);
+      const pulled = await run('docker', ['pull', published], { timeoutMs: 20 * 60_000 });
+      if (pulled.code === 0) return { image: published, source: 'pulled' };
+      log(`kind node image: cannot pull it (${tail(pulled.stderr, 1)[0] ?? `exit ${pulled.code}`}); building ${local} here instead`);
+    } else {
+      log(`kind node image: no published image pinned for ${versions.server.kubeApiserver}; building ${local} here`);
+    }
   }
-  return { image: await buildNodeImage(docker, options), source: 'built' };
+  return { image: await buildNodeImage(docker, versions, options), source: 'built' };
 }
 
 /** The node image's recipe hash: every file of images/kind-node and the versions built in. */
-async function nodeRecipe(): Promise<string> {
+export async function nodeRecipe(versions: KindNodeVersions): Promise<string> {
   const baseRecipe = await recipeHash(['rootfs.sh', 'base'], ['bookworm']);
-  return recipeHash(['rootfs.sh', 'base', 'component', 'pause'], [KUBE_APISERVER_VERSION, ETCD_VERSION, CRICTL_VERSION, KUBEADM_PAUSE_TAG, baseRecipe]);
+  return recipeHash(
+    ['rootfs.sh', 'base', 'component', 'pause'],
+    [versions.server.kubeApiserver, versions.server.etcd, versions.crictl, versions.pauseTag, baseRecipe],
+  );
 }
 
-async function buildNodeImage(docker: Docker, options: NodeImageOptions): Promise<string> {
+async function buildNodeImage(docker: Docker, versions: KindNodeVersions, options: NodeImageOptions): Promise<string> {
   const started = Date.now();
-  const recipe = await nodeRecipe();
-  const ours = [LOCAL_NODE_IMAGE, LOCAL_BASE_IMAGE, LOCAL_ROOTFS_IMAGE];
+  const recipe = await nodeRecipe(versions);
+  const ours = [versions.localImage, LOCAL_BASE_IMAGE, LOCAL_ROOTFS_IMAGE];
   const previous = await Promise.all(ours.map((tag) => docker.idOf(tag)));
   // 1. binaries
-  const server = await ensureBinaries({ log: options.log, env: options.env });
-  const node = await ensureNodeBinaries(options);
-  const crictl = await ensureCrictl(options);
+  const server = await ensureBinaries({ log: options.log, env: options.env, kubeVersion: versions.server.minor });
+  const node = await ensureNodeBinaries(versions, options);
+  const crictl = await ensureCrictl(versions, options);
   // 2. base
   await ensureBaseImage(docker, options);
   // 3. components
@@ -323,35 +335,39 @@ async function buildNodeImage(docker: Docker, options: NodeImageOptions): Promis
   try {
     const images = await saveComponentImages(
       docker,
+      versions,
       { 'kube-apiserver': server.kubeApiserver, etcd: server.etcd, 'kube-controller-manager': node['kube-controller-manager'], 'kube-scheduler': node['kube-scheduler'], pause: node.pause },
       work,
     );
     // 4. node
-    await assembleNode(docker, { bin: { kubelet: node.kubelet, kubeadm: node.kubeadm, kubectl: node.kubectl, crictl }, images }, recipe);
+    await assembleNode(docker, versions, { bin: { kubelet: node.kubelet, kubeadm: node.kubeadm, kubectl: node.kubectl, crictl }, images }, recipe);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
   await docker.removeReplaced(previous, ours);
-  docker.step(`${LOCAL_NODE_IMAGE} built in ${Math.round((Date.now() - started) / 1000)}s`);
-  return LOCAL_NODE_IMAGE;
+  docker.step(`${versions.localImage} built in ${Math.round((Date.now() - started) / 1000)}s`);
+  return versions.localImage;
 }
 
 /**
- * The node image a run uses when none is named: kind's published one if Docker
- * has it, else one built by `auditspec setup --cluster kind`, else the
- * published one (kind pulls it).
+ * The node image a run of `kubeVersion` uses when none is named: kind's
+ * published one if Docker has it, else one built by `auditspec setup --cluster
+ * kind`, else the published one (kind pulls it), or where none is pinned the
+ * local one (whose absence kind reports with the setup command to run).
  */
-export async function defaultNodeImage(run: Run = runCommand): Promise<string> {
+export async function defaultNodeImage(run: Run = runCommand, kubeVersion?: KubeVersion): Promise<string> {
   const docker = new Docker(run, () => {});
-  if (await docker.exists(PUBLISHED_NODE_IMAGE)) return PUBLISHED_NODE_IMAGE;
-  if (await docker.exists(LOCAL_NODE_IMAGE)) return LOCAL_NODE_IMAGE;
-  return PUBLISHED_NODE_IMAGE;
+  const { publishedImage, localImage } = kindNodeVersions(kubeVersion);
+  if (publishedImage && (await docker.exists(publishedImage))) return publishedImage;
+  if (await docker.exists(localImage)) return localImage;
+  return publishedImage ?? localImage;
 }
 
 /** defaultNodeImage without a promise, for test-skip decisions made at import time. */
-export function defaultNodeImageSync(): string {
+export function defaultNodeImageSync(kubeVersion?: KubeVersion): string {
   const has = (image: string) => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore', timeout: 60_000 }).status === 0;
-  if (has(PUBLISHED_NODE_IMAGE)) return PUBLISHED_NODE_IMAGE;
-  if (has(LOCAL_NODE_IMAGE)) return LOCAL_NODE_IMAGE;
-  return PUBLISHED_NODE_IMAGE;
+  const { publishedImage, localImage } = kindNodeVersions(kubeVersion);
+  if (publishedImage && has(publishedImage)) return publishedImage;
+  if (has(localImage)) return localImage;
+  return publishedImage ?? localImage;
 }

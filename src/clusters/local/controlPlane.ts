@@ -10,6 +10,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isModuleDirectory } from '../../audit/modules/discover.js';
+import { loadPolicy } from '../../audit/policy/load.js';
+import { policyVerdict } from '../common/policyVerdict.js';
 import { ensureBinaries, type Binaries } from '../../binaries/index.js';
 import type { HttpRequest } from '../../request/types.js';
 import { sendHttps } from '../common/https.js';
@@ -85,6 +88,8 @@ const MAX_STANDBYS = 3;
 export class LocalControlPlane implements Cluster {
   readonly backend = 'local';
   readonly timings: LocalTimings = { switchMs: [], phases: {} };
+  /** What the running kube-apiserver answers on /version (gitVersion), once started. */
+  serverVersion = '';
   /** Lenient-decoding warnings kube-apiserver logged about the current policy. */
   policyWarnings: string[] = [];
   private etcd: SupervisedProcess | undefined;
@@ -115,7 +120,8 @@ export class LocalControlPlane implements Cluster {
   static async start(policy: PolicyToInstall, options: LocalStartOptions = {}): Promise<LocalControlPlane> {
     const log = options.log ?? (() => {});
     const binaries =
-      options.binaries ?? (await ensureBinaries({ apiserverBin: options.apiserverBin, etcdBin: options.etcdBin, log }));
+      options.binaries ??
+      (await ensureBinaries({ apiserverBin: options.apiserverBin, etcdBin: options.etcdBin, kubeVersion: options.kubeVersion, log }));
     const started = Date.now();
     const runDir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-local-'));
     const plane = new LocalControlPlane(runDir, binaries, log);
@@ -130,7 +136,12 @@ export class LocalControlPlane implements Cluster {
       await plane.phase('etcd', () => plane.startEtcd());
       await plane.installPolicy(policy);
       plane.timings.coldStartMs = Date.now() - started;
-      log(`local control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runDir})`);
+      // Asked of the running server, not taken from the binary's name: the run's log says which release judged.
+      plane.serverVersion = await (await plane.adminClient()).serverVersion();
+      log(
+        `local control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s: kube-apiserver ${plane.serverVersion}, ` +
+          `etcd ${binaries.versions.etcd} (${runDir})`,
+      );
       return plane;
     } catch (err) {
       await plane.stop();
@@ -336,11 +347,19 @@ export class LocalControlPlane implements Cluster {
    * with that complaint means the policy loaded; any earlier failure is
    * kube-apiserver's verdict on the policy (or on the setup), in its own words.
    */
-  private async preflight(policyFile: string): Promise<string[]> {
+  private async preflight(userPolicy: string): Promise<string[]> {
     // Each check its own folder: a standby's check may run beside a switch's.
     const dir = this.path(`preflight-${++this.preflights}`);
     const stopHere = join(dir, 'stop-here-admission-config.yaml');
     await mkdir(dir, { recursive: true });
+    // kube-apiserver checks the user's own file; a module directory, the policy composed from it.
+    let policyFile = userPolicy;
+    if (isModuleDirectory(userPolicy)) {
+      const verdict = policyVerdict(userPolicy);
+      if (verdict) throw verdict;
+      policyFile = join(dir, 'composed-policy.yaml');
+      await writeFile(policyFile, loadPolicy({ file: userPolicy }).text);
+    }
     const [port] = await freeLoopbackPorts(1);
     const flags = withFlag(this.apiserverFlags({ port, policyFile, auditLogFile: join(dir, 'audit.log') }), 'admission-control-config-file', stopHere);
     const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags);

@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (options.backend === 'local') {
     const { ensureBinaries } = await import('../../binaries/index.js');
     try {
-      binaries = await ensureBinaries({ apiserverBin: given.apiserverBin, etcdBin: given.etcdBin, log });
+      binaries = await ensureBinaries({ apiserverBin: given.apiserverBin, etcdBin: given.etcdBin, kubeVersion: given.kubeVersion, log });
     } catch (err) {
       // Not fatal here: the first end-to-end batch fails with this same message,
       // and tests that can run without a cluster still do.

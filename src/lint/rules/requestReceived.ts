@@ -18,7 +18,9 @@ export const requestReceived: LintRule = {
       .filter(({ rule }) => rule.level !== 'None' && !rule.omitStages.includes('RequestReceived'));
     if (logging.length === 0) return [];
     const [first] = logging;
-    const lines = logging.map(({ rule }) => rule.pos.line);
+    // A module directory's rules are in several files: each then named with its file.
+    const oneFile = logging.every(({ rule }) => rule.pos.file === first.rule.pos.file);
+    const lines = logging.map(({ rule }) => (oneFile ? String(rule.pos.line) : `${rule.pos.file}:${rule.pos.line}`));
     return [
       {
         code: CODE,

@@ -2,10 +2,12 @@
 // rule every one of whose requests an earlier rule already matches never decides
 // anything: its level, omitStages and omitManagedFields are dead. Decided exactly
 // with requestSpace (set reasoning on the rule language, not sampling); a rule
-// that only partly overlaps earlier ones is not reported.
+// that only partly overlaps earlier ones is not reported. In a policy composed
+// from a module directory the earlier rule may be another module's: the message
+// then names that module's file:line too.
 import type { LintFinding, LintRule } from '../types.js';
 import { findUncovered, intersectRegions, requestSpaceOf, ruleRegion, type Box } from '../requestSpace.js';
-import { ruleReference } from '../describe.js';
+import { ruleLine, ruleReference } from '../describe.js';
 
 const CODE = 'shadowed-rule';
 /** Only yes/no answers are needed here. */
@@ -37,8 +39,10 @@ export const shadowedRule: LintRule = {
               .filter((i) => i >= 0);
       const by =
         shadowers.length === 1
-          ? ruleReference(policy.rules[shadowers[0]])
-          : `the rules at lines ${shadowers.map((i) => policy.rules[i].pos.line).join(', ')} together`;
+          ? ruleReference(policy.rules[shadowers[0]], rule)
+          : shadowers.every((i) => policy.rules[i].pos.file === rule.pos.file)
+            ? `the rules at lines ${shadowers.map((i) => policy.rules[i].pos.line).join(', ')} together`
+            : `the rules at ${shadowers.map((i) => ruleLine(policy.rules[i], rule)).join(', ')} together`;
       findings.push({
         code: CODE,
         severity: 'warning',

@@ -2,6 +2,7 @@
 // the one registry, and the one augmentation of Vitest's Matchers below.
 import type { Level, Stage } from '../../audit/types.js';
 import { toBeDecidedBy, type RuleReference } from './toBeDecidedBy.js';
+import { toBeDecidedByModule, type ModuleRuleReference } from './toBeDecidedByModule.js';
 import { toBeLogged } from './toBeLogged.js';
 import { toBeLoggedAt } from './toBeLoggedAt.js';
 import { toHitDefault } from './toHitDefault.js';
@@ -10,8 +11,8 @@ import { toOmitManagedFields } from './toOmitManagedFields.js';
 import { toOmitStage } from './toOmitStage.js';
 import { toWriteStages } from './toWriteStages.js';
 
-export { toBeDecidedBy, toBeLogged, toBeLoggedAt, toHitDefault, toMatchAuditSnapshot, toOmitManagedFields, toOmitStage, toWriteStages };
-export type { RuleReference };
+export { toBeDecidedBy, toBeDecidedByModule, toBeLogged, toBeLoggedAt, toHitDefault, toMatchAuditSnapshot, toOmitManagedFields, toOmitStage, toWriteStages };
+export type { ModuleRuleReference, RuleReference };
 
 export const auditMatchers = {
   toBeLoggedAt,
@@ -20,6 +21,7 @@ export const auditMatchers = {
   toWriteStages,
   toOmitManagedFields,
   toBeDecidedBy,
+  toBeDecidedByModule,
   toHitDefault,
   toMatchAuditSnapshot,
 };
@@ -37,6 +39,12 @@ export interface AuditMatchers<R = unknown> {
   toOmitManagedFields(): R;
   /** The deciding rule is this one (0-based index, the rule object, or `{ line }`). */
   toBeDecidedBy(rule: RuleReference): R;
+  /**
+   * In a policy composed from a module directory, the deciding rule is one of
+   * this module's (by file name, e.g. "20-secrets.yaml"; inside describeModule
+   * it may be left out), or that module's rule `rule` (index within the module, or `{ line }` in its file).
+   */
+  toBeDecidedByModule(name?: string, rule?: ModuleRuleReference): R;
   /** No rule matched: kube-apiserver's default (None) decided. */
   toHitDefault(): R;
   /** The decisions for these requests (a list, or an object of labelled requests) match the stored snapshot table. */

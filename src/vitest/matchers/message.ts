@@ -59,7 +59,8 @@ export function result(state: MatcherState, matcherName: string, subject: Matche
     const rule = subject.decision.rule;
     const lines = message().split('\n');
     recordFailedExpectation({
-      file: subject.binding.displayPath,
+      // The deciding rule's own file: for a module directory, its module.
+      file: rule ? rule.pos.file : subject.binding.displayPath,
       line: rule ? rule.pos.line : 1,
       title: `${lines[0]}: decided by ${rule ? `rule ${subject.decision.ruleIndex} at ${formatRuleLocation(rule)}` : "kube-apiserver's default (no rule matched)"}`,
       // Expected, Received, then the request and the decision: what fits an annotation.

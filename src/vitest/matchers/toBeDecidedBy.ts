@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { MatcherState } from 'vitest';
 import type { PolicyRule } from '../../audit/types.js';
-import { ruleLineRanges, type LineRange } from '../../coverage/ruleLines.js';
+import { policyRuleLineRanges, type LineRange } from '../../coverage/ruleLines.js';
 import { formatRuleLocation } from '../../format/explanation.js';
 import type { PolicyBinding } from '../policyBinding.js';
 import { subjectFor, type MatcherSubject } from '../subject.js';
@@ -10,12 +9,12 @@ import { result, words } from './message.js';
 /** A rule by its 0-based index, by the rule object, or by any line it occupies in the policy file. */
 export type RuleReference = number | PolicyRule | { line: number };
 
-/** The lines each rule occupies, read once per policy file (the loader keeps only where a rule starts). */
+/** The lines each rule occupies in its file, read once per policy (the loader keeps only where a rule starts). */
 const rangesOf = new WeakMap<PolicyBinding, LineRange[]>();
-function ruleRanges(binding: PolicyBinding): LineRange[] {
+export function ruleRanges(binding: PolicyBinding): LineRange[] {
   let ranges = rangesOf.get(binding);
   if (!ranges) {
-    ranges = ruleLineRanges(readFileSync(binding.file, 'utf8'));
+    ranges = policyRuleLineRanges(binding.policy, binding.file);
     rangesOf.set(binding, ranges);
   }
   return ranges;
@@ -26,6 +25,10 @@ const span = (r: LineRange) => (r.start === r.end ? `line ${r.start}` : `lines $
 function resolveRule(subject: MatcherSubject, ref: RuleReference): number {
   const rules = subject.binding.policy.rules;
   if (typeof ref === 'object' && ref !== null && 'line' in ref && !('level' in ref)) {
+    // A line number alone does not say which module file it is in.
+    if (subject.binding.policy.modules) {
+      throw new RangeError(`toBeDecidedBy: ${subject.binding.displayPath} is a module directory; name the module: toBeDecidedByModule(name, { line: ${ref.line} })`);
+    }
     const ranges = ruleRanges(subject.binding);
     const index = ranges.findIndex((r) => r.start <= ref.line && ref.line <= r.end);
     if (index < 0) {

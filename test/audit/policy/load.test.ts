@@ -79,7 +79,10 @@ describe('loadPolicy', () => {
     expect(err.message).toBe(`${missing}: cannot read policy: no such file`);
     const folder = join(dir, 'folder.yaml');
     mkdirSync(folder);
-    expect(refusal({ file: folder, displayPath: 'folder.yaml' }).message).toBe('folder.yaml: cannot read policy: not a file');
+    // A directory is a module directory (src/audit/modules/); without modules there is nothing to read.
+    expect(refusal({ file: folder, displayPath: 'folder.yaml' }).message).toBe(
+      'folder.yaml: cannot read policy: a directory without policy modules (*.yaml, *.yml or *.json files)',
+    );
   });
 });
 

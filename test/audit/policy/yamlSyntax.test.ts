@@ -1,5 +1,5 @@
 // Broken YAML is refused with kube-apiserver's own message (go-yaml v2's
-// libyaml port, reproduced in goYamlScanner/goYamlParser/goYamlNodes).
+// libyaml port, reproduced in src/go/yaml/scanner, parser and nodes).
 //
 // The cases (yamlSyntaxCases.ts) were read from upstream; yamlSyntax.conformance.ts
 // asks go/oracle (upstream's loader itself) about the same texts and about
@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { readPolicy } from '../../../src/audit/policy/reader.js';
-import { yamlToJson, YamlToJsonError } from '../../../src/audit/policy/yamlToJson.js';
+import { yamlToJson, YamlToJsonError } from '../../../src/go/yaml/toJson.js';
 import { ACCEPTED, REFUSED } from './yamlSyntaxCases.js';
 
 describe('YAML syntax errors carry go-yaml v2 message and line', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandFailure, policyWarnings, unquoteGo } from '../../../src/clusters/common/apiserverOutput.js';
+import { commandFailure, policyWarnings } from '../../../src/clusters/common/apiserverOutput.js';
 
 describe("kube-apiserver's output", () => {
   it('takes the last "command failed" error, unquoted as Go quoted it', () => {
@@ -15,10 +15,6 @@ describe("kube-apiserver's output", () => {
   it("falls back to cobra's Error: line, and to nothing", () => {
     expect(commandFailure(['Error: unknown flag: --nope', 'Usage:'])).toBe('unknown flag: --nope');
     expect(commandFailure(['I1121 started'])).toBeUndefined();
-  });
-
-  it('unquotes Go escapes JSON lacks', () => {
-    expect(unquoteGo('"a\\x41\\tb\\u00e9\\U0001F600"')).toBe('aA\tbé😀');
   });
 
   it('collects lenient-decoding warnings', () => {

@@ -8,17 +8,21 @@ import { ClusterError } from '../../../src/clusters/types.js';
 import { dockerSkipReason } from '../dockerAvailable.js';
 import { containerRuntimeFailure } from '../../../src/clusters/containers/errors.js';
 import { apiserverFlags, etcdFlags } from '../../../src/clusters/containers/definition.js';
-import { LOCAL_IMAGES, RELEASE_IMAGES } from '../../../src/clusters/containers/images.js';
+import { localImages, releaseImages } from '../../../src/clusters/containers/images.js';
+import { serverRelease } from '../../../src/binaries/versions.js';
 import { loadDefinition } from '../../../src/clusters/common/definition.js';
 
 const flag = (flags: string[], name: string) => flags.filter((f) => f.startsWith(`--${name}=`)).map((f) => f.slice(name.length + 3));
 
 describe('containers backend flags', () => {
   it('runs the release images kubeadm would for v1.36.4, or local builds of the same binaries under names of their own', () => {
-    expect(RELEASE_IMAGES['kube-apiserver']).toBe('registry.k8s.io/kube-apiserver:v1.36.4');
-    expect(RELEASE_IMAGES.etcd).toBe('registry.k8s.io/etcd:3.6.8-0');
-    expect(LOCAL_IMAGES['kube-apiserver']).toBe('auditspec.local/kube-apiserver:v1.36.4');
-    expect(LOCAL_IMAGES.etcd).toBe('auditspec.local/etcd:3.6.8-0');
+    expect(releaseImages(serverRelease('1.36'))['kube-apiserver']).toBe('registry.k8s.io/kube-apiserver:v1.36.4');
+    expect(releaseImages(serverRelease('1.36')).etcd).toBe('registry.k8s.io/etcd:3.6.8-0');
+    expect(localImages(serverRelease('1.36'))['kube-apiserver']).toBe('auditspec.local/kube-apiserver:v1.36.4');
+    expect(localImages(serverRelease('1.36')).etcd).toBe('auditspec.local/etcd:3.6.8-0');
+    // Each version's images are its own: a 1.33 run never starts a 1.36 kube-apiserver.
+    expect(localImages(serverRelease('1.33'))['kube-apiserver']).toBe('auditspec.local/kube-apiserver:v1.33.13');
+    expect(releaseImages(serverRelease('1.33')).etcd).toBe('registry.k8s.io/etcd:3.5.24-0');
   });
 
   it('gives kube-apiserver the local control plane\'s flags, with container addresses and the mounted run directory', () => {

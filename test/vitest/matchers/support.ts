@@ -31,3 +31,6 @@ export const SECRET_EXPLANATION = [
   `  ✗ rule 1 Request ${FIXTURE}:8  verbs: verb "get" is not in verbs ["create"]`,
   `  ✓ rule 2 Metadata ${FIXTURE}:12  matches`,
 ];
+
+/** A module directory: 10-system.yaml (None for kube-proxy), 20-secrets.yaml (Metadata for secrets, Request for creates). */
+export const MODULES = relative(process.cwd(), fileURLToPath(new URL('../fixtures/modules', import.meta.url)));

@@ -1,0 +1,158 @@
+// What a log line looks like before anything is decided on it: blank, a later
+// event of a request recognised from its first fields alone, or JSON to parse
+// (only its metadata when it has kube-apiserver's layout).
+import type { Stage } from '../audit/types.js';
+import { STAGES } from '../audit/types.js';
+
+/**
+ * The first fields of an event as kube-apiserver writes it. A later event of a
+ * request that is already open is recognised by them and measured from the line
+ * alone: the request was decided on its first event, so the only thing this
+ * event adds is its size, and skipping JSON.parse for it halves the work on a
+ * typical log. Such a line is checked for the expected layout (this prefix,
+ * a closing brace, the request's recorded level and a stage not seen yet) but
+ * not parsed in full; anything else takes the ordinary path.
+ */
+const CONTINUATION_PREFIX = /^\{"kind":"Event","apiVersion":"audit\.k8s\.io\/v1","level":"([A-Za-z]+)","auditID":"([^"\\]+)","stage":"([A-Za-z]+)",/;
+
+const STAGE_BY_NAME = new Map<string, Stage>(STAGES.map((stage) => [stage, stage]));
+
+export interface ContinuationHead {
+  level: string;
+  auditID: string;
+  stage: Stage;
+}
+
+/** The level, auditID and stage of a line in kube-apiserver's layout, read without parsing; undefined for any other line. */
+export function continuationHead(text: string): ContinuationHead | undefined {
+  if (text.charCodeAt(text.length - 1) !== 0x7d /* } */) return undefined;
+  const head = CONTINUATION_PREFIX.exec(text);
+  if (head === null) return undefined;
+  const stage = STAGE_BY_NAME.get(head[3]);
+  if (stage === undefined) return undefined;
+  return { level: head[1], auditID: head[2], stage };
+}
+
+/**
+ * Where the request's metadata ends in a line of kube-apiserver's layout, or -1.
+ * Its Event fields come in a fixed order: everything the policy and the replay
+ * read (level, auditID, stage, requestURI, verb, user, impersonatedUser,
+ * objectRef) precedes responseStatus, the bodies and the timestamps. Parsing the
+ * line only up to there skips the bodies, usually most of the bytes; they are
+ * measured by position instead. A quote inside a JSON string is always escaped,
+ * so `,"responseStatus":` with bare quotes is a member boundary; if the cut
+ * lands anywhere odd, the shortened text does not parse and the whole line is
+ * parsed instead. The price: a line damaged only inside its bodies still counts
+ * as an event (a truncated line does not: it lacks the closing brace).
+ */
+const AFTER_METADATA_KEYS = [',"responseStatus":', ',"requestObject":', ',"responseObject":', ',"requestReceivedTimestamp":'];
+function metadataPrefixEnd(text: string): number {
+  if (!text.startsWith('{"kind":"Event","apiVersion":"audit.k8s.io/v1",') || text.charCodeAt(text.length - 1) !== 0x7d /* } */) return -1;
+  // responseStatus, when there is one, is the first of them: stop looking there.
+  const status = text.indexOf(AFTER_METADATA_KEYS[0]);
+  if (status !== -1) return status;
+  let end = -1;
+  for (let i = 1; i < AFTER_METADATA_KEYS.length; i++) {
+    const at = text.indexOf(AFTER_METADATA_KEYS[i]);
+    if (at !== -1 && (end === -1 || at < end)) end = at;
+  }
+  return end;
+}
+
+export type ParsedLine = { ok: true; record: unknown; prefixEnd: number } | { ok: false; error: string };
+
+/**
+ * The members the replay reads from an event. JSON.parse keeps the last of a key
+ * given twice, so the metadata alone decides only if none of them comes again
+ * after the cut (kube-apiserver never writes that, but a log can say anything).
+ */
+const READ_MEMBERS = new Set(['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'objectRef']);
+/**
+ * Anything after the cut that might be one of them: the key in quotes, or any
+ * \u escape (a key can be spelled with escapes). kind and apiVersion start every
+ * Kubernetes object in a body, so those hits are common, and are then told
+ * apart by depth (see topLevelKeyAfter).
+ */
+const MAYBE_READ_MEMBER = /"(?:kind|apiVersion|level|auditID|stage|requestURI|verb|user|impersonatedUser|objectRef)":|\\u/g;
+
+/**
+ * The line as JSON: only its metadata when it is in kube-apiserver's layout
+ * (prefixEnd ≥ 0, see metadataPrefixEnd), else all of it (prefixEnd = -1).
+ * Either way, the members the replay reads are what JSON.parse of the whole
+ * line gives: escapes and unicode are decoded by JSON.parse itself, and a line
+ * that repeats one of them after the metadata is parsed in full.
+ */
+export function parseLine(text: string): ParsedLine {
+  const prefixEnd = metadataPrefixEnd(text);
+  if (prefixEnd !== -1 && !readMemberAfter(text, prefixEnd)) {
+    try {
+      return { ok: true, record: JSON.parse(`${text.slice(0, prefixEnd)}}`), prefixEnd };
+    } catch {
+      // Not the layout it looked like: parse the whole line.
+    }
+  }
+  try {
+    return { ok: true, record: JSON.parse(text), prefixEnd: -1 };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+/** Whether a member the replay reads (see READ_MEMBERS) is repeated at the top level after `from`. */
+function readMemberAfter(text: string, from: number): boolean {
+  MAYBE_READ_MEMBER.lastIndex = from;
+  if (!MAYBE_READ_MEMBER.test(text)) return false;
+  return topLevelKeyAfter(text, from, (key) => READ_MEMBERS.has(key));
+}
+
+/**
+ * Whether some key of the top-level object, from `from` (a position at depth 1,
+ * between members) to the end, satisfies `wanted`. Strings are skipped as a
+ * whole and brackets counted; nothing is validated (a line that is not JSON
+ * fails its parse anyway, or is read as its metadata says, see metadataPrefixEnd).
+ * Keys written with escapes are decoded by JSON.parse.
+ */
+export function topLevelKeyAfter(text: string, from: number, wanted: (key: string) => boolean): boolean {
+  let depth = 1;
+  // At depth 1, the string after `{` or `,` is a key.
+  let expectKey = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      if (depth === 1 && expectKey) {
+        let key: string;
+        try {
+          key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+        } catch {
+          return true; // a broken key: let the full parse say what it is
+        }
+        if (wanted(key)) return true;
+      }
+      expectKey = false;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+      expectKey = false;
+    } else if (c === 0x2c /* , */ && depth === 1) expectKey = true;
+  }
+  return false;
+}
+
+export function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
