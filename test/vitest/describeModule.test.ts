@@ -16,5 +16,6 @@ describe('describeModule', () => {
     expect(invalid).toContain('test/audit/modules/fixtures/invalid loads');
     expect(invalid).toContain('test/audit/modules/fixtures/invalid/20-bad.yaml:4:12: kube-apiserver would refuse to start with this policy');
     expect(run.logged).not.toContain('never registered');
-  });
+    // A whole Vitest run in-process: seconds alone, more on a loaded machine.
+  }, 120_000);
 });
