@@ -18,7 +18,7 @@ import { backendOptionsFromEnv } from '../clusters/environment.js';
 import { isBackendName } from '../clusters/names.js';
 import { endToEndVitestConfig } from '../e2e/vitest/config.js';
 import { DEFAULT_KUBE_VERSION, parseKubeVersion } from '../audit/kubeVersions.js';
-import { KUBE_VERSION_KEY } from './kubeVersion.js';
+import { KUBE_VERSION_KEY } from './kubeVersionKey.js';
 
 export interface AuditspecConfigOptions {
   /**

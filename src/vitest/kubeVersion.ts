@@ -5,14 +5,9 @@
 import { inject } from 'vitest';
 import { DEFAULT_KUBE_VERSION, parseKubeVersion, type KubeVersion } from '../audit/kubeVersions.js';
 
-/** Set by auditspecTestConfig, read in the workers. */
-export const KUBE_VERSION_KEY = 'auditspec:kubeVersion';
+import { KUBE_VERSION_KEY } from './kubeVersionKey.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    [KUBE_VERSION_KEY]: KubeVersion;
-  }
-}
+export { KUBE_VERSION_KEY };
 
 /**
  * The project's version: what the config provided, else the default. Outside
