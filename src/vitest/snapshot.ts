@@ -67,7 +67,7 @@ export function decideSnapshotRows(binding: PolicyBinding, requests: SnapshotReq
   });
 }
 
-function ruleColumn(binding: PolicyBinding, decision: AuditDecision): string {
+function ruleColumn(decision: AuditDecision): string {
   if (decision.ruleIndex === null || decision.rule === null) return 'default (no rule matched)';
   return `rule #${decision.ruleIndex} ${formatPosition(decision.rule.pos, { column: false })}`;
 }
@@ -88,7 +88,7 @@ export function formatSnapshotTable(binding: PolicyBinding, rows: readonly Snaps
       label.padEnd(labelWidth),
       `→ ${decision.level}`.padEnd(LEVEL_WIDTH),
       (decision.omitStages.length > 0 ? `omit ${decision.omitStages.join(',')}` : 'omit -').padEnd(OMIT_WIDTH),
-      ruleColumn(binding, decision),
+      ruleColumn(decision),
     ].join('  '),
   );
   return [`policy ${binding.displayPath}`, ...lines].join('\n');
