@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilePolicy, evaluatePolicy } from '../src/audit/policy/checker.js';
 import { readPolicy } from '../src/audit/policy/reader.js';
-import { DEFAULT_KUBE_VERSION } from '../src/audit/types.js';
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../src/audit/kubeVersions.js';
 import { AuditSession } from '../src/e2e/session.js';
 import { attributesFromHttp } from '../src/request/attributes.js';
 import type { HttpRequest, Identity } from '../src/request/types.js';
@@ -28,6 +28,12 @@ export interface LiveOptions {
   backend?: string;
   /** Start the next cases' kube-apiservers ahead (default true; false only to measure what that saves). */
   prepareAhead?: boolean;
+  /**
+   * Whose kube-apiserver judges, and whose oracle and loading rules pick the
+   * cases (default: the default version); `auditspec setup --kube-version X`
+   * obtains that release's binaries if they are not cached yet.
+   */
+  kubeVersion?: KubeVersion;
 }
 
 export interface LiveMismatch {
@@ -101,10 +107,16 @@ interface LiveCase {
 const LOOKAHEAD = 2;
 
 export async function runLive(options: LiveOptions): Promise<number> {
+  const kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   const oracle = await Oracle.start({
+    kubeVersion,
     onBuild: (binary) => console.error(`conformance: building the oracle into ${binary}…`),
   });
-  const session = new AuditSession(options.backend ?? 'local', { log: (line) => console.error(line), prepareAhead: options.prepareAhead });
+  const session = new AuditSession(options.backend ?? 'local', {
+    log: (line) => console.error(line),
+    prepareAhead: options.prepareAhead,
+    kubeVersion,
+  });
   const dir = await mkdtemp(join(tmpdir(), 'auditspec-conformance-live-'));
   const mismatches: LiveMismatch[] = [];
   let policies = 0;
@@ -116,7 +128,7 @@ export async function runLive(options: LiveOptions): Promise<number> {
     const nextCase = async (from: number): Promise<LiveCase | undefined> => {
       for (let index = from; index < limit; index++) {
         const c = generateCase(options.seed, index);
-        const ours = readPolicy(c.policy.text, { kubeVersion: DEFAULT_KUBE_VERSION });
+        const ours = readPolicy(c.policy.text, { kubeVersion });
         const answer = await oracle.conformanceCase(
           c.policy.text,
           c.http.map((h) => ({ method: h.method, url: h.url, identity: h.identity })),
@@ -193,7 +205,7 @@ export async function runLive(options: LiveOptions): Promise<number> {
     await rm(dir, { recursive: true, force: true });
   }
   for (const m of mismatches.slice(0, options.show)) console.log(`${formatLive(m)}\n`);
-  console.log(`live, seed ${options.seed}: ${sent} requests under ${policies} policies (${skippedPolicies} not runnable)`);
+  console.log(`live, kube-apiserver ${kubeVersion}, seed ${options.seed}: ${sent} requests under ${policies} policies (${skippedPolicies} not runnable)`);
   console.log(`conformance: ${policies} cases, ${mismatches.length} mismatches`);
   return mismatches.length > 0 || policies < options.cases ? 1 : 0;
 }
