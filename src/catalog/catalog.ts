@@ -2,7 +2,7 @@
 // generated from that kube-apiserver release's own discovery by
 // scripts/generate-builtin-resources.mjs). Lint's unknown-resource and the
 // request builder ask the catalogue of the version they judge as.
-import { compareKubeVersions, DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS, type KubeVersion } from '../audit/kubeVersions.js';
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../audit/kubeVersions.js';
 import type { BuiltinResource } from './types.js';
 import { GENERATED_CATALOGUES, type GeneratedCatalogue } from './versions/index.js';
 
@@ -60,24 +60,11 @@ export class Catalogue {
 
 const catalogues = new Map<KubeVersion, Catalogue>();
 
-/**
- * The catalogue of `version`: its own generated one; for a version not
- * generated yet, the nearest older generated one, else the nearest newer
- * (its `release` says which discovery it really is, and messages print that).
- */
+/** The catalogue of `version`, from that release's own discovery. */
 export function catalogueFor(version: KubeVersion = DEFAULT_KUBE_VERSION): Catalogue {
   let catalogue = catalogues.get(version);
   if (!catalogue) {
-    const byDistance = [...SUPPORTED_KUBE_VERSIONS]
-      .filter((v) => GENERATED_CATALOGUES[v] !== undefined)
-      .sort((a, b) => {
-        const [da, db] = [compareKubeVersions(a, version), compareKubeVersions(b, version)];
-        // Older-or-same first (closest first), then newer (closest first).
-        return Number(da > 0) - Number(db > 0) || Math.abs(da) - Math.abs(db);
-      });
-    const source = byDistance[0];
-    if (source === undefined) throw new Error('no built-in resource catalogue has been generated');
-    catalogue = new Catalogue(version, GENERATED_CATALOGUES[source]!);
+    catalogue = new Catalogue(version, GENERATED_CATALOGUES[version]);
     catalogues.set(version, catalogue);
   }
   return catalogue;

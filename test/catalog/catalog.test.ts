@@ -17,8 +17,7 @@ const findByAlias = v136.findByAlias.bind(v136);
 describe('per-version catalogues', () => {
   it('each generated catalogue is from the pinned release of its version', () => {
     for (const version of SUPPORTED_KUBE_VERSIONS) {
-      const generated = GENERATED_CATALOGUES[version];
-      if (generated) expect(generated.CATALOGUE_KUBE_VERSION).toBe(kubeRelease(version).kubernetes);
+      expect(GENERATED_CATALOGUES[version].CATALOGUE_KUBE_VERSION).toBe(kubeRelease(version).kubernetes);
     }
   });
 
@@ -31,14 +30,20 @@ describe('per-version catalogues', () => {
     expect(v136.findResource('resource.k8s.io', 'resourceclaims')).toMatchObject({ version: 'v1', enabledByDefault: true });
   });
 
-  it('a version not generated yet borrows the nearest older one, and says whose discovery it is', () => {
+  it('every supported version has its own catalogue, named after its own release', () => {
     for (const version of SUPPORTED_KUBE_VERSIONS) {
       const catalogue = catalogueFor(version);
       expect(catalogue.kubeVersion).toBe(version);
-      const own = GENERATED_CATALOGUES[version];
-      if (own) expect(catalogue.release).toBe(own.CATALOGUE_KUBE_VERSION.slice(1));
-      else expect(catalogue.release.startsWith(`${version}.`)).toBe(false);
+      expect(catalogue.release).toBe(kubeRelease(version).kubernetes.slice(1));
     }
+  });
+
+  it('1.34 serves DRA at v1 and 1.35 adds workloads: each version answers from its own discovery', () => {
+    const [v133, v134, v135] = (['1.33', '1.34', '1.35'] as const).map((v) => catalogueFor(v));
+    expect(v133.findResource('resource.k8s.io', 'resourceclaims')).toMatchObject({ version: 'v1beta2', enabledByDefault: false });
+    expect(v134.findResource('resource.k8s.io', 'resourceclaims')).toMatchObject({ version: 'v1', enabledByDefault: true });
+    expect(v134.findResource('scheduling.k8s.io', 'workloads')).toBeUndefined();
+    expect(v135.findResource('scheduling.k8s.io', 'workloads')).toMatchObject({ version: 'v1alpha1', enabledByDefault: false });
   });
 });
 

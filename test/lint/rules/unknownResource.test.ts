@@ -10,6 +10,10 @@ describe('unknown-resource', () => {
     expect(lintPolicy(policy, { warnings, only: ['unknown-resource'], kubeVersion: '1.36' })).toEqual([]);
     const [finding] = lintPolicy(policy, { warnings, only: ['unknown-resource'], kubeVersion: '1.33' });
     expect(finding?.message).toContain('kube-apiserver 1.33.13 serves no resource "workloads" in group "scheduling.k8s.io"');
+    // Workloads arrived in 1.35 (alpha, off by default): 1.34's own discovery lacks them, 1.35's has them.
+    const [in134] = lintPolicy(policy, { warnings, only: ['unknown-resource'], kubeVersion: '1.34' });
+    expect(in134?.message).toContain('kube-apiserver 1.34.12 serves no resource "workloads"');
+    expect(lintPolicy(policy, { warnings, only: ['unknown-resource'], kubeVersion: '1.35' })).toEqual([]);
   });
 
   it('reports a built-in resource named in the wrong built-in group, with the right one', () => {
