@@ -52,6 +52,21 @@ export class PolicyLoadError extends Error {
     this.message = this.format();
   }
 
+  /**
+   * Where the refusal points and what it leaves unsaid, without repeating the
+   * reason: for a message that already carries kube-apiserver's words (an end-to-end
+   * backend's "loading audit policy file: …"), so it still says where to look.
+   */
+  whereLines(): string[] {
+    if (this.unreadable !== undefined) return [];
+    const lines = this.pos ? [`at ${formatPosition(this.pos, { file: this.file })}`] : [];
+    if (this.details.length > 1) {
+      for (const detail of this.details) if (detail.pos) lines.push(`${formatPosition(detail.pos, { file: this.file })}: ${detail.message}`);
+    }
+    for (const hint of this.hints) lines.push(`hint: ${hint}`);
+    return lines;
+  }
+
   private format(): string {
     if (this.unreadable !== undefined) return `${this.file}: cannot read policy: ${this.unreadable}`;
     const lines = [`${formatPosition(this.pos, { file: this.file })}: kube-apiserver would refuse to start with this policy: ${this.reason}`];

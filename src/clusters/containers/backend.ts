@@ -29,6 +29,7 @@ import { credentialsFor } from '../common/identity.js';
 import { CertificateAuthority, type PemPair } from '../common/pki.js';
 import { commandFailure } from '../common/apiserverOutput.js';
 import { policyVerdict } from '../common/policyVerdict.js';
+import type { KubeVersion } from '../../audit/kubeVersions.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -118,10 +119,12 @@ export class ContainersCluster implements Cluster {
     readonly apiserverImage: ImageChoice,
     readonly etcdImage: ImageChoice,
     private readonly log: (line: string) => void,
+    /** Whose loading rules judge each policy before a container is started with it. */
+    private readonly kubeVersion: KubeVersion | undefined,
   ) {}
 
   static async start(policy: PolicyToInstall, options: ContainersClusterOptions = {}): Promise<ContainersCluster> {
-    const verdict = policyVerdict(policy.file);
+    const verdict = policyVerdict(policy.file, options.kubeVersion);
     if (verdict) throw verdict;
     const log = options.log ?? (() => {});
     await dockerClient();
@@ -130,7 +133,7 @@ export class ContainersCluster implements Cluster {
     const apiserverImage = await chooseImage('kube-apiserver', options.apiserverImage, options.kubeVersion);
     const etcdImage = await chooseImage('etcd', options.etcdImage, options.kubeVersion);
     const runDir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-containers-'));
-    const cluster = new ContainersCluster(runDir, apiserverImage, etcdImage, log);
+    const cluster = new ContainersCluster(runDir, apiserverImage, etcdImage, log, options.kubeVersion);
     startWatchdog(runDir, { dockerLabel: `${RUN_LABEL}=${cluster.runId}`, dockerSocket: dockerSocketPath(process.env) });
     const started = Date.now();
     try {
@@ -290,7 +293,7 @@ export class ContainersCluster implements Cluster {
   }
 
   private async installPolicy(policy: PolicyToInstall): Promise<void> {
-    const verdict = policyVerdict(policy.file);
+    const verdict = policyVerdict(policy.file, this.kubeVersion);
     if (verdict) throw verdict;
     const generation = ++this.generation;
     const name = `policy-${generation}.yaml`;

@@ -34,6 +34,7 @@ import { type ClientCertificateSubject, credentialsFor } from '../common/identit
 import { CertificateAuthority } from '../common/pki.js';
 import { commandFailure } from '../common/apiserverOutput.js';
 import { policyVerdict } from '../common/policyVerdict.js';
+import type { KubeVersion } from '../../audit/kubeVersions.js';
 import {
   type AuditEvent,
   type Cluster,
@@ -170,6 +171,8 @@ interface StartSettings {
   retain: boolean;
   run: Run;
   log: (line: string) => void;
+  /** Whose loading rules judge the policy before kind sees it (the node image's version). */
+  kubeVersion: KubeVersion | undefined;
 }
 
 function startSettings(options: KindClusterOptions): StartSettings {
@@ -181,13 +184,14 @@ function startSettings(options: KindClusterOptions): StartSettings {
     retain: options.retain ?? false,
     run: options.run ?? runCommand,
     log: options.log ?? (() => {}),
+    kubeVersion: options.kubeVersion,
   };
 }
 
 /** Refuses early, before anything is made: a bad name, a policy kube-apiserver would refuse, no Docker or no kind. */
 async function checkPrerequisites(policy: PolicyToInstall, settings: StartSettings): Promise<void> {
   if (!isValidClusterName(settings.name)) throw new ClusterError(`"${settings.name}" is not a valid kind cluster name (lowercase letters, digits and "-")`);
-  const verdict = policyVerdict(policy.file);
+  const verdict = policyVerdict(policy.file, settings.kubeVersion);
   if (verdict) throw verdict;
   const docker = await requireDocker(settings.run);
   const kindVersion = await requireKind(settings.run, settings.kind);
@@ -240,6 +244,7 @@ export class KindCluster implements Cluster {
     private readonly run: Run,
     private readonly log: (line: string) => void,
     private readonly kind: string,
+    private readonly kubeVersion: KubeVersion | undefined,
   ) {}
 
   get node(): string {
@@ -264,7 +269,7 @@ export class KindCluster implements Cluster {
     const { plan, record } = await planStart(policy, settings, image);
 
     const root = settings.reuse ? reusableWorkspaceRoot(settings.name) : await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'auditspec-kind-'));
-    const cluster = new KindCluster(settings.name, record?.nodeImage ?? image, kindWorkspace(root), settings.reuse, settings.run, settings.log, settings.kind);
+    const cluster = new KindCluster(settings.name, record?.nodeImage ?? image, kindWorkspace(root), settings.reuse, settings.run, settings.log, settings.kind, settings.kubeVersion);
     try {
       await cluster.prepareDockerAccess();
       if (plan.action === 'create') await cluster.create(policy, settings.retain);
@@ -452,7 +457,7 @@ export class KindCluster implements Cluster {
 
   async switchPolicy(policy: PolicyToInstall): Promise<void> {
     this.assertUsable();
-    const verdict = policyVerdict(policy.file);
+    const verdict = policyVerdict(policy.file, this.kubeVersion);
     if (verdict) throw verdict;
     if (sha256(policy.withSentinel) === this.policySha) {
       this.currentPolicy = resolve(policy.file);

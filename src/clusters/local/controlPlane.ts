@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isModuleDirectory } from '../../audit/modules/discover.js';
 import { loadPolicy } from '../../audit/policy/load.js';
-import { policyVerdict } from '../common/policyVerdict.js';
+import { policyRefusal, policyVerdict } from '../common/policyVerdict.js';
 import { ensureBinaries, type Binaries } from '../../binaries/index.js';
 import type { HttpRequest } from '../../request/types.js';
 import { sendHttps } from '../common/https.js';
@@ -355,7 +355,7 @@ export class LocalControlPlane implements Cluster {
     // kube-apiserver checks the user's own file; a module directory, the policy composed from it.
     let policyFile = userPolicy;
     if (isModuleDirectory(userPolicy)) {
-      const verdict = policyVerdict(userPolicy);
+      const verdict = policyVerdict(userPolicy, this.binaries.release.minor);
       if (verdict) throw verdict;
       policyFile = join(dir, 'composed-policy.yaml');
       await writeFile(policyFile, loadPolicy({ file: userPolicy }).text);
@@ -373,7 +373,7 @@ export class LocalControlPlane implements Cluster {
     const failure = commandFailure(output);
     if (failure?.includes(stopHere)) return policyWarnings(output);
     if (failure && /audit policy/i.test(failure)) {
-      throw new ClusterError(failure, [], true);
+      throw policyRefusal(failure, userPolicy, this.binaries.release.minor);
     }
     throw new ClusterError(
       `kube-apiserver could not check the audit policy: ${failure ?? proc.describeExit()}`,
