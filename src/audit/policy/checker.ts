@@ -20,7 +20,6 @@ import {
   isLongRunningVerb,
   LONG_RUNNING_PATH_PREFIX,
   LONG_RUNNING_SUBRESOURCES,
-  LONG_RUNNING_VERBS,
 } from '../../request/longRunning.js';
 import type { RequestAttributes } from '../../request/types.js';
 
@@ -177,21 +176,19 @@ interface CompiledNonResourceURLs {
 
 /** The rules that can match a request with a given verb, in policy order. */
 interface VerbCandidates {
-  /** For resource requests, per API group some rule names. */
-  resourceByGroup: Map<string, Int32Array>;
+  /** For resource requests, per API group some rule names; null when no rule names one (nothing to look up). */
+  resourceByGroup: Map<string, Int32Array> | null;
   /** For resource requests in any other API group. */
   resourceOtherGroup: Int32Array;
   nonResource: Int32Array;
-  /** watch and proxy are long-running whatever else the request is. */
-  longRunningVerb: boolean;
 }
 
 export interface CompiledPolicy {
   readonly policy: Policy;
   /** @internal */
   readonly rules: readonly CompiledRule[];
-  /** @internal Candidates per verb some rule names (and the long-running verbs). */
-  readonly byVerb: Map<string, VerbCandidates>;
+  /** @internal Candidates per verb some rule names; null when no rule names one (nothing to look up). */
+  readonly byVerb: Map<string, VerbCandidates> | null;
   /** @internal Candidates for every other verb. */
   readonly otherVerb: VerbCandidates;
   /** @internal */
@@ -304,9 +301,7 @@ function compileRule(rule: PolicyRule, index: number, policy: Policy): CompiledR
 /** Compiles a loaded (valid) policy for repeated evaluation. */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   const rules = policy.rules.map((rule, index) => compileRule(rule, index, policy));
-  // The long-running verbs always get their own entry, so the shared entry for
-  // other verbs can say "not long-running" once.
-  const namedVerbs = new Set<string>(LONG_RUNNING_VERBS);
+  const namedVerbs = new Set<string>();
   for (const rule of rules) rule.verbs?.forEach((verb) => namedVerbs.add(verb));
   const namedGroups = new Set<string>();
   for (const rule of policy.rules) for (const gr of rule.resources) if (gr.group !== '*') namedGroups.add(gr.group);
@@ -330,18 +325,25 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     });
     return Int32Array.from(indices);
   };
+  // A lookup that cannot narrow the candidates is not made: with no group (or
+  // no verb) named by any rule, every request would find the same list.
   const forVerb = (verb: string | null): VerbCandidates => {
-    const resourceByGroup = new Map<string, Int32Array>();
-    for (const group of namedGroups) resourceByGroup.set(group, candidates(true, verb, group));
+    let resourceByGroup: Map<string, Int32Array> | null = null;
+    if (namedGroups.size > 0) {
+      resourceByGroup = new Map();
+      for (const group of namedGroups) resourceByGroup.set(group, candidates(true, verb, group));
+    }
     return {
       resourceByGroup,
       resourceOtherGroup: candidates(true, verb, null),
       nonResource: candidates(false, verb, null),
-      longRunningVerb: verb !== null && LONG_RUNNING_VERBS.has(verb),
     };
   };
-  const byVerb = new Map<string, VerbCandidates>();
-  for (const verb of namedVerbs) byVerb.set(verb, forVerb(verb));
+  let byVerb: Map<string, VerbCandidates> | null = null;
+  if (namedVerbs.size > 0) {
+    byVerb = new Map();
+    for (const verb of namedVerbs) byVerb.set(verb, forVerb(verb));
+  }
   return {
     policy,
     rules,
@@ -435,13 +437,15 @@ function ruleMatches(rule: CompiledRule, attrs: RequestAttributes): boolean {
 }
 
 function candidatesFor(compiled: CompiledPolicy, attrs: RequestAttributes): VerbCandidates {
+  if (compiled.byVerb === null) return compiled.otherVerb;
   return compiled.byVerb.get(attrs.verb) ?? compiled.otherVerb;
 }
 
 function firstMatchIn(compiled: CompiledPolicy, entry: VerbCandidates, attrs: RequestAttributes): number {
-  const indices = attrs.resourceRequest
-    ? (entry.resourceByGroup.get(attrs.apiGroup) ?? entry.resourceOtherGroup)
-    : entry.nonResource;
+  let indices = entry.nonResource;
+  if (attrs.resourceRequest) {
+    indices = (entry.resourceByGroup !== null ? entry.resourceByGroup.get(attrs.apiGroup) : undefined) ?? entry.resourceOtherGroup;
+  }
   const rules = compiled.rules;
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i];
@@ -462,20 +466,15 @@ export function firstMatchingRule(compiled: CompiledPolicy, attrs: RequestAttrib
 /** Decides a request under a compiled policy, as kube-apiserver would. */
 export function evaluatePolicy(compiled: CompiledPolicy, attrs: RequestAttributes): AuditDecision {
   let decisions: readonly [AuditDecision, AuditDecision, AuditDecision];
-  let longRunningVerb: boolean;
-  if (compiled.always !== null) {
-    decisions = compiled.always.decisions;
-    longRunningVerb = localIsLongRunningVerb(attrs.verb);
-  } else {
-    const entry = candidatesFor(compiled, attrs);
-    const index = firstMatchIn(compiled, entry, attrs);
+  if (compiled.always !== null) decisions = compiled.always.decisions;
+  else {
+    const index = firstMatchIn(compiled, candidatesFor(compiled, attrs), attrs);
     decisions = index < 0 ? compiled.defaults : compiled.rules[index].decisions;
-    longRunningVerb = entry.longRunningVerb;
   }
   // The request's shape: failed authentication, long-running as isLongRunning
-  // says (the verb part answered above), or ordinary.
+  // says, or ordinary.
   if (attrs.user === null) return decisions[SHAPE_FAILED_AUTHENTICATION];
-  if (longRunningVerb) return decisions[SHAPE_LONG_RUNNING];
+  if (localIsLongRunningVerb(attrs.verb)) return decisions[SHAPE_LONG_RUNNING];
   if (attrs.resourceRequest) {
     const subresource = attrs.subresource;
     return decisions[subresource !== '' && localLongRunningSubresources.has(subresource) ? SHAPE_LONG_RUNNING : SHAPE_ORDINARY];
