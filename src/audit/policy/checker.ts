@@ -166,8 +166,7 @@ interface CompiledRule {
   /** Rules with only non-resource URLs only ever match non-resource requests. */
   nonResourceOnly: boolean;
   nonResource: CompiledNonResourceURLs | null;
-  /** Decisions for each RequestShape. */
-  decisions: readonly [AuditDecision, AuditDecision, AuditDecision];
+  decisions: DecisionsByShape;
 }
 
 interface CompiledNonResourceURLs {
@@ -208,7 +207,7 @@ export interface CompiledPolicy {
   /** @internal Candidates for every other verb. */
   readonly otherVerb: VerbCandidates;
   /** @internal */
-  readonly defaults: readonly [AuditDecision, AuditDecision, AuditDecision];
+  readonly defaults: DecisionsByShape;
   /** @internal The first rule when it has no conditions (it then decides every request), else null. */
   readonly always: CompiledRule | null;
 }
@@ -271,13 +270,20 @@ function stagesWritten(level: Level, omit: ReadonlySet<string>, shape: RequestSh
   return written.filter((stage) => !omit.has(stage));
 }
 
+/**
+ * A decision for each RequestShape, indexed by it; a single decision when the
+ * level is None: nothing is written whatever the shape, so evaluatePolicy need
+ * not work the shape out (for many policies, most requests).
+ */
+type DecisionsByShape = readonly [AuditDecision] | readonly [AuditDecision, AuditDecision, AuditDecision];
+
 function makeDecisions(
   level: Level,
   omitStages: ReadonlySet<string>,
   omitManagedFields: boolean,
   ruleIndex: number | null,
   rule: PolicyRule | null,
-): readonly [AuditDecision, AuditDecision, AuditDecision] {
+): DecisionsByShape {
   const omitted = Object.freeze(STAGES.filter((stage) => omitStages.has(stage)));
   const make = (shape: RequestShape): AuditDecision =>
     Object.freeze({
@@ -288,6 +294,7 @@ function makeDecisions(
       rule,
       stages: Object.freeze(stagesWritten(level, omitStages, shape)),
     });
+  if (level === 'None') return [make(SHAPE_ORDINARY)];
   return [make(SHAPE_ORDINARY), make(SHAPE_LONG_RUNNING), make(SHAPE_FAILED_AUTHENTICATION)];
 }
 
@@ -513,12 +520,13 @@ export function firstMatchingRule(compiled: CompiledPolicy, attrs: RequestAttrib
 
 /** Decides a request under a compiled policy, as kube-apiserver would. */
 export function evaluatePolicy(compiled: CompiledPolicy, attrs: RequestAttributes): AuditDecision {
-  let decisions: readonly [AuditDecision, AuditDecision, AuditDecision];
+  let decisions: DecisionsByShape;
   if (compiled.always !== null) decisions = compiled.always.decisions;
   else {
     const index = firstMatchIn(compiled, candidatesFor(compiled, attrs), attrs);
     decisions = index < 0 ? compiled.defaults : compiled.rules[index].decisions;
   }
+  if (decisions.length === 1) return decisions[0];
   // The request's shape: failed authentication, long-running as isLongRunning
   // says, or ordinary.
   if (attrs.user === null) return decisions[SHAPE_FAILED_AUTHENTICATION];
