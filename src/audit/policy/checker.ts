@@ -150,6 +150,8 @@ interface CompiledGroupResources {
 }
 
 interface CompiledRule {
+  /** Its 0-based place in the policy. */
+  index: number;
   users: Set<string> | null;
   userGroups: Set<string> | null;
   verbs: Set<string> | null;
@@ -184,9 +186,9 @@ interface CompiledNonResourceURLs {
  */
 interface CandidateRules {
   /** Rules to check, in policy order, up to (not including) `otherwise`. */
-  readonly check: Int32Array;
-  /** The rule that decides when none of `check` matches; -1 for the default. */
-  readonly otherwise: number;
+  readonly check: readonly CompiledRule[];
+  /** The rule that decides when none of `check` matches; null for the default. */
+  readonly otherwise: CompiledRule | null;
 }
 
 /** The rules that can match a request with a given verb. */
@@ -302,6 +304,7 @@ function compileRule(rule: PolicyRule, index: number, policy: Policy): CompiledR
   const resourceOnly = rule.namespaces.length > 0 || rule.resources.length > 0;
   const omit = new Set<string>([...policy.omitStages, ...rule.omitStages]);
   return {
+    index,
     users: toSet(rule.users),
     userGroups: toSet(rule.userGroups),
     verbs: toSet(rule.verbs),
@@ -337,17 +340,17 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   // lists resources) in one of its groups; null stands for any verb or group
   // no rule names.
   const candidates = (resourceRequest: boolean, verb: string | null, group: string | null): CandidateRules => {
-    const check: number[] = [];
-    for (const [index, rule] of rules.entries()) {
+    const check: CompiledRule[] = [];
+    for (const rule of rules) {
       if (resourceRequest ? rule.nonResourceOnly : rule.resourceOnly) continue;
       if (rule.verbs !== null && (verb === null || !rule.verbs.has(verb))) continue;
       if (indexGroups && resourceRequest && rule.resourcesByGroup !== null && rule.resourcesAnyGroup.length === 0) {
         if (group === null || !rule.resourcesByGroup.has(group)) continue;
       }
-      if (matchesEveryCandidate(rule, resourceRequest, group)) return { check: Int32Array.from(check), otherwise: index };
-      check.push(index);
+      if (matchesEveryCandidate(rule, resourceRequest, group)) return { check, otherwise: rule };
+      check.push(rule);
     }
-    return { check: Int32Array.from(check), otherwise: -1 };
+    return { check, otherwise: null };
   };
   // A lookup that cannot narrow the candidates is not made: with no group (or
   // no verb) named by any rule, every request would find the same list.
@@ -495,16 +498,14 @@ function candidatesFor(compiled: CompiledPolicy, attrs: RequestAttributes): Verb
   return compiled.byVerb.get(attrs.verb) ?? compiled.otherVerb;
 }
 
-function firstMatchIn(compiled: CompiledPolicy, entry: VerbCandidates, attrs: RequestAttributes): number {
+function firstMatchIn(entry: VerbCandidates, attrs: RequestAttributes): CompiledRule | null {
   let candidates = entry.nonResource;
   if (attrs.resourceRequest) {
     candidates = (entry.resourceByGroup !== null ? entry.resourceByGroup.get(attrs.apiGroup) : undefined) ?? entry.resourceOtherGroup;
   }
   const check = candidates.check;
-  const rules = compiled.rules;
   for (let i = 0; i < check.length; i++) {
-    const index = check[i];
-    if (candidateMatches(rules[index], attrs)) return index;
+    if (candidateMatches(check[i], attrs)) return check[i];
   }
   return candidates.otherwise;
 }
@@ -515,7 +516,7 @@ function firstMatchIn(compiled: CompiledPolicy, entry: VerbCandidates, attrs: Re
  */
 export function firstMatchingRule(compiled: CompiledPolicy, attrs: RequestAttributes): number {
   if (compiled.always !== null) return 0;
-  return firstMatchIn(compiled, candidatesFor(compiled, attrs), attrs);
+  return firstMatchIn(candidatesFor(compiled, attrs), attrs)?.index ?? -1;
 }
 
 /** Decides a request under a compiled policy, as kube-apiserver would. */
@@ -523,8 +524,8 @@ export function evaluatePolicy(compiled: CompiledPolicy, attrs: RequestAttribute
   let decisions: DecisionsByShape;
   if (compiled.always !== null) decisions = compiled.always.decisions;
   else {
-    const index = firstMatchIn(compiled, candidatesFor(compiled, attrs), attrs);
-    decisions = index < 0 ? compiled.defaults : compiled.rules[index].decisions;
+    const rule = firstMatchIn(candidatesFor(compiled, attrs), attrs);
+    decisions = rule === null ? compiled.defaults : rule.decisions;
   }
   if (decisions.length === 1) return decisions[0];
   // The request's shape: failed authentication, long-running as isLongRunning
