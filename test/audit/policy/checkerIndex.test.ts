@@ -172,6 +172,8 @@ describe.skipIf(!canRunOracle)(`compiled policy index${canRunOracle ? '' : ` —
     ['pattern corners', CORNERS, grid()],
     ['a policy too large to index by group', outsized(), outsizedRequests()],
     ['rules that match every candidate, and rules that nearly do', ALMOST_CATCH_ALLS, grid()],
+    // Checked directly, without the candidate lists.
+    ['a policy of one rule', `apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Request\n  userGroups: [ops]\n  verbs: [get, watch]\n  resources:\n  - group: apps\n`, grid()],
     // The first rule decides everything (compiled without lookups); the rest never can.
     ['a first rule without conditions', `apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Request\n  omitStages: [ResponseStarted]\n${CORNERS.split('rules:\n')[1]}`, grid()],
   ] as const) {
