@@ -125,13 +125,14 @@ const SHAPE_FAILED_AUTHENTICATION: RequestShape = 2;
 /**
  * The resource patterns of one `resources` entry, sorted by the only ways
  * resourcePatternMatches (above) lets a pattern match: equal to
- * "resource" or "resource/subresource", "*", "*\/sub" and "res/*".
+ * "resource" or "resource/subresource", "*", "*\/sub" and "res/*". A form the
+ * entry does not use is null, so that checking it costs no lookup.
  */
 interface ResourcePatterns {
   /** "*", or an entry naming no resources: every resource of the group (see resourceNames). */
   any: boolean;
   /** Patterns without "/" (other than "*"): equal to the resource when the request has no subresource. */
-  plain: Set<string>;
+  plain: Set<string> | null;
   /**
    * Patterns with "/": compared in full with resource + "/" + subresource (or the
    * resource alone, which may itself hold "/"). This also covers "*\/sub" and
@@ -139,9 +140,9 @@ interface ResourcePatterns {
    */
   slashed: string[];
   /** "sub" of every "*\/sub": any resource's subresource "sub". */
-  anyResourceWithSubresource: Set<string>;
+  anyResourceWithSubresource: Set<string> | null;
   /** "res" of every "res/*": res itself and every subresource of it. */
-  resourceWithAnySubresource: Set<string>;
+  resourceWithAnySubresource: Set<string> | null;
 }
 
 interface CompiledGroupResources {
@@ -224,22 +225,26 @@ export interface CompiledPolicy {
 const toSet = (values: readonly string[]): Set<string> | null => (values.length > 0 ? new Set(values) : null);
 
 function compileGroupResources(gr: GroupResources): CompiledGroupResources {
-  const patterns: ResourcePatterns = {
-    any: gr.resources.length === 0,
-    plain: new Set(),
-    slashed: [],
-    anyResourceWithSubresource: new Set(),
-    resourceWithAnySubresource: new Set(),
-  };
+  const plain: string[] = [];
+  const slashed: string[] = [];
+  const anyResourceWithSubresource: string[] = [];
+  const resourceWithAnySubresource: string[] = [];
   for (const text of gr.resources) {
-    if (text === '*') patterns.any = true;
-    else if (!text.includes('/')) patterns.plain.add(text);
+    if (text === '*') continue;
+    if (!text.includes('/')) plain.push(text);
     else {
-      patterns.slashed.push(text);
-      if (text.startsWith('*/')) patterns.anyResourceWithSubresource.add(text.slice(2));
-      if (text.endsWith('/*')) patterns.resourceWithAnySubresource.add(text.slice(0, -2));
+      slashed.push(text);
+      if (text.startsWith('*/')) anyResourceWithSubresource.push(text.slice(2));
+      if (text.endsWith('/*')) resourceWithAnySubresource.push(text.slice(0, -2));
     }
   }
+  const patterns: ResourcePatterns = {
+    any: gr.resources.length === 0 || gr.resources.includes('*'),
+    plain: toSet(plain),
+    slashed,
+    anyResourceWithSubresource: toSet(anyResourceWithSubresource),
+    resourceWithAnySubresource: toSet(resourceWithAnySubresource),
+  };
   // Upstream returns true for an entry without resources before it looks at resourceNames.
   return { patterns, resourceNames: gr.resources.length === 0 ? null : toSet(gr.resourceNames) };
 }
@@ -442,10 +447,10 @@ function compiledGroupResourcesMatch(gr: CompiledGroupResources, resource: strin
   const patterns = gr.patterns;
   if (patterns.any) return true;
   if (subresource === '') {
-    if (patterns.plain.has(resource)) return true;
-  } else if (patterns.anyResourceWithSubresource.has(subresource)) return true;
+    if (patterns.plain !== null && patterns.plain.has(resource)) return true;
+  } else if (patterns.anyResourceWithSubresource !== null && patterns.anyResourceWithSubresource.has(subresource)) return true;
   // "res/*" also covers the resource itself, without a subresource.
-  if (patterns.resourceWithAnySubresource.has(resource)) return true;
+  if (patterns.resourceWithAnySubresource !== null && patterns.resourceWithAnySubresource.has(resource)) return true;
   const slashed = patterns.slashed;
   for (let i = 0; i < slashed.length; i++) {
     if (equalsCombinedResource(slashed[i], resource, subresource)) return true;
