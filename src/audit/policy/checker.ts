@@ -541,6 +541,7 @@ export function evaluatePolicy(compiled: CompiledPolicy, attrs: RequestAttribute
     const rule = firstMatchIn(candidatesFor(compiled, attrs), attrs);
     decisions = rule === null ? compiled.defaults : rule.decisions;
   }
+  // Level None: one decision whatever the shape (see DecisionsByShape).
   if (decisions.length === 1) return decisions[0];
   // The request's shape: failed authentication, long-running as isLongRunning
   // says, or ordinary.
