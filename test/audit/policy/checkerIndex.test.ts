@@ -96,6 +96,40 @@ function grid(): RequestAttributes[] {
   return out;
 }
 
+// Rules that end a candidate list (they match every request of its kind, verb
+// and group) next to rules that only nearly do: names, a namespace, a user
+// group, one group's resources.
+const ALMOST_CATCH_ALLS = `apiVersion: audit.k8s.io/v1
+kind: Policy
+rules:
+- level: Request
+  resources:
+  - group: "*"
+    resources: ["*"]
+    resourceNames: [web]
+- level: Metadata
+  namespaces: [prod]
+- level: None
+  userGroups: [ops]
+- level: RequestResponse
+  resources:
+  - group: apps
+    resources: ["*"]
+  - group: batch
+    resources: ["jobs"]
+- level: Request
+  verbs: [get]
+- level: None
+  nonResourceURLs: ["/healthz*"]
+- level: Metadata
+  nonResourceURLs: ["*"]
+- level: RequestResponse
+  verbs: [list]
+  resources:
+  - group: ""
+- level: None
+`;
+
 /** More rules × groups × verbs than compilePolicy indexes by group. */
 function outsized(): string {
   const rules: string[] = [];
@@ -137,6 +171,9 @@ describe.skipIf(!canRunOracle)(`compiled policy index${canRunOracle ? '' : ` —
   for (const [name, text, requests] of [
     ['pattern corners', CORNERS, grid()],
     ['a policy too large to index by group', outsized(), outsizedRequests()],
+    ['rules that match every candidate, and rules that nearly do', ALMOST_CATCH_ALLS, grid()],
+    // Checked directly, without the candidate lists.
+    ['a policy of one rule', `apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Request\n  userGroups: [ops]\n  verbs: [get, watch]\n  resources:\n  - group: apps\n`, grid()],
     // The first rule decides everything (compiled without lookups); the rest never can.
     ['a first rule without conditions', `apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Request\n  omitStages: [ResponseStarted]\n${CORNERS.split('rules:\n')[1]}`, grid()],
   ] as const) {
