@@ -123,8 +123,7 @@ export function topLevelKeyAfter(text: string, from: number, wanted: (key: strin
       const start = i;
       i = closingQuote(text, i);
       if (depth === 1 && expectKey) {
-        const backslash = text.indexOf('\\', start);
-        const escaped = backslash !== -1 && backslash < i;
+        const escaped = hasBackslash(text, start + 1, i);
         let key: string;
         try {
           key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
@@ -142,6 +141,12 @@ export function topLevelKeyAfter(text: string, from: number, wanted: (key: strin
       expectKey = false;
     } else if (c === 0x2c /* , */ && depth === 1) expectKey = true;
   }
+  return false;
+}
+
+/** Whether text[from..to) holds a backslash: a key's own characters, so the look stays within the key. */
+function hasBackslash(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x5c /* \ */) return true;
   return false;
 }
 
