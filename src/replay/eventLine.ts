@@ -3,6 +3,7 @@
 // (only its metadata when it has kube-apiserver's layout).
 import type { Stage } from '../audit/types.js';
 import { STAGES } from '../audit/types.js';
+import { closingQuote } from './jsonScan.js';
 
 /**
  * The first fields of an event as kube-apiserver writes it. A later event of a
@@ -120,15 +121,9 @@ export function topLevelKeyAfter(text: string, from: number, wanted: (key: strin
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const start = i;
-      let escaped = false;
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i++;
-        } else if (d === 0x22) break;
-      }
+      i = closingQuote(text, i);
       if (depth === 1 && expectKey) {
+        const escaped = hasBackslash(text, start + 1, i);
         let key: string;
         try {
           key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
@@ -146,6 +141,12 @@ export function topLevelKeyAfter(text: string, from: number, wanted: (key: strin
       expectKey = false;
     } else if (c === 0x2c /* , */ && depth === 1) expectKey = true;
   }
+  return false;
+}
+
+/** Whether text[from..to) holds a backslash: a key's own characters, so the look stays within the key. */
+function hasBackslash(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x5c /* \ */) return true;
   return false;
 }
 

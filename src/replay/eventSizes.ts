@@ -4,6 +4,7 @@
 // re-serialising a parsed value gives the same bytes except for the few characters
 // Go escapes and JavaScript does not (<, >, &), which is close enough for volume.
 import type { Stage } from '../audit/types.js';
+import { closingQuote } from './jsonScan.js';
 import type { EventSample } from './volume.js';
 
 type Json = Record<string, unknown>;
@@ -82,15 +83,10 @@ export function skipJsonValue(text: string, i: number): number {
   return i;
 }
 
+/** Just past the string that opens at `i`; a string left open runs to the end (see closingQuote). */
 function skipString(text: string, i: number): number {
-  i++;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c /* \ */) i += 2;
-    else if (c === 0x22) return i + 1;
-    else i++;
-  }
-  return i;
+  const quote = closingQuote(text, i);
+  return quote === text.length ? quote : quote + 1;
 }
 
 /**
