@@ -12,9 +12,13 @@ import type { ClassTally, TallyCounts } from '../tallyCounts.js';
 
 type MergeLimits = Pick<TallyOptions, 'examplesPerClass' | 'malformedExamples' | 'maxTrackedClasses'>;
 
-/** The first `limit` of two lists already in position order, by position. */
+/**
+ * The first `limit` of two lists, by position. Both may hold lines of the same
+ * range (the main thread's from the lines handed back to it), so neither side
+ * is known to come first.
+ */
 function firstByPosition<T extends { pos: number }>(a: T[], b: T[], limit: number): T[] {
-  if (b.length === 0 || a.length >= limit) return a.slice(0, limit);
+  if (b.length === 0) return a;
   return [...a, ...b].sort((x, y) => x.pos - y.pos).slice(0, limit);
 }
 
