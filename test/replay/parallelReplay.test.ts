@@ -186,6 +186,9 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
       lines.push(event(`w${i}`, 'RequestReceived', { user: i % 3 ? 'alice' : 'dave' }));
       if (i >= 5) lines.push(event(`w${i - 5}`, 'ResponseComplete', { user: (i - 5) % 3 ? 'alice' : 'dave' }));
       if (i % 7 === 0) lines.push(event(`s${i}`, 'RequestReceived'), event(`s${i}`, 'ResponseComplete'));
+      // Requests opened by a line handed back (no RequestReceived) between ones a worker opened: carried on in the order they were opened.
+      if (i % 4 === 1) lines.push(event(`v${i}`, 'ResponseStarted', { verb: 'watch', user: 'bob' }));
+      if (i % 4 === 1 && i >= 9) lines.push(event(`v${i - 8}`, 'ResponseComplete', { verb: 'watch', user: 'bob' }));
     }
     const { log, starts } = writeLog('window.log', lines);
     const foldings: Foldings = { merged: 0, 'counted again': 0 };
@@ -201,6 +204,24 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
     // Ranges where the window may have filled are counted again; the others merged, their open requests carried on in order.
     expect(foldings.merged).toBeGreaterThan(0);
     expect(foldings['counted again']).toBeGreaterThan(0);
+
+    // Requests a worker opened and requests opened on the main thread (handed back: no RequestReceived), interleaved;
+    // later a burst fills the window, which pushes out the oldest of them: which ones depends on their order.
+    const carol = (id: string) => event(id, 'RequestReceived', { user: 'carol' });
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => [carol(`f${n}-${i}`), event(`f${n}-${i}`, 'ResponseComplete', { user: 'carol' })]).flat();
+    const watch = (id: string, stage: string) => event(id, stage, { verb: 'watch', user: 'bob' });
+    const burst = writeLog('burst.log', [
+      ...filler(3),
+      ...['1', '2', '3'].flatMap((n) => [event(`w${n}`, 'RequestReceived'), watch(`v${n}`, 'ResponseStarted')]),
+      ...filler(4),
+      ...Array.from({ length: 8 }, (_, i) => carol(`b${i}`)),
+      ...filler(5),
+      ...['1', '2', '3'].flatMap((n) => [event(`w${n}`, 'ResponseComplete'), watch(`v${n}`, 'ResponseComplete')]),
+      ...filler(2),
+    ]);
+    const single = await replayAuditLogs([burst.log], { policy: changes, windowSize: 12 });
+    expect(single.window.evicted).toBeGreaterThan(0);
+    for (const unitBytes of rangeSizes(burst.starts)) await expectSameReport([burst.log], { policy: changes, windowSize: 12 }, unitBytes, [2, 3, 4]);
   }, 120_000);
 
   test('more changed classes than are tracked', async () => {
@@ -251,5 +272,24 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
       expect(single.input.notEventExamples).toHaveLength(Math.min(malformedExamples, 6));
       for (const unitBytes of rangeSizes(starts)) await expectSameReport([log], options, unitBytes, [2, 3, 4]);
     }
+  }, 120_000);
+
+  test('classes tied in requests and label are listed in the order of their first request', async () => {
+    const rr = { level: 'RequestResponse' };
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) lines.push(event(`f${i}`, 'RequestReceived', { user: 'carol' }), event(`f${i}`, 'ResponseComplete', { user: 'carol' }));
+    // alice's gets change to Request from Metadata (first) and from RequestResponse (second), twice each: a tie.
+    lines.splice(6, 0, event('t1', 'RequestReceived'), event('t1', 'ResponseComplete'));
+    lines.splice(10, 0, event('t2', 'RequestReceived', rr), event('t2', 'ResponseComplete', rr));
+    // Without RequestReceived: handed back, counted on the main thread before the worker's counts are added.
+    lines.splice(14, 0, event('t3', 'ResponseComplete'));
+    lines.splice(16, 0, event('t4', 'RequestReceived', rr), event('t4', 'ResponseComplete', rr));
+    const { log, starts } = writeLog('ties.log', lines);
+    const single = await replayAuditLogs([log], { policy: changes });
+    expect(single.changedClasses.map((c) => [c.label, c.from, c.requests])).toEqual([
+      ['alice get core/pods in a', 'Metadata', 2],
+      ['alice get core/pods in a', 'RequestResponse', 2],
+    ]);
+    for (const unitBytes of [starts[starts.length - 1] + 1, ...rangeSizes(starts)]) await expectSameReport([log], { policy: changes }, unitBytes, [2, 3, 4]);
   }, 120_000);
 });
