@@ -35,7 +35,7 @@ type Foldings = Record<UnitFolding, number>;
  */
 async function expectSameReport(files: string[], options: ReplayOptions, unitBytes: number, jobs: number[] = [2]): Promise<Foldings> {
   const single = JSON.stringify(await replayAuditLogs(files, options));
-  const foldings: Foldings = { merged: 0, 'counted again': 0 };
+  const foldings: Foldings = { merged: 0, 'counted again': 0, 'counted here': 0 };
   for (const n of jobs) {
     const parallel = await replayAuditLogs(files, { ...options, jobs: n, jobUnitBytes: unitBytes, onJobUnit: (_unit, folding) => foldings[folding]++ });
     expect(JSON.stringify(parallel), `--jobs ${n}, ranges of ${unitBytes} bytes`).toBe(single);
@@ -168,7 +168,7 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
     const { log, starts } = writeLog('reused.log', lines);
     const single = await replayAuditLogs([log], { policy: changes });
     expect(single.window.reusedAuditIDs).toBe(2);
-    const foldings: Foldings = { merged: 0, 'counted again': 0 };
+    const foldings: Foldings = { merged: 0, 'counted again': 0, 'counted here': 0 };
     for (const unitBytes of rangeSizes(starts)) {
       const f = await expectSameReport([log], { policy: changes }, unitBytes, [2, 3, 4]);
       foldings.merged += f.merged;
@@ -191,7 +191,7 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
       if (i % 4 === 1 && i >= 9) lines.push(event(`v${i - 8}`, 'ResponseComplete', { verb: 'watch', user: 'bob' }));
     }
     const { log, starts } = writeLog('window.log', lines);
-    const foldings: Foldings = { merged: 0, 'counted again': 0 };
+    const foldings: Foldings = { merged: 0, 'counted again': 0, 'counted here': 0 };
     for (const windowSize of [3, 5, 6, 9]) {
       const single = await replayAuditLogs([log], { policy: changes, windowSize });
       if (windowSize < 6) expect(single.window.evicted).toBeGreaterThan(0);
@@ -234,7 +234,7 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
       else lines.push(event(`c${i}`, 'RequestReceived', fields), event(`c${i}`, 'ResponseComplete', fields));
     }
     const { log, starts } = writeLog('classes.log', lines);
-    const foldings: Foldings = { merged: 0, 'counted again': 0 };
+    const foldings: Foldings = { merged: 0, 'counted again': 0, 'counted here': 0 };
     for (const maxTrackedClasses of [1, 4, 7, 11, 20]) {
       const single = await replayAuditLogs([log], { policy: dropAll, maxTrackedClasses });
       expect(single.untrackedChangedRequests).toBeGreaterThan(0);
@@ -291,5 +291,26 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
       ['alice get core/pods in a', 'RequestResponse', 2],
     ]);
     for (const unitBytes of [starts[starts.length - 1] + 1, ...rangeSizes(starts)]) await expectSameReport([log], { policy: changes }, unitBytes, [2, 3, 4]);
+  }, 120_000);
+
+  test('a log whose requests begin without RequestReceived: once a worker hands back most of a range, this thread counts the rest', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      if (i % 10 === 3) lines.push(event(`w${i}`, 'ResponseStarted', { verb: 'watch' }));
+      if (i % 10 === 8) lines.push(event(`w${i - 5}`, 'ResponseComplete', { verb: 'watch' }));
+      lines.push(event(`c${i}`, 'ResponseComplete', { user: i % 2 ? 'alice' : 'bob' }));
+    }
+    const { log, starts } = writeLog('last-stages.log', lines);
+    let countedHere = 0;
+    for (const unitBytes of rangeSizes(starts)) countedHere += (await expectSameReport([log], { policy: changes }, unitBytes, [2, 3]))['counted here'];
+    // Units beyond the first few sent out (one per worker) are never sent.
+    expect(countedHere).toBeGreaterThan(0);
+
+    // Ranges long enough that a worker gives up part way (after 2048 lines) and this thread counts them from the start.
+    const many = writeLog('last-stages-long.log', Array.from({ length: 6000 }, (_, i) => event(`l${i}`, 'ResponseComplete', { user: i % 3 ? 'alice' : 'bob' })));
+    const halves = Math.ceil((many.starts[many.starts.length - 1] + 1) / 2);
+    const foldings = await expectSameReport([many.log], { policy: changes }, halves, [2]);
+    expect(foldings.merged + foldings['counted again']).toBe(0);
+    expect(foldings['counted here']).toBeGreaterThanOrEqual(2);
   }, 120_000);
 });

@@ -29,7 +29,8 @@ import { decodeCarried } from './carriedRequests.js';
 import { mergeCounts } from './mergeCounts.js';
 import { positionIn, type Unit, type UnitResult } from './protocol.js';
 
-export type UnitFolding = 'merged' | 'counted again';
+/** Merged; counted again here (the merge could differ); or counted here from the start (never sent to a worker: see parallelReplay.ts). */
+export type UnitFolding = 'merged' | 'counted again' | 'counted here';
 
 /** Whether merging the worker's counts gives exactly what a single thread counts (see the list above). */
 function mergeIsExact(tally: ReplayTally, result: UnitResult): boolean {
@@ -46,21 +47,24 @@ function mergeIsExact(tally: ReplayTally, result: UnitResult): boolean {
   return tracked >= maxTrackedClasses || tracked + result.counts.classes.size + result.deferred.length <= maxTrackedClasses;
 }
 
-/** Counts the unit here, line by line, from the file. */
-async function countHere(tally: ReplayTally, unit: Unit, lineOffset: number): Promise<void> {
-  let ordinal = 0;
+/** Counts the unit here, line by line, from the file; its lines and (uncompressed) bytes. */
+export async function countUnitHere(tally: ReplayTally, unit: Unit, lineOffset: number): Promise<{ lines: number; bytes: number }> {
+  let lines = 0;
+  let total = 0;
   const onLine = (text: string, bytes: number) => {
-    ordinal++;
-    tally.onLine(unit.file, text, lineOffset + ordinal, bytes, positionIn(unit.index, ordinal));
+    lines++;
+    total += bytes;
+    tally.onLine(unit.file, text, lineOffset + lines, bytes, positionIn(unit.index, lines));
   };
   if (unit.gzip) await readLines(unit.file, (text, _lineNumber, bytes) => onLine(text, bytes));
   else await readLineRange(unit.file, unit.start, unit.end, onLine);
+  return { lines, bytes: total };
 }
 
 /** `lineOffset`: lines of the unit's file in the units before it. */
 export async function foldUnit(tally: ReplayTally, unit: Unit, result: UnitResult, lineOffset: number): Promise<UnitFolding> {
   if (!mergeIsExact(tally, result)) {
-    await countHere(tally, unit, lineOffset);
+    await countUnitHere(tally, unit, lineOffset);
     return 'counted again';
   }
   const base = positionIn(unit.index, 0);

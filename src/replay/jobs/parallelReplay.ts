@@ -13,7 +13,7 @@ import { isGzipFile } from '../lines.js';
 import type { ReplayReport } from '../report.js';
 import type { ReplayOptions } from '../replay.js';
 import { ReplayTally, type TallyOptions } from '../tally.js';
-import { foldUnit } from './foldUnit.js';
+import { countUnitHere, foldUnit, type UnitFolding } from './foldUnit.js';
 import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
 /** Units of at most this many bytes, and at least four per worker where the logs allow. */
@@ -81,13 +81,30 @@ export async function replayInParallel(files: readonly string[], options: Replay
   // Lines and bytes of the file being joined, in the units joined so far.
   const file = { index: -1, lines: 0, bytes: 0 };
 
-  const fold = async (unit: Unit, result: UnitResult) => {
+  // Set once a worker handed back most of a unit's lines (or gave up on one for
+  // that reason): this thread would count them anyway, and parsing them on a
+  // worker first only costs more. That is a log whose requests mostly begin
+  // without RequestReceived (recorded under omitStages: [RequestReceived]): each
+  // such first event may continue a request of an earlier unit (see
+  // rangeDeferral.ts). The units not yet counted are then counted here, as
+  // --jobs 1 would.
+  let alone = false;
+  // Units a worker gave up on: counted here in their turn.
+  const gaveUp = units.map(() => false);
+
+  const fold = async (unit: Unit, result: UnitResult | undefined) => {
     const fileIndex = unit.fileIndex;
     if (fileIndex !== file.index) Object.assign(file, { index: fileIndex, lines: 0, bytes: 0 });
-    const folding = await foldUnit(tally, unit, result, file.lines);
+    let folding: UnitFolding = 'counted here';
+    let read: { lines: number; bytes: number };
+    if (result === undefined) read = await countUnitHere(tally, unit, file.lines);
+    else {
+      folding = await foldUnit(tally, unit, result, file.lines);
+      read = result;
+    }
     options.onJobUnit?.(unit.index, folding);
-    file.lines += result.lines;
-    file.bytes += result.bytes;
+    file.lines += read.lines;
+    file.bytes += read.bytes;
     const lastOfFile = unit.index + 1 === units.length || units[unit.index + 1].fileIndex !== fileIndex;
     if (lastOfFile) tally.onFileRead(unit.file, { lines: file.lines, bytes: file.bytes, gzip: unit.gzip });
     options.onProgress?.({
@@ -103,7 +120,7 @@ export async function replayInParallel(files: readonly string[], options: Replay
   try {
     await new Promise<void>((resolve, reject) => {
       const dispatch = (worker: Worker) => {
-        if (nextToSend < units.length) worker.postMessage({ type: 'unit', unit: units[nextToSend++] } satisfies ToWorker);
+        if (!alone && nextToSend < units.length) worker.postMessage({ type: 'unit', unit: units[nextToSend++] } satisfies ToWorker);
       };
       // Joins the units whose results are in, in order; one join at a time (a unit counted again here reads its file).
       let folding = false;
@@ -113,7 +130,8 @@ export async function replayInParallel(files: readonly string[], options: Replay
         try {
           while (nextToFold < units.length) {
             const result = results[nextToFold];
-            if (result === undefined) return;
+            // Not in yet: wait for it, unless it was never sent or its worker gave up.
+            if (result === undefined && !gaveUp[nextToFold] && !(alone && nextToFold >= nextToSend)) return;
             results[nextToFold] = undefined;
             await fold(units[nextToFold], result);
             nextToFold++;
@@ -131,7 +149,14 @@ export async function replayInParallel(files: readonly string[], options: Replay
             reject(new Error(`${units[message.unit].file}: ${message.message}`));
             return;
           }
-          results[message.result.unit] = message.result;
+          if (message.type === 'gave up') {
+            gaveUp[message.unit] = true;
+            alone = true;
+          } else {
+            const result = message.result;
+            results[result.unit] = result;
+            if (result.deferred.length * 2 > result.lines) alone = true;
+          }
           dispatch(worker);
           void pumpOrFail();
         };

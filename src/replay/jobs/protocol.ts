@@ -46,7 +46,11 @@ export interface UnitResult {
 
 export type ToWorker = { type: 'setup'; setup: WorkerSetup } | { type: 'unit'; unit: Unit };
 
-export type FromWorker = { type: 'result'; result: UnitResult } | { type: 'error'; unit: number; message: string };
+export type FromWorker =
+  | { type: 'result'; result: UnitResult }
+  /** The worker stopped early: it was handing back most of the unit's lines (see parallelReplay.ts). */
+  | { type: 'gave up'; unit: number }
+  | { type: 'error'; unit: number; message: string };
 
 /** A line's position in the log (see tallyCounts.ts) from its unit and its number within it: units are in log order. */
 export function positionIn(unit: number, ordinal: number): number {

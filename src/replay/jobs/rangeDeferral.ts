@@ -22,8 +22,12 @@ import type { LineDeferral, OpenRequests } from '../tally.js';
 export class RangeDeferral implements LineDeferral {
   /** auditIDs handed back: every later line naming them is handed back too. */
   private readonly handedBack = new Set<string>();
-  /** auditIDs of requests this range began (or may have) with nothing open under them here. */
-  readonly firstSeen = new Set<string>();
+  /**
+   * auditIDs of requests this range began (or may have) with nothing open under
+   * them here. A list, not a set: it only grows, and a few repeats cost less
+   * than hashing every ID here (the main thread looks each up once).
+   */
+  readonly firstSeen: string[] = [];
   /** The most requests open here plus auditIDs handed back, at any time. */
   peak = 0;
   /**
@@ -36,13 +40,14 @@ export class RangeDeferral implements LineDeferral {
   deferHead(line: LineFacts, head: ContinuationHead, open: OpenRequests): boolean {
     if (this.handedBack.has(head.auditID) || head.stage !== 'RequestReceived') return this.handBack(line, head.auditID, open);
     // Even when the line then fails to parse: a carried request missing its RequestReceived could have taken it as a later event.
-    this.firstSeen.add(head.auditID);
+    this.firstSeen.push(head.auditID);
     return false;
   }
 
   deferEvent(line: LineFacts, read: Extract<LineRead, { kind: 'event' }>, open: OpenRequests): boolean {
     if (this.handedBack.has(read.auditID) || read.stage !== 'RequestReceived') return this.handBack(line, read.auditID, open);
-    this.firstSeen.add(read.auditID);
+    // Usually noted already, from the line's head.
+    if (this.firstSeen[this.firstSeen.length - 1] !== read.auditID) this.firstSeen.push(read.auditID);
     return false;
   }
 

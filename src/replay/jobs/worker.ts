@@ -19,7 +19,15 @@ let attributeCache: AttributeCache;
 
 const send = (message: FromWorker) => port.postMessage(message);
 
-async function countUnit(unit: Unit): Promise<UnitResult> {
+/**
+ * After this many lines, a worker that handed back most of them stops: the main
+ * thread would count them all anyway (a log whose requests begin without
+ * RequestReceived), so it counts the unit itself instead.
+ */
+const GIVE_UP_AFTER_LINES = 2048;
+const givingUp = new Error('most lines handed back');
+
+async function countUnit(unit: Unit): Promise<UnitResult | undefined> {
   const deferral = new RangeDeferral();
   const tally = new ReplayTally({ ...setup.tally, attributeCache }, deferral);
   const deferred: DeferredLine[] = [];
@@ -29,9 +37,15 @@ async function countUnit(unit: Unit): Promise<UnitResult> {
     const ordinal = ++lines;
     bytes += lineBytes;
     if (!tally.onLine(unit.file, text, ordinal, lineBytes, positionIn(unit.index, ordinal))) deferred.push({ ordinal, text, bytes: lineBytes });
+    if (lines === GIVE_UP_AFTER_LINES && deferred.length * 2 > lines) throw givingUp;
   };
-  if (unit.gzip) await readLines(unit.file, (text, _lineNumber, lineBytes) => onLine(text, lineBytes));
-  else await readLineRange(unit.file, unit.start, unit.end, (text, lineBytes) => onLine(text, lineBytes));
+  try {
+    if (unit.gzip) await readLines(unit.file, (text, _lineNumber, lineBytes) => onLine(text, lineBytes));
+    else await readLineRange(unit.file, unit.start, unit.end, (text, lineBytes) => onLine(text, lineBytes));
+  } catch (err) {
+    if (err === givingUp) return undefined;
+    throw err;
+  }
   const { counts, open } = tally.handOver();
   const { after, before } = tally.factContext;
   return {
@@ -41,7 +55,7 @@ async function countUnit(unit: Unit): Promise<UnitResult> {
     counts,
     open: encodeCarried(open, after, before),
     deferred,
-    firstSeen: [...deferral.firstSeen],
+    firstSeen: deferral.firstSeen,
     peak: deferral.peak,
     ambiguous: deferral.ambiguous,
   };
@@ -53,7 +67,7 @@ port.on('message', (message: ToWorker) => {
     attributeCache = new AttributeCache();
   } else if (message.type === 'unit') {
     countUnit(message.unit).then(
-      (result) => send({ type: 'result', result }),
+      (result) => send(result === undefined ? { type: 'gave up', unit: message.unit.index } : { type: 'result', result }),
       (err: unknown) => send({ type: 'error', unit: message.unit.index, message: err instanceof Error ? err.message : String(err) }),
     );
   }
