@@ -70,6 +70,11 @@ export class RequestWindow<T> {
     this.clear();
   }
 
+  /** The open requests, oldest first. */
+  *entries(): IterableIterator<[string, T]> {
+    for (const [id, entry] of this.open) yield [id, entry.value];
+  }
+
   /** Empties the window without finishing anything: the open requests, oldest first, for someone else to finish (see ReplayTally.handOver). */
   takeAll(): [string, T][] {
     const taken: [string, T][] = [];

@@ -25,6 +25,7 @@
 //   that one was open in the worker.
 import { readLineRange, readLines } from '../lines.js';
 import type { ReplayTally } from '../tally.js';
+import { mayHaveAuditID } from './auditIDFilter.js';
 import { decodeCarried } from './carriedRequests.js';
 import { mergeCounts } from './mergeCounts.js';
 import { positionIn, type Unit, type UnitResult } from './protocol.js';
@@ -39,7 +40,9 @@ function mergeIsExact(tally: ReplayTally, result: UnitResult): boolean {
   const carriedIn = window.size;
   if (carriedIn > 0 || result.deferred.length > 0) {
     if (result.counts.evicted > 0 || carriedIn + result.peak > window.capacity) return false;
-    if (carriedIn > 0 && result.firstSeen.some((auditID) => window.has(auditID))) return false;
+    if (carriedIn > 0) {
+      for (const [auditID] of window.entries()) if (mayHaveAuditID(result.firstSeen, auditID)) return false;
+    }
   }
   const { maxTrackedClasses } = tally.options;
   const tracked = tally.counts.classes.size;

@@ -38,8 +38,8 @@ export interface UnitResult {
   /** Requests open at the unit's end, oldest first. */
   open: CarriedRequest[];
   deferred: DeferredLine[];
-  /** See RangeDeferral. */
-  firstSeen: string[];
+  /** See RangeDeferral (an auditIDFilter.ts filter). */
+  firstSeen: Uint32Array;
   peak: number;
   ambiguous: boolean;
 }

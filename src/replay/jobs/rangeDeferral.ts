@@ -9,7 +9,7 @@
 // - every later line naming an auditID once handed back, so that the main
 //   thread sees that request's events together and in order.
 // A RequestReceived whose auditID is not open here is counted as a new request,
-// as it almost always is; its auditID is noted (`firstSeen`) and the main thread
+// as it almost always is; its auditID is noted (`firstSeen`, a Bloom filter) and the main thread
 // checks that no carried request has it (else a single thread would have seen a
 // reused ID or joined the two) before trusting the range's counts.
 // The main thread also needs to know the window never filled: `peak` bounds what
@@ -18,16 +18,13 @@
 import type { ContinuationHead } from '../eventLine.js';
 import type { LineFacts, LineRead } from '../lineFacts.js';
 import type { LineDeferral, OpenRequests } from '../tally.js';
+import { addAuditID, newAuditIDFilter } from './auditIDFilter.js';
 
 export class RangeDeferral implements LineDeferral {
   /** auditIDs handed back: every later line naming them is handed back too. */
   private readonly handedBack = new Set<string>();
-  /**
-   * auditIDs of requests this range began (or may have) with nothing open under
-   * them here. A list, not a set: it only grows, and a few repeats cost less
-   * than hashing every ID here (the main thread looks each up once).
-   */
-  readonly firstSeen: string[] = [];
+  /** auditIDs of requests this range began (or may have) with nothing open under them here. */
+  readonly firstSeen = newAuditIDFilter();
   /** The most requests open here plus auditIDs handed back, at any time. */
   peak = 0;
   /**
@@ -40,14 +37,13 @@ export class RangeDeferral implements LineDeferral {
   deferHead(line: LineFacts, head: ContinuationHead, open: OpenRequests): boolean {
     if (this.handedBack.has(head.auditID) || head.stage !== 'RequestReceived') return this.handBack(line, head.auditID, open);
     // Even when the line then fails to parse: a carried request missing its RequestReceived could have taken it as a later event.
-    this.firstSeen.push(head.auditID);
+    addAuditID(this.firstSeen, head.auditID);
     return false;
   }
 
   deferEvent(line: LineFacts, read: Extract<LineRead, { kind: 'event' }>, open: OpenRequests): boolean {
     if (this.handedBack.has(read.auditID) || read.stage !== 'RequestReceived') return this.handBack(line, read.auditID, open);
-    // Usually noted already, from the line's head.
-    if (this.firstSeen[this.firstSeen.length - 1] !== read.auditID) this.firstSeen.push(read.auditID);
+    addAuditID(this.firstSeen, read.auditID);
     return false;
   }
 
