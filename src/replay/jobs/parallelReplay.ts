@@ -5,7 +5,8 @@
 // count alone (those that may continue a request begun in an earlier unit) are
 // counted here against the requests earlier units left open, stitched by
 // auditID, and the rest is added. The report is the one a single thread gives.
-// Memory stays bounded by the request window and the units not yet joined.
+// Memory stays bounded: by the request window, and by the results of at most
+// UNITS_AHEAD units per worker waiting to be joined.
 import { statSync, existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,8 @@ import { ReplayTally, type TallyOptions } from '../tally.js';
 import { countUnitHere, foldUnit, type UnitFolding } from './foldUnit.js';
 import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
+/** Units a worker may be sent beyond the one being joined (see dispatch below). */
+const UNITS_AHEAD = 2;
 /** Units of at most this many bytes, and at least four per worker where the logs allow. */
 const MAX_UNIT_BYTES = 32 << 20;
 const MIN_UNIT_BYTES = 1 << 20;
@@ -119,8 +122,17 @@ export async function replayInParallel(files: readonly string[], options: Replay
 
   try {
     await new Promise<void>((resolve, reject) => {
+      // Workers run at most UNITS_AHEAD units per worker past the one being joined, so that
+      // results waiting their turn (while this thread counts a unit itself) stay few.
+      const ahead = UNITS_AHEAD * workers.length;
+      const waiting: Worker[] = [];
       const dispatch = (worker: Worker) => {
-        if (!alone && nextToSend < units.length) worker.postMessage({ type: 'unit', unit: units[nextToSend++] } satisfies ToWorker);
+        if (alone || nextToSend >= units.length) return;
+        if (nextToSend >= nextToFold + ahead) waiting.push(worker);
+        else worker.postMessage({ type: 'unit', unit: units[nextToSend++] } satisfies ToWorker);
+      };
+      const dispatchWaiting = () => {
+        for (let n = waiting.length; n > 0; n--) dispatch(waiting.shift() as Worker);
       };
       // Joins the units whose results are in, in order; one join at a time (a unit counted again here reads its file).
       let folding = false;
@@ -135,6 +147,7 @@ export async function replayInParallel(files: readonly string[], options: Replay
             results[nextToFold] = undefined;
             await fold(units[nextToFold], result);
             nextToFold++;
+            dispatchWaiting();
           }
           resolve();
         } finally {
