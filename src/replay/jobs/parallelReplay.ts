@@ -18,8 +18,16 @@ import { countUnitHere, foldUnit, type UnitFolding } from './foldUnit.js';
 import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
 /** Units a worker may be sent beyond the one being joined (see dispatch below). */
-const UNITS_AHEAD = 2;
-/** Units of at most this many bytes, and at least four per worker where the logs allow. */
+const UNITS_AHEAD = 3;
+/** Units a worker holds at once: the one it counts and the next (see worker.ts). */
+const UNITS_QUEUED = 2;
+/**
+ * Units of at most this many bytes, and at least UNITS_PER_WORKER per worker
+ * where the logs allow: at the end one worker waits for the other's last unit,
+ * about half a unit on average, so smaller units balance better; each unit
+ * costs a tally's setup and one result to join.
+ */
+const UNITS_PER_WORKER = 8;
 const MAX_UNIT_BYTES = 32 << 20;
 const MIN_UNIT_BYTES = 1 << 20;
 
@@ -54,7 +62,7 @@ async function unitsOf(files: readonly string[], jobs: number, fixedUnitBytes: n
   const sizes = files.map((file) => statSync(file).size);
   const gzip = await Promise.all(files.map((file) => isGzipFile(file)));
   const plainBytes = sizes.reduce((sum, size, i) => sum + (gzip[i] ? 0 : size), 0);
-  const unitBytes = fixedUnitBytes ?? Math.min(MAX_UNIT_BYTES, Math.max(MIN_UNIT_BYTES, Math.ceil(plainBytes / (jobs * 4))));
+  const unitBytes = fixedUnitBytes ?? Math.min(MAX_UNIT_BYTES, Math.max(MIN_UNIT_BYTES, Math.ceil(plainBytes / (jobs * UNITS_PER_WORKER))));
   const units: Unit[] = [];
   files.forEach((file, i) => {
     if (gzip[i] || sizes[i] === 0) {
@@ -182,7 +190,7 @@ export async function replayInParallel(files: readonly string[], options: Replay
           worker.off('error', reject);
           worker.off('exit', onExit);
         });
-        dispatch(worker);
+        for (let n = 0; n < UNITS_QUEUED; n++) dispatch(worker);
       }
       if (units.length === 0) resolve();
     });

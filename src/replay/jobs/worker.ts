@@ -61,14 +61,32 @@ async function countUnit(unit: Unit): Promise<UnitResult | undefined> {
   };
 }
 
+// Units are counted one after the other, in the order sent. The main thread
+// sends the next before this one is done, so that a worker never waits for it
+// (it may be busy joining a unit when a result comes in).
+const queue: Unit[] = [];
+let counting = false;
+
+async function countQueue(): Promise<void> {
+  if (counting) return;
+  counting = true;
+  for (let unit = queue.shift(); unit !== undefined; unit = queue.shift()) {
+    try {
+      const result = await countUnit(unit);
+      send(result === undefined ? { type: 'gave up', unit: unit.index } : { type: 'result', result });
+    } catch (err) {
+      send({ type: 'error', unit: unit.index, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  counting = false;
+}
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'setup') {
     setup = message.setup;
     attributeCache = new AttributeCache();
   } else if (message.type === 'unit') {
-    countUnit(message.unit).then(
-      (result) => send(result === undefined ? { type: 'gave up', unit: message.unit.index } : { type: 'result', result }),
-      (err: unknown) => send({ type: 'error', unit: message.unit.index, message: err instanceof Error ? err.message : String(err) }),
-    );
+    queue.push(message.unit);
+    void countQueue();
   }
 });
