@@ -1,9 +1,7 @@
 // What the replay learns from one log line, asked for one fact at a time, so
 // that only what the tally needs is worked out: a later event of an open
 // request needs its head and size, never a parse; a new request needs its
-// decision. TextLineFacts works each fact out from the line's text; a worker of
-// `replay --jobs` records the facts its tally asked for and the main thread
-// answers from the record (see jobs/recordedFacts.ts).
+// decision. TextLineFacts works each fact out from the line's text.
 import type { Level, Stage } from '../audit/types.js';
 import type { AuditDecision, CompiledPolicy } from '../audit/policy/checker.js';
 import { evaluatePolicy } from '../audit/policy/checker.js';

@@ -4,6 +4,7 @@
 // before it reaches a cluster. The steps a line goes through are in tally.ts;
 // this is the driver that feeds it the files' lines, in order.
 import type { Policy } from '../audit/types.js';
+import type { UnitFolding } from './jobs/foldUnit.js';
 import { replayInParallel } from './jobs/parallelReplay.js';
 import { readLines } from './lines.js';
 import type { ReplayReport } from './report.js';
@@ -30,12 +31,14 @@ export interface ReplayOptions {
    */
   maxTrackedClasses?: number;
   /**
-   * Worker threads that read and decide (see jobs/parallelReplay.ts); this thread
-   * then only counts. Default 1: everything on this thread. The report is the same.
+   * Worker threads that each count a range of the logs (see jobs/parallelReplay.ts);
+   * this thread joins their counts. Default 1: everything on this thread. The report is the same.
    */
   jobs?: number;
   /** With jobs: the size of the byte ranges the logs are cut into (default: a quarter of each worker's share, 1–32 MiB). For tests. */
   jobUnitBytes?: number;
+  /** With jobs: told how each unit was joined, merged or counted again on this thread (see jobs/foldUnit.ts). For tests. */
+  onJobUnit?: (unit: number, folding: UnitFolding) => void;
   onProgress?: (progress: ReplayProgress) => void;
 }
 
@@ -65,10 +68,12 @@ export async function replayAuditLogs(files: readonly string[], options: ReplayO
   if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
   if (jobs > 1) return replayInParallel(files, options, tallyOptions(options), jobs);
   const tally = new ReplayTally(tallyOptions(options));
+  // Each line's position in the log (see tallyCounts.ts): its number among all lines read.
+  let pos = 0;
   for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
     const file = files[fileIndex];
     const onProgress = options.onProgress;
-    const result = await readLines(file, (text, lineNumber, bytes) => tally.onLine(file, text, lineNumber, bytes), {
+    const result = await readLines(file, (text, lineNumber, bytes) => tally.onLine(file, text, lineNumber, bytes, ++pos), {
       onProgress: onProgress
         ? ({ readBytes, totalBytes }) => onProgress({ file, fileIndex, files: files.length, readBytes, totalBytes, events: tally.events })
         : undefined,

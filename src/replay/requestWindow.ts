@@ -35,6 +35,10 @@ export class RequestWindow<T> {
     return this.open.get(id)?.value;
   }
 
+  has(id: string): boolean {
+    return this.open.has(id);
+  }
+
   /** Starts tracking `id`; finishes the oldest open request first when the window is full. */
   add(id: string, value: T): void {
     if (this.open.size >= this.capacity) this.evictOldest();
@@ -63,6 +67,23 @@ export class RequestWindow<T> {
   /** Finishes every open request, oldest first. */
   drain(): void {
     for (const [id, entry] of this.open) this.onFinish(id, entry.value);
+    this.clear();
+  }
+
+  /** The open requests, oldest first. */
+  *entries(): IterableIterator<[string, T]> {
+    for (const [id, entry] of this.open) yield [id, entry.value];
+  }
+
+  /** Empties the window without finishing anything: the open requests, oldest first, for someone else to finish (see ReplayTally.handOver). */
+  takeAll(): [string, T][] {
+    const taken: [string, T][] = [];
+    for (const [id, entry] of this.open) taken.push([id, entry.value]);
+    this.clear();
+    return taken;
+  }
+
+  private clear(): void {
     this.open.clear();
     this.queueIds = [];
     this.queueSeqs = [];

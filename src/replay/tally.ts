@@ -5,19 +5,22 @@
 // under the policies and counts the decision, finish settles a request's volume
 // once its last event is in, and report turns the counts into a ReplayReport.
 // What a line is (blank, its head, its parse, its request's decision, its
-// size) comes through LineFacts, asked only when a step needs it: worked out
-// from the text here, or recorded by a `--jobs` worker.
+// size) comes through LineFacts, asked only when a step needs it.
+// The counts themselves are plain data (tallyCounts.ts), so that a `--jobs`
+// worker can count its range of the log and hand them over (see jobs/).
 import type { Level, Policy } from '../audit/types.js';
-import { LEVELS, STAGES } from '../audit/types.js';
+import { STAGES } from '../audit/types.js';
 import type { AuditDecision, CompiledPolicy } from '../audit/policy/checker.js';
 import { compilePolicy } from '../audit/policy/checker.js';
 import { AttributeCache } from './attributeCache.js';
+import type { ContinuationHead } from './eventLine.js';
 import { TextLineFacts, type FactContext, type LineFacts, type LineRead, type RequestFacts } from './lineFacts.js';
-import { formatRequestClass, type RequestClass } from './requestClass.js';
-import type { ReplayReport, RuleCount, ChangedClass, LineProblem } from './report.js';
+import { formatRequestClass } from './requestClass.js';
+import type { ReplayReport, RuleCount } from './report.js';
 import { volumeNotes } from './report.js';
 import { RequestWindow } from './requestWindow.js';
-import { BodySizeSamples, settleVolume, STAGE_INDEX, VolumeTally, type RecordedRequest } from './volume.js';
+import { newTallyCounts, withoutPositions, type PositionedExample, type TallyCounts } from './tallyCounts.js';
+import { settleVolume, STAGE_INDEX, type RecordedRequest } from './volume.js';
 
 export interface TallyOptions {
   policy: Policy;
@@ -31,7 +34,7 @@ export interface TallyOptions {
   attributeCache?: AttributeCache;
 }
 
-interface OpenRequest extends RecordedRequest {
+export interface OpenRequest extends RecordedRequest {
   after: AuditDecision;
   /** undefined when comparing with the recorded levels. */
   before: AuditDecision | undefined;
@@ -39,26 +42,41 @@ interface OpenRequest extends RecordedRequest {
   failedAuthentication: boolean;
   /** Some decision writes RequestReceived: a missing one will be derived from a response event's size. */
   wantsRequestReceived: boolean;
+  /** The position of the event that opened it (see tallyCounts.ts): orders requests carried from one `--jobs` range to the next. */
+  addedAt: number;
 }
 
-interface ClassTally {
-  class: RequestClass;
-  from: Level;
-  to: Level;
-  requests: number;
-  examples: ChangedClass['examples'];
+type EventRead = Extract<LineRead, { kind: 'event' }>;
+
+/** What a LineDeferral may ask of the tally's open requests. */
+export interface OpenRequests {
+  has(auditID: string): boolean;
+  readonly size: number;
 }
 
-const emptyLevelCounts = (): Record<Level, number> => ({ None: 0, Metadata: 0, Request: 0, RequestResponse: 0 });
+/**
+ * For a `--jobs` worker, whose tally sees one range of the log without the
+ * requests earlier ranges leave open: which lines to hand back uncounted,
+ * because how they count may depend on those requests (see
+ * jobs/rangeDeferral.ts). Asked only about lines whose auditID is not open here.
+ */
+export interface LineDeferral {
+  /** A line with kube-apiserver's head, before it is tried as a later event. */
+  deferHead(line: LineFacts, head: ContinuationHead, open: OpenRequests): boolean;
+  /** An event read from its line, before it is counted. */
+  deferEvent(line: LineFacts, read: EventRead, open: OpenRequests): boolean;
+  /** A request was opened: `open.size` are open now. */
+  opened(open: OpenRequests): void;
+}
 
-function ruleCounts(compiled: CompiledPolicy): RuleCount[] {
+function ruleCounts(compiled: CompiledPolicy, requests: number[]): RuleCount[] {
   const rules: RuleCount[] = compiled.policy.rules.map((rule, index) => ({
     index,
     pos: rule.pos,
     level: rule.level as Level,
-    requests: 0,
+    requests: requests[index],
   }));
-  rules.push({ index: null, pos: null, level: 'None', requests: 0 });
+  rules.push({ index: null, pos: null, level: 'None', requests: requests[rules.length] });
   return rules;
 }
 
@@ -70,40 +88,24 @@ function isLastEvent(stageIndex: number, request: OpenRequest): boolean {
 export class ReplayTally {
   private readonly after: CompiledPolicy;
   private readonly before: CompiledPolicy | undefined;
-  private readonly afterRules: RuleCount[];
-  private readonly beforeRules: RuleCount[] | null;
-  private readonly levelsBefore = emptyLevelCounts();
-  private readonly levelsAfter = emptyLevelCounts();
-  private readonly transitions = Object.fromEntries(LEVELS.map((level) => [level, emptyLevelCounts()])) as Record<Level, Record<Level, number>>;
-  private readonly classes = new Map<string, ClassTally>();
-  private changedRequests = 0;
-  private untrackedChangedRequests = 0;
-  private readonly volumeBefore = new VolumeTally();
-  private readonly volumeAfter = new VolumeTally();
-  private readonly bodySamples = new BodySizeSamples();
-  private readonly window: RequestWindow<OpenRequest>;
+  /** Everything counted so far; `--jobs` adds workers' counts to it (jobs/mergeCounts.ts). */
+  readonly counts: TallyCounts;
+  private readonly files: ReplayReport['input']['files'] = [];
+  /** The open requests, oldest first. */
+  readonly window: RequestWindow<OpenRequest>;
   private readonly attributeCache: AttributeCache;
   /** Managed fields are only measured when some rule (or the policy) can omit them. */
   private readonly mayOmitManagedFields: boolean;
-  private readonly input: ReplayReport['input'] = {
-    files: [],
-    lines: 0,
-    blankLines: 0,
-    events: 0,
-    requests: 0,
-    notEvents: 0,
-    notEventExamples: [],
-  };
-  private readonly malformed: ReplayReport['malformed'] = { count: 0, examples: [] };
-  private reusedAuditIDs = 0;
   private readonly context: FactContext;
 
-  constructor(private readonly options: TallyOptions) {
+  constructor(
+    readonly options: TallyOptions,
+    private readonly deferral?: LineDeferral,
+  ) {
     this.attributeCache = options.attributeCache ?? new AttributeCache();
     this.after = compilePolicy(options.policy);
     this.before = options.baseline ? compilePolicy(options.baseline) : undefined;
-    this.afterRules = ruleCounts(this.after);
-    this.beforeRules = this.before ? ruleCounts(this.before) : null;
+    this.counts = newTallyCounts(this.after.policy.rules.length + 1, this.before ? this.before.policy.rules.length + 1 : null);
     this.window = new RequestWindow<OpenRequest>(options.windowSize, (_id, request) => this.finish(request));
     this.mayOmitManagedFields = [options.policy, options.baseline].some(
       (p) => p !== undefined && (p.omitManagedFields || p.rules.some((rule) => rule.omitManagedFields === true)),
@@ -113,7 +115,7 @@ export class ReplayTally {
 
   /** Events counted so far (for progress). */
   get events(): number {
-    return this.input.events;
+    return this.counts.events;
   }
 
   /** What working out a line's facts needs (see TextLineFacts). */
@@ -121,37 +123,53 @@ export class ReplayTally {
     return { after: this.after, before: this.before, attributeCache: this.attributeCache, managedFields: this.mayOmitManagedFields };
   }
 
-  /** One line of `file` (without its terminator; `bytes` with it). */
-  onLine(file: string, text: string, lineNumber: number, bytes: number): void {
-    this.onLineFacts(file, lineNumber, new TextLineFacts(this.context, text, bytes));
+  /** One line of `file` (without its terminator; `bytes` with it) at log position `pos`. */
+  onLine(file: string, text: string, lineNumber: number, bytes: number, pos: number): boolean {
+    return this.onLineFacts(file, lineNumber, new TextLineFacts(this.context, text, bytes), pos);
   }
 
-  /** One line, through its facts: blank, a later event of an open request, or anything else. */
-  onLineFacts(file: string, lineNumber: number, line: LineFacts): void {
-    this.input.lines++;
+  /**
+   * One line, through its facts: blank, a later event of an open request, or
+   * anything else. False when the deferral handed it back uncounted.
+   */
+  onLineFacts(file: string, lineNumber: number, line: LineFacts, pos: number): boolean {
+    const counts = this.counts;
     if (line.blank()) {
-      this.input.blankLines++;
-      return;
+      counts.lines++;
+      counts.blankLines++;
+      return true;
     }
-    if (this.window.size > 0 && this.continuation(line)) return;
-    const read = line.read();
-    if (read.kind === 'not-event') {
-      this.input.notEvents++;
-      if (this.input.notEventExamples.length < this.options.malformedExamples) {
-        this.input.notEventExamples.push({ file, line: lineNumber, reason: read.reason });
+    const head = this.window.size > 0 || this.deferral !== undefined ? line.head() : undefined;
+    if (head !== undefined) {
+      if (this.deferral !== undefined && !this.window.has(head.auditID) && this.deferral.deferHead(line, head, this.window)) return false;
+      if (this.window.size > 0 && this.continuation(line, head)) {
+        counts.lines++;
+        return true;
       }
-      return;
+    }
+    const read = line.read();
+    if (this.deferral !== undefined && read.kind === 'event' && read.auditID !== '' && !this.window.has(read.auditID)) {
+      if (this.deferral.deferEvent(line, read, this.window)) return false;
+    }
+    counts.lines++;
+    if (read.kind === 'not-event') {
+      counts.notEvents++;
+      if (counts.notEventExamples.length < this.options.malformedExamples) {
+        counts.notEventExamples.push({ file, line: lineNumber, reason: read.reason, pos });
+      }
+      return true;
     }
     if (read.kind !== 'event') {
-      this.problem(file, lineNumber, read.reason);
-      return;
+      this.problem(file, lineNumber, read.reason, pos);
+      return true;
     }
-    this.onEvent(file, lineNumber, line, read);
+    this.onEvent(file, lineNumber, line, read, pos);
+    return true;
   }
 
   /** A file has been read to its end. */
   onFileRead(file: string, result: { lines: number; bytes: number; gzip: boolean }): void {
-    this.input.files.push({ path: file, lines: result.lines, bytes: result.bytes, gzip: result.gzip });
+    this.files.push({ path: file, lines: result.lines, bytes: result.bytes, gzip: result.gzip });
   }
 
   /**
@@ -159,30 +177,28 @@ export class ReplayTally {
    * alone (see continuationHead). False when the line is anything else: it then
    * goes the ordinary way.
    */
-  private continuation(line: LineFacts): boolean {
-    const head = line.head();
-    if (head === undefined) return false;
+  private continuation(line: LineFacts, head: ContinuationHead): boolean {
     const open = this.window.get(head.auditID);
     if (open === undefined || open.level !== head.level) return false;
     const stageIndex = STAGE_INDEX[head.stage];
     if (open.samples[stageIndex] !== undefined) return false;
     const sample = line.continuationSample(stageIndex !== 0 && open.wantsRequestReceived && open.samples[0] === undefined);
     if (sample === undefined) return false;
-    this.input.events++;
+    this.counts.events++;
     open.samples[stageIndex] = sample;
     if (isLastEvent(stageIndex, open)) this.window.finish(head.auditID);
     return true;
   }
 
   /** An event read from its line: joins its open request, or starts one. */
-  private onEvent(file: string, lineNumber: number, line: LineFacts, read: Extract<LineRead, { kind: 'event' }>): void {
+  private onEvent(file: string, lineNumber: number, line: LineFacts, read: EventRead, pos: number): void {
     const { stage, level, auditID } = read;
-    this.input.events++;
+    this.counts.events++;
     const stageIndex = STAGE_INDEX[stage];
     let request = auditID === '' ? undefined : this.window.get(auditID);
     if (request !== undefined && request.samples[stageIndex] !== undefined) {
       // A second event for a stage already seen: another request reusing the ID.
-      this.reusedAuditIDs++;
+      this.counts.reusedAuditIDs++;
       this.window.finish(auditID);
       request = undefined;
     }
@@ -190,30 +206,33 @@ export class ReplayTally {
     if (request === undefined) {
       const facts = line.request();
       if ('error' in facts) {
-        this.input.events--;
-        this.problem(file, lineNumber, facts.error);
+        this.counts.events--;
+        this.problem(file, lineNumber, facts.error, pos);
         return;
       }
-      request = this.startRequest(facts, level, { auditID, requestURI: read.requestURI, file, line: lineNumber });
+      request = this.startRequest(facts, level, { auditID, requestURI: read.requestURI, file, line: lineNumber, pos });
     }
     request.samples[stageIndex] = line.eventSample(stageIndex !== 0 && request.wantsRequestReceived && request.samples[0] === undefined);
     const last = isLastEvent(stageIndex, request);
     if (auditID === '' || (isNew && last)) this.finish(request);
-    else if (isNew) this.window.add(auditID, request);
-    else if (last) this.window.finish(auditID);
+    else if (isNew) {
+      this.window.add(auditID, request);
+      this.deferral?.opened(this.window);
+    } else if (last) this.window.finish(auditID);
   }
 
   /** Counts a new request's decisions under both policies. */
-  private startRequest(facts: RequestFacts, recordedLevel: Level, example: ChangedClass['examples'][number]): OpenRequest {
-    this.input.requests++;
+  private startRequest(facts: RequestFacts, recordedLevel: Level, example: PositionedExample): OpenRequest {
+    const counts = this.counts;
+    counts.requests++;
     const { after, before } = facts;
     const fromLevel = before ? before.level : recordedLevel;
     const toLevel = after.level;
-    this.levelsBefore[fromLevel]++;
-    this.levelsAfter[toLevel]++;
-    this.transitions[fromLevel][toLevel]++;
-    this.afterRules[after.ruleIndex ?? this.afterRules.length - 1].requests++;
-    if (before && this.beforeRules) this.beforeRules[before.ruleIndex ?? this.beforeRules.length - 1].requests++;
+    counts.levelsBefore[fromLevel]++;
+    counts.levelsAfter[toLevel]++;
+    counts.transitions[fromLevel][toLevel]++;
+    counts.afterRules[after.ruleIndex ?? counts.afterRules.length - 1]++;
+    if (before && counts.beforeRules) counts.beforeRules[before.ruleIndex ?? counts.beforeRules.length - 1]++;
     if (facts.changed !== undefined) this.countChange(facts.changed, fromLevel, toLevel, example);
     return {
       level: recordedLevel,
@@ -225,20 +244,22 @@ export class ReplayTally {
       before,
       failedAuthentication: facts.failedAuthentication,
       wantsRequestReceived: facts.wantsRequestReceived,
+      addedAt: example.pos,
     };
   }
 
   /** A request whose level changes, under its class (at most maxTrackedClasses of them are tracked). */
-  private countChange(changed: NonNullable<RequestFacts['changed']>, from: Level, to: Level, example: ChangedClass['examples'][number]): void {
-    this.changedRequests++;
+  private countChange(changed: NonNullable<RequestFacts['changed']>, from: Level, to: Level, example: PositionedExample): void {
+    const counts = this.counts;
+    counts.changedRequests++;
     const key = `${changed.key}\u0000${from}\u0000${to}`;
-    let tally = this.classes.get(key);
-    if (tally === undefined && this.classes.size < this.options.maxTrackedClasses) {
-      tally = { class: changed.classOf(), from, to, requests: 0, examples: [] };
-      this.classes.set(key, tally);
+    let tally = counts.classes.get(key);
+    if (tally === undefined && counts.classes.size < this.options.maxTrackedClasses) {
+      tally = { class: changed.classOf(), from, to, requests: 0, examples: [], firstPos: example.pos };
+      counts.classes.set(key, tally);
     }
     if (tally === undefined) {
-      this.untrackedChangedRequests++;
+      counts.untrackedChangedRequests++;
       return;
     }
     tally.requests++;
@@ -246,23 +267,37 @@ export class ReplayTally {
   }
 
   /** A request whose events are all in (or that the window or the log's end closed): its volume under each side. */
-  private finish(request: OpenRequest): void {
-    this.bodySamples.learn(request);
-    if (request.before === undefined) this.volumeBefore.addRecorded(request);
-    else this.volumeBefore.addEstimated(request, request.before);
-    this.volumeAfter.addEstimated(request, request.after);
+  finish(request: OpenRequest): void {
+    const counts = this.counts;
+    counts.bodySamples.learn(request);
+    if (request.before === undefined) counts.volumeBefore.addRecorded(request);
+    else counts.volumeBefore.addEstimated(request, request.before);
+    counts.volumeAfter.addEstimated(request, request.after);
   }
 
-  private problem(file: string, line: number, reason: string): void {
-    this.malformed.count++;
-    if (this.malformed.examples.length < this.options.malformedExamples) this.malformed.examples.push({ file, line, reason } satisfies LineProblem);
+  private problem(file: string, line: number, reason: string, pos: number): void {
+    this.counts.malformed++;
+    if (this.counts.malformedExamples.length < this.options.malformedExamples) this.counts.malformedExamples.push({ file, line, reason, pos });
+  }
+
+  /**
+   * For a `--jobs` worker at the end of its range: the counts, and the
+   * requests still open, oldest first, taken out of the window unfinished (a
+   * later range may hold more of their events).
+   */
+  handOver(): { counts: TallyCounts; open: [string, OpenRequest][] } {
+    const open = this.window.takeAll();
+    this.counts.evicted += this.window.evicted;
+    this.window.evicted = 0;
+    return { counts: this.counts, open };
   }
 
   /** Closes the requests still open and puts the counts into a report. */
   report(): ReplayReport {
     this.window.drain();
-    const settledBefore = settleVolume(this.volumeBefore, this.bodySamples);
-    const settledAfter = settleVolume(this.volumeAfter, this.bodySamples);
+    const counts = this.counts;
+    const settledBefore = settleVolume(counts.volumeBefore, counts.bodySamples);
+    const settledAfter = settleVolume(counts.volumeAfter, counts.bodySamples);
     const stages = STAGES.map((stage, i) => ({
       stage,
       before: { events: settledBefore.events[i], bytes: settledBefore.bytes[i] },
@@ -274,18 +309,34 @@ export class ReplayTally {
       policyFile: this.options.policy.file,
       baselineFile: this.options.baseline?.file ?? null,
       compareWith: this.before ? 'baseline' : 'recorded',
-      input: this.input,
-      malformed: this.malformed,
-      window: { capacity: this.options.windowSize, evicted: this.window.evicted, reusedAuditIDs: this.reusedAuditIDs },
-      levels: { before: this.levelsBefore, after: this.levelsAfter },
-      rules: { policy: this.afterRules, baseline: this.beforeRules },
-      transitions: this.transitions,
-      changedRequests: this.changedRequests,
-      changedClasses: [...this.classes.values()]
-        .sort((a, b) => b.requests - a.requests || formatRequestClass(a.class).localeCompare(formatRequestClass(b.class)))
+      input: {
+        files: this.files,
+        lines: counts.lines,
+        blankLines: counts.blankLines,
+        events: counts.events,
+        requests: counts.requests,
+        notEvents: counts.notEvents,
+        notEventExamples: withoutPositions(counts.notEventExamples),
+      },
+      malformed: { count: counts.malformed, examples: withoutPositions(counts.malformedExamples) },
+      window: { capacity: this.options.windowSize, evicted: counts.evicted + this.window.evicted, reusedAuditIDs: counts.reusedAuditIDs },
+      levels: { before: counts.levelsBefore, after: counts.levelsAfter },
+      rules: { policy: ruleCounts(this.after, counts.afterRules), baseline: this.before && counts.beforeRules ? ruleCounts(this.before, counts.beforeRules) : null },
+      transitions: counts.transitions,
+      changedRequests: counts.changedRequests,
+      changedClasses: [...counts.classes.values()]
+        // Ties (even of label: the same class with two transitions) go to the class seen first, as in the log.
+        .sort((a, b) => b.requests - a.requests || formatRequestClass(a.class).localeCompare(formatRequestClass(b.class)) || a.firstPos - b.firstPos)
         .slice(0, this.options.topClasses)
-        .map((tally) => ({ ...tally, label: formatRequestClass(tally.class) })),
-      untrackedChangedRequests: this.untrackedChangedRequests,
+        .map((tally) => ({
+          class: tally.class,
+          from: tally.from,
+          to: tally.to,
+          requests: tally.requests,
+          examples: withoutPositions(tally.examples),
+          label: formatRequestClass(tally.class),
+        })),
+      untrackedChangedRequests: counts.untrackedChangedRequests,
       volume: {
         stages,
         total: { before: total('before'), after: total('after') },

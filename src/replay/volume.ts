@@ -88,6 +88,25 @@ export class VolumeTally {
     owed.counts[(withoutManagedFields ? 8 : 0) + (kind === 'request' ? 0 : 4) + stageIndex]++;
   }
 
+  /**
+   * Adds another tally's counts (a `--jobs` worker's, structured-cloned: its
+   * fields only). Every field is a sum of whole numbers, which add exactly in
+   * any order; the bodies' means are only applied when settling.
+   */
+  add(other: VolumeTally): void {
+    for (let i = 0; i < 4; i++) {
+      this.events[i] += other.events[i];
+      this.bytes[i] += other.bytes[i];
+      this.measuredBytes[i] += other.measuredBytes[i];
+      this.owedResponseTails[i] += other.owedResponseTails[i];
+    }
+    for (const [sizeClass, { verb, counts }] of other.owedBodies) {
+      const owed = this.owedBodies.get(sizeClass);
+      if (owed === undefined) this.owedBodies.set(sizeClass, { verb, counts: [...counts] });
+      else for (let slot = 0; slot < 16; slot++) owed.counts[slot] += counts[slot];
+    }
+  }
+
   /** Adds the events of a request as they were really recorded. */
   addRecorded(request: RecordedRequest): void {
     for (let i = 0; i < 4; i++) {
@@ -216,6 +235,29 @@ export class BodySizeSamples {
     return (chosen.sum - (withoutManagedFields ? chosen.managedFields : 0)) / chosen.n;
   }
 
+  /** Adds another's samples (a `--jobs` worker's, structured-cloned: its fields only). Sums of whole numbers: exact in any order. */
+  add(other: BodySizeSamples): void {
+    const addMean = (into: MeanAccumulator, from: MeanAccumulator) => {
+      into.n += from.n;
+      into.sum += from.sum;
+      into.managedFields += from.managedFields;
+    };
+    for (const [mine, theirs] of [
+      [this.byClass, other.byClass],
+      [this.byVerb, other.byVerb],
+    ] as const) {
+      for (const [key, slot] of theirs) {
+        const into = mine.get(key);
+        if (into === undefined) mine.set(key, { request: { ...slot.request }, response: { ...slot.response } });
+        else {
+          addMean(into.request, slot.request);
+          addMean(into.response, slot.response);
+        }
+      }
+    }
+    addMean(this.tails, other.tails);
+  }
+
   meanResponseTail(): number {
     // Without any sample, the size of the smallest real tail: `,"responseStatus":{"metadata":{},"code":200}`.
     return this.tails.n > 0 ? this.tails.sum / this.tails.n : 44;
@@ -239,7 +281,11 @@ export function settleVolume(tally: VolumeTally, samples: BodySizeSamples): Sett
   const bytes = [...tally.bytes];
   let bodiesFromMeans = 0;
   let bodiesWithoutSample = 0;
-  for (const [sizeClass, { verb, counts }] of tally.owedBodies) {
+  // Means are fractions, whose sum depends on the order they are added in: in
+  // the order of the size classes' names, whatever order they were first owed in
+  // (with --jobs, that order is a worker's, not the log's).
+  const owed = [...tally.owedBodies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [sizeClass, { verb, counts }] of owed) {
     for (let slot = 0; slot < 16; slot++) {
       const count = counts[slot];
       if (count === 0) continue;

@@ -1,23 +1,33 @@
 // `replay --jobs N`: the logs cut into units (byte ranges of each uncompressed
 // file, split at line boundaries by the workers; each compressed file whole),
-// worked on by N worker threads, and folded by one tally on this thread in the
-// logs' order. Requests whose events straddle units are joined there by
-// auditID, as a single-threaded replay joins them; the report is the same.
-// Memory stays bounded: each worker holds one unit's request window and at most
-// BATCHES_IN_FLIGHT unfolded batches.
-import { openSync, readSync, closeSync, statSync, existsSync } from 'node:fs';
+// each counted by one of N worker threads with a tally of its own, and joined
+// on this thread in the logs' order (foldUnit.ts): the lines a worker could not
+// count alone (those that may continue a request begun in an earlier unit) are
+// counted here against the requests earlier units left open, stitched by
+// auditID, and the rest is added. The report is the one a single thread gives.
+// Memory stays bounded: by the request window, and by the results of at most
+// UNITS_AHEAD units per worker waiting to be joined.
+import { statSync, existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { isGzipFile } from '../lines.js';
-import { TextLineFacts } from '../lineFacts.js';
 import type { ReplayReport } from '../report.js';
 import type { ReplayOptions } from '../replay.js';
 import { ReplayTally, type TallyOptions } from '../tally.js';
-import type { LineRecord } from './recordedFacts.js';
-import { RecordedFacts } from './recordedFacts.js';
-import type { FromWorker, ToWorker, Unit, WorkerSetup } from './protocol.js';
+import { countUnitHere, foldUnit, type UnitFolding } from './foldUnit.js';
+import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
-/** Units of at most this many bytes, and at least four per worker where the logs allow. */
+/** Units a worker may be sent beyond the one being joined (see dispatch below). */
+const UNITS_AHEAD = 3;
+/** Units a worker holds at once: the one it counts and the next (see worker.ts). */
+const UNITS_QUEUED = 2;
+/**
+ * Units of at most this many bytes, and at least UNITS_PER_WORKER per worker
+ * where the logs allow: at the end one worker waits for the other's last unit,
+ * about half a unit on average, so smaller units balance better; each unit
+ * costs a tally's setup and one result to join.
+ */
+const UNITS_PER_WORKER = 8;
 const MAX_UNIT_BYTES = 32 << 20;
 const MIN_UNIT_BYTES = 1 << 20;
 
@@ -52,76 +62,67 @@ async function unitsOf(files: readonly string[], jobs: number, fixedUnitBytes: n
   const sizes = files.map((file) => statSync(file).size);
   const gzip = await Promise.all(files.map((file) => isGzipFile(file)));
   const plainBytes = sizes.reduce((sum, size, i) => sum + (gzip[i] ? 0 : size), 0);
-  const unitBytes = fixedUnitBytes ?? Math.min(MAX_UNIT_BYTES, Math.max(MIN_UNIT_BYTES, Math.ceil(plainBytes / (jobs * 4))));
+  const unitBytes = fixedUnitBytes ?? Math.min(MAX_UNIT_BYTES, Math.max(MIN_UNIT_BYTES, Math.ceil(plainBytes / (jobs * UNITS_PER_WORKER))));
   const units: Unit[] = [];
   files.forEach((file, i) => {
     if (gzip[i] || sizes[i] === 0) {
-      units.push({ index: units.length, file, start: 0, end: sizes[i], gzip: gzip[i] });
+      units.push({ index: units.length, file, fileIndex: i, start: 0, end: sizes[i], gzip: gzip[i] });
       return;
     }
     for (let start = 0; start < sizes[i]; start += unitBytes) {
-      units.push({ index: units.length, file, start, end: Math.min(sizes[i], start + unitBytes), gzip: false });
+      units.push({ index: units.length, file, fileIndex: i, start, end: Math.min(sizes[i], start + unitBytes), gzip: false });
     }
   });
   return { units, gzip, sizes };
 }
 
-/** One line's text read again from the file, as LineSplitter gave it (terminator and a CR before it removed). */
-function readLineAt(fd: number, offset: number, bytes: number): string {
-  const buffer = Buffer.alloc(bytes);
-  readSync(fd, buffer, 0, bytes, offset);
-  let end = bytes;
-  if (end > 0 && buffer[end - 1] === 0x0a) end--;
-  if (end > 0 && buffer[end - 1] === 0x0d) end--;
-  return buffer.toString('utf8', 0, end);
-}
-
 export async function replayInParallel(files: readonly string[], options: ReplayOptions, tallyOptions: TallyOptions, jobs: number): Promise<ReplayReport> {
-  const { units, gzip, sizes } = await unitsOf(files, jobs, options.jobUnitBytes);
+  const { units, sizes } = await unitsOf(files, jobs, options.jobUnitBytes);
   const tally = new ReplayTally(tallyOptions);
-  const context = tally.factContext;
-  const setup: WorkerSetup = {
-    tally: { ...tallyOptions, policy: tallyOptions.policy, baseline: tallyOptions.baseline, attributeCache: undefined },
-  };
+  const { attributeCache: _cache, ...rest } = tallyOptions;
+  const setup: WorkerSetup = { tally: { ...rest, baseline: tallyOptions.baseline } };
   const workers = takeWorkers(Math.max(1, Math.min(jobs, units.length)));
   let failed = false;
   const detach: (() => void)[] = [];
 
-  // Per unit, in the logs' order: the batches received and not yet folded, and whether the worker is done with it.
-  const pending = units.map(() => ({ batches: [] as { records: string; offset: number; worker: Worker }[], done: false }));
+  // Per unit, in the logs' order: the worker's result once it came.
+  const results: (UnitResult | undefined)[] = units.map(() => undefined);
   let nextToSend = 0;
   let nextToFold = 0;
-  const fileState = { index: -1, lines: 0, bytes: 0, fd: -1 };
+  // Lines and bytes of the file being joined, in the units joined so far.
+  const file = { index: -1, lines: 0, bytes: 0 };
 
-  const foldBatch = (unit: Unit, batch: { records: string; offset: number }) => {
-    const fileIndex = files.indexOf(unit.file, Math.max(0, fileState.index));
-    if (fileIndex !== fileState.index) {
-      fileState.index = fileIndex;
-      fileState.lines = 0;
-      fileState.bytes = 0;
-      if (fileState.fd !== -1) closeSync(fileState.fd);
-      fileState.fd = -1;
+  // Set once a worker handed back most of a unit's lines (or gave up on one for
+  // that reason): this thread would count them anyway, and parsing them on a
+  // worker first only costs more. That is a log whose requests mostly begin
+  // without RequestReceived (recorded under omitStages: [RequestReceived]): each
+  // such first event may continue a request of an earlier unit (see
+  // rangeDeferral.ts). The units not yet counted are then counted here, as
+  // --jobs 1 would.
+  let alone = false;
+  // Units a worker gave up on: counted here in their turn.
+  const gaveUp = units.map(() => false);
+
+  const fold = async (unit: Unit, result: UnitResult | undefined) => {
+    const fileIndex = unit.fileIndex;
+    if (fileIndex !== file.index) Object.assign(file, { index: fileIndex, lines: 0, bytes: 0 });
+    let folding: UnitFolding = 'counted here';
+    let read: { lines: number; bytes: number };
+    if (result === undefined) read = await countUnitHere(tally, unit, file.lines);
+    else {
+      folding = await foldUnit(tally, unit, result, file.lines);
+      read = result;
     }
-    const records = JSON.parse(batch.records) as LineRecord[];
-    let offset = batch.offset;
-    for (const record of records) {
-      const lineOffset = offset;
-      const bytes = record.n;
-      const facts = new RecordedFacts(record, context, () => {
-        if (unit.gzip) throw new Error(`internal error: a fact of ${unit.file} at byte ${lineOffset} was not sent`);
-        if (fileState.fd === -1) fileState.fd = openSync(unit.file, 'r');
-        return new TextLineFacts(context, readLineAt(fileState.fd, lineOffset, bytes), bytes);
-      });
-      fileState.lines++;
-      tally.onLineFacts(unit.file, fileState.lines, facts);
-      offset += bytes;
-      fileState.bytes += bytes;
-    }
+    options.onJobUnit?.(unit.index, folding);
+    file.lines += read.lines;
+    file.bytes += read.bytes;
+    const lastOfFile = unit.index + 1 === units.length || units[unit.index + 1].fileIndex !== fileIndex;
+    if (lastOfFile) tally.onFileRead(unit.file, { lines: file.lines, bytes: file.bytes, gzip: unit.gzip });
     options.onProgress?.({
       file: unit.file,
       fileIndex,
       files: files.length,
-      readBytes: gzip[fileIndex] ? 0 : Math.min(fileState.bytes, sizes[fileIndex]),
+      readBytes: unit.gzip ? 0 : Math.min(unit.end, sizes[fileIndex]),
       totalBytes: sizes[fileIndex],
       events: tally.events,
     });
@@ -129,53 +130,56 @@ export async function replayInParallel(files: readonly string[], options: Replay
 
   try {
     await new Promise<void>((resolve, reject) => {
+      // Workers run at most UNITS_AHEAD units per worker past the one being joined, so that
+      // results waiting their turn (while this thread counts a unit itself) stay few.
+      const ahead = UNITS_AHEAD * workers.length;
+      const waiting: Worker[] = [];
       const dispatch = (worker: Worker) => {
-        if (nextToSend < units.length) worker.postMessage({ type: 'unit', unit: units[nextToSend++] } satisfies ToWorker);
+        if (alone || nextToSend >= units.length) return;
+        if (nextToSend >= nextToFold + ahead) waiting.push(worker);
+        else worker.postMessage({ type: 'unit', unit: units[nextToSend++] } satisfies ToWorker);
       };
-      const pump = () => {
-        while (nextToFold < units.length) {
-          const unit = units[nextToFold];
-          const state = pending[nextToFold];
-          const batch = state.batches.shift();
-          if (batch !== undefined) {
-            foldBatch(unit, batch);
-            batch.worker.postMessage({ type: 'ack' } satisfies ToWorker);
-            continue;
+      const dispatchWaiting = () => {
+        for (let n = waiting.length; n > 0; n--) dispatch(waiting.shift() as Worker);
+      };
+      // Joins the units whose results are in, in order; one join at a time (a unit counted again here reads its file).
+      let folding = false;
+      const pump = async () => {
+        if (folding) return;
+        folding = true;
+        try {
+          while (nextToFold < units.length) {
+            const result = results[nextToFold];
+            // Not in yet: wait for it, unless it was never sent or its worker gave up.
+            if (result === undefined && !gaveUp[nextToFold] && !(alone && nextToFold >= nextToSend)) return;
+            results[nextToFold] = undefined;
+            await fold(units[nextToFold], result);
+            nextToFold++;
+            dispatchWaiting();
           }
-          if (!state.done) return;
-          const lastOfFile = nextToFold + 1 === units.length || units[nextToFold + 1].file !== unit.file;
-          if (lastOfFile) {
-            const fileIndex = files.indexOf(unit.file, Math.max(0, fileState.index));
-            if (fileIndex !== fileState.index) {
-              // A file without lines: nothing was folded for it.
-              fileState.index = fileIndex;
-              fileState.lines = 0;
-              fileState.bytes = 0;
-            }
-            tally.onFileRead(unit.file, { lines: fileState.lines, bytes: fileState.bytes, gzip: unit.gzip });
-            if (fileState.fd !== -1) closeSync(fileState.fd);
-            fileState.fd = -1;
-          }
-          nextToFold++;
+          resolve();
+        } finally {
+          folding = false;
         }
-        resolve();
       };
+      const pumpOrFail = () => pump().catch(reject);
       for (const worker of workers) {
         worker.postMessage({ type: 'setup', setup } satisfies ToWorker);
         const onMessage = (message: FromWorker) => {
-          try {
-            if (message.type === 'batch') pending[message.unit].batches.push({ records: message.records, offset: message.offset, worker });
-            else if (message.type === 'done') {
-              pending[message.unit].done = true;
-              dispatch(worker);
-            } else {
-              reject(new Error(`${units[message.unit].file}: ${message.message}`));
-              return;
-            }
-            pump();
-          } catch (err) {
-            reject(err);
+          if (message.type === 'error') {
+            reject(new Error(`${units[message.unit].file}: ${message.message}`));
+            return;
           }
+          if (message.type === 'gave up') {
+            gaveUp[message.unit] = true;
+            alone = true;
+          } else {
+            const result = message.result;
+            results[result.unit] = result;
+            if (result.deferred.length * 2 > result.lines) alone = true;
+          }
+          dispatch(worker);
+          void pumpOrFail();
         };
         const onExit = (code: number) => reject(new Error(`a replay worker exited with code ${code}`));
         worker.on('message', onMessage);
@@ -186,7 +190,7 @@ export async function replayInParallel(files: readonly string[], options: Replay
           worker.off('error', reject);
           worker.off('exit', onExit);
         });
-        dispatch(worker);
+        for (let n = 0; n < UNITS_QUEUED; n++) dispatch(worker);
       }
       if (units.length === 0) resolve();
     });
@@ -194,7 +198,6 @@ export async function replayInParallel(files: readonly string[], options: Replay
     failed = true;
     throw err;
   } finally {
-    if (fileState.fd !== -1) closeSync(fileState.fd);
     // Only our own listeners: a Worker keeps internal ones of its own.
     for (const off of detach) off();
     // After a failure a worker may still be busy: none goes back to the pool.
@@ -206,4 +209,3 @@ export async function replayInParallel(files: readonly string[], options: Replay
   }
   return tally.report();
 }
-

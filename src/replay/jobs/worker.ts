@@ -1,103 +1,92 @@
-// A `replay --jobs` worker: reads its shares of the logs and sends, line by
-// line, the facts the main thread's tally will ask for (see recordedFacts.ts).
-// The expensive part of a replay — parsing, resolving requests, deciding,
-// measuring — happens here, in parallel; the main thread only counts.
-import { createReadStream } from 'node:fs';
+// A `replay --jobs` worker: counts its units (ranges of the logs) with a tally
+// of its own and posts, per unit, the counts, the requests still open at the
+// unit's end and the lines it handed back (see rangeDeferral.ts). Reading,
+// parsing, deciding and counting all happen here, in parallel; the main thread
+// only joins the units (foldUnit.ts).
 import { parentPort } from 'node:worker_threads';
-import { createGunzip } from 'node:zlib';
 import { AttributeCache } from '../attributeCache.js';
-import { LineSplitter, readLineRange } from '../lines.js';
-import { TextLineFacts } from '../lineFacts.js';
+import { readLineRange, readLines } from '../lines.js';
 import { ReplayTally } from '../tally.js';
-import type { LineRecord } from './recordedFacts.js';
-import { RecordingFacts } from './recordedFacts.js';
-import { BATCHES_IN_FLIGHT, type FromWorker, type ToWorker, type Unit, type WorkerSetup } from './protocol.js';
+import { encodeCarried } from './carriedRequests.js';
+import { positionIn, type DeferredLine, type FromWorker, type ToWorker, type Unit, type UnitResult, type WorkerSetup } from './protocol.js';
+import { RangeDeferral } from './rangeDeferral.js';
 
 const port = parentPort;
 if (port === null) throw new Error('replay worker: not started as a worker thread');
 // A worker outlives one replay (its compiled code stays warm): each replay sets it up anew.
 let setup: WorkerSetup;
 let attributeCache: AttributeCache;
-let tailEver = false;
 
-function configure(next: WorkerSetup): void {
-  setup = next;
-  attributeCache = new AttributeCache();
-  // Whether any decision can write RequestReceived: then samples carry the response tail (see RecordingFacts).
-  tailEver = [setup.tally.policy, setup.tally.baseline].some(
-    (p) =>
-      p !== undefined &&
-      !p.omitStages.includes('RequestReceived') &&
-      p.rules.some((rule) => rule.level !== 'None' && !rule.omitStages.includes('RequestReceived')),
-  );
-}
-
-let inFlight = 0;
-let acked: (() => void) | undefined;
 const send = (message: FromWorker) => port.postMessage(message);
 
-async function flowControl(): Promise<void> {
-  while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (acked = resolve));
+/**
+ * After this many lines, a worker that handed back most of them stops: the main
+ * thread would count them all anyway (a log whose requests begin without
+ * RequestReceived), so it counts the unit itself instead.
+ */
+const GIVE_UP_AFTER_LINES = 2048;
+const givingUp = new Error('most lines handed back');
+
+async function countUnit(unit: Unit): Promise<UnitResult | undefined> {
+  const deferral = new RangeDeferral();
+  const tally = new ReplayTally({ ...setup.tally, attributeCache }, deferral);
+  const deferred: DeferredLine[] = [];
+  let lines = 0;
+  let bytes = 0;
+  const onLine = (text: string, lineBytes: number) => {
+    const ordinal = ++lines;
+    bytes += lineBytes;
+    if (!tally.onLine(unit.file, text, ordinal, lineBytes, positionIn(unit.index, ordinal))) deferred.push({ ordinal, text, bytes: lineBytes });
+    if (lines === GIVE_UP_AFTER_LINES && deferred.length * 2 > lines) throw givingUp;
+  };
+  try {
+    if (unit.gzip) await readLines(unit.file, (text, _lineNumber, lineBytes) => onLine(text, lineBytes));
+    else await readLineRange(unit.file, unit.start, unit.end, (text, lineBytes) => onLine(text, lineBytes));
+  } catch (err) {
+    if (err === givingUp) return undefined;
+    throw err;
+  }
+  const { counts, open } = tally.handOver();
+  const { after, before } = tally.factContext;
+  return {
+    unit: unit.index,
+    lines,
+    bytes,
+    counts,
+    open: encodeCarried(open, after, before),
+    deferred,
+    firstSeen: deferral.firstSeen,
+    peak: deferral.peak,
+    ambiguous: deferral.ambiguous,
+  };
 }
 
-async function runUnit(unit: Unit): Promise<void> {
-  // A tally of the unit's own, so that later events of requests begun in it take the short way.
-  const tally = new ReplayTally({ ...setup.tally, attributeCache });
-  const context = tally.factContext;
-  let records: LineRecord[] = [];
-  let batchOffset = -1;
-  const flush = async () => {
-    if (records.length === 0) return;
-    send({ type: 'batch', unit: unit.index, records: JSON.stringify(records), offset: batchOffset });
-    inFlight++;
-    records = [];
-    batchOffset = -1;
-    await flowControl();
-  };
-  const onLine = (text: string, bytes: number, offset: number) => {
-    if (batchOffset === -1) batchOffset = offset;
-    const facts = new RecordingFacts(new TextLineFacts(context, text, bytes), context, tailEver, bytes);
-    if (unit.gzip) {
-      // A compressed file cannot be read again at an offset: every fact goes along.
-      facts.complete();
-    } else {
-      tally.onLineFacts(unit.file, 0, facts);
-      // Cheap, and what the main thread asks first of a line of a request begun before this unit.
-      if (facts.record.b === undefined && facts.record.h === undefined) facts.head();
+// Units are counted one after the other, in the order sent. The main thread
+// sends the next before this one is done, so that a worker never waits for it
+// (it may be busy joining a unit when a result comes in).
+const queue: Unit[] = [];
+let counting = false;
+
+async function countQueue(): Promise<void> {
+  if (counting) return;
+  counting = true;
+  for (let unit = queue.shift(); unit !== undefined; unit = queue.shift()) {
+    try {
+      const result = await countUnit(unit);
+      send(result === undefined ? { type: 'gave up', unit: unit.index } : { type: 'result', result });
+    } catch (err) {
+      send({ type: 'error', unit: unit.index, message: err instanceof Error ? err.message : String(err) });
     }
-    records.push(facts.record);
-  };
-  if (unit.gzip) {
-    let offset = 0;
-    const raw = createReadStream(unit.file);
-    const source = raw.pipe(createGunzip({ chunkSize: 1 << 18 }));
-    raw.on('error', (err) => source.destroy(err));
-    const splitter = new LineSplitter((text, _n, bytes) => {
-      onLine(text, bytes, offset);
-      offset += bytes;
-    });
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      splitter.push(chunk);
-      await flush();
-    }
-    splitter.end();
-  } else {
-    await readLineRange(unit.file, unit.start, unit.end, onLine, { onChunk: flush });
   }
-  await flush();
-  send({ type: 'done', unit: unit.index });
+  counting = false;
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'setup') configure(message.setup);
-  else if (message.type === 'ack') {
-    inFlight--;
-    const resolve = acked;
-    acked = undefined;
-    resolve?.();
+  if (message.type === 'setup') {
+    setup = message.setup;
+    attributeCache = new AttributeCache();
   } else if (message.type === 'unit') {
-    runUnit(message.unit).catch((err: unknown) =>
-      send({ type: 'error', unit: message.unit.index, message: err instanceof Error ? err.message : String(err) }),
-    );
+    queue.push(message.unit);
+    void countQueue();
   }
 });

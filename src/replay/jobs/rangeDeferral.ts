@@ -1,0 +1,64 @@
+// Which lines a `--jobs` worker hands back instead of counting. Its tally reads
+// one range of the log, blind to the requests earlier ranges leave open; a
+// single-threaded replay would have them in its window. A line counts the same
+// either way unless its auditID names one of those requests, so the worker hands
+// back, uncounted, every line that may:
+// - an event (or a line with kube-apiserver's head) whose auditID is not open
+//   here and whose stage is not RequestReceived: it may continue a request begun
+//   earlier;
+// - every later line naming an auditID once handed back, so that the main
+//   thread sees that request's events together and in order.
+// A RequestReceived whose auditID is not open here is counted as a new request,
+// as it almost always is; its auditID is noted (`firstSeen`, a Bloom filter) and the main thread
+// checks that no carried request has it (else a single thread would have seen a
+// reused ID or joined the two) before trusting the range's counts.
+// The main thread also needs to know the window never filled: `peak` bounds what
+// this range adds to the single-threaded window (its own open requests, plus
+// every auditID handed back, each of which may open one there).
+import type { ContinuationHead } from '../eventLine.js';
+import type { LineFacts, LineRead } from '../lineFacts.js';
+import type { LineDeferral, OpenRequests } from '../tally.js';
+import { addAuditID, newAuditIDFilter } from './auditIDFilter.js';
+
+export class RangeDeferral implements LineDeferral {
+  /** auditIDs handed back: every later line naming them is handed back too. */
+  private readonly handedBack = new Set<string>();
+  /** auditIDs of requests this range began (or may have) with nothing open under them here. */
+  readonly firstSeen = newAuditIDFilter();
+  /** The most requests open here plus auditIDs handed back, at any time. */
+  peak = 0;
+  /**
+   * A handed-back line whose parse names an auditID other than its head's (a
+   * member given twice) while that one is open here: the main thread would
+   * look it up in the wrong window, so the range must be replayed whole there.
+   */
+  ambiguous = false;
+
+  deferHead(line: LineFacts, head: ContinuationHead, open: OpenRequests): boolean {
+    if (this.handedBack.has(head.auditID) || head.stage !== 'RequestReceived') return this.handBack(line, head.auditID, open);
+    // Even when the line then fails to parse: a carried request missing its RequestReceived could have taken it as a later event.
+    addAuditID(this.firstSeen, head.auditID);
+    return false;
+  }
+
+  deferEvent(line: LineFacts, read: Extract<LineRead, { kind: 'event' }>, open: OpenRequests): boolean {
+    if (this.handedBack.has(read.auditID) || read.stage !== 'RequestReceived') return this.handBack(line, read.auditID, open);
+    addAuditID(this.firstSeen, read.auditID);
+    return false;
+  }
+
+  opened(open: OpenRequests): void {
+    this.peak = Math.max(this.peak, open.size + this.handedBack.size);
+  }
+
+  private handBack(line: LineFacts, auditID: string, open: OpenRequests): boolean {
+    this.handedBack.add(auditID);
+    const read = line.read();
+    if (read.kind === 'event' && read.auditID !== '' && read.auditID !== auditID) {
+      if (open.has(read.auditID)) this.ambiguous = true;
+      this.handedBack.add(read.auditID);
+    }
+    this.peak = Math.max(this.peak, open.size + this.handedBack.size);
+    return true;
+  }
+}
