@@ -293,7 +293,7 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
     for (const unitBytes of [starts[starts.length - 1] + 1, ...rangeSizes(starts)]) await expectSameReport([log], { policy: changes }, unitBytes, [2, 3, 4]);
   }, 120_000);
 
-  test('a log whose requests begin without RequestReceived: once a worker hands back most of a range, this thread counts the rest', async () => {
+  test('a log whose requests begin without RequestReceived, in short ranges: once a worker hands back most of a range, this thread counts the rest', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 60; i++) {
       if (i % 10 === 3) lines.push(event(`w${i}`, 'ResponseStarted', { verb: 'watch' }));
@@ -305,12 +305,29 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
     for (const unitBytes of rangeSizes(starts)) countedHere += (await expectSameReport([log], { policy: changes }, unitBytes, [2, 3]))['counted here'];
     // Units beyond the first few sent out (one per worker) are never sent.
     expect(countedHere).toBeGreaterThan(0);
+  }, 120_000);
 
-    // Ranges long enough that a worker gives up part way (after 2048 lines) and this thread counts them from the start.
+  test('a log whose requests begin without RequestReceived, in long ranges: workers count all but the first lines of each', async () => {
     const many = writeLog('last-stages-long.log', Array.from({ length: 6000 }, (_, i) => event(`l${i}`, 'ResponseComplete', { user: i % 3 ? 'alice' : 'bob' })));
     const halves = Math.ceil((many.starts[many.starts.length - 1] + 1) / 2);
     const foldings = await expectSameReport([many.log], { policy: changes }, halves, [2]);
-    // Both halves given up (a worker may still count a short unit it was sent ahead).
-    expect(foldings['counted here']).toBeGreaterThanOrEqual(2);
+    // Each half's first lines are handed back (they might continue a request of the half before); the rest its worker counted.
+    expect(foldings.merged).toBeGreaterThanOrEqual(2);
+    expect(foldings).toMatchObject({ 'counted again': 0, 'counted here': 0 });
+  }, 120_000);
+
+  test("a long request's later event past the first lines of a range: that range is counted again here", async () => {
+    // A watch begun (ResponseStarted, no RequestReceived) near the end of the first half, completed deep into the second:
+    // past the lines handed back, its worker took the completion for a new request; a single thread joins the two.
+    const lines = Array.from({ length: 400 }, (_, i) => event(`l${i}`, 'ResponseComplete', { user: i % 3 ? 'alice' : 'bob' }));
+    lines.splice(190, 0, event('watch', 'ResponseStarted', { verb: 'watch' }));
+    lines.splice(300, 0, event('watch', 'ResponseComplete', { verb: 'watch' }));
+    const { log, starts } = writeLog('long-watch.log', lines);
+    const halves = Math.ceil((starts[starts.length - 1] + 1) / 2);
+    const foldings = await expectSameReport([log], { policy: changes, jobHandBackLines: 16 }, halves, [2]);
+    expect(foldings).toMatchObject({ 'counted again': 1, 'counted here': 0 });
+    // Without the watch spanning them, both halves merge.
+    const apart = writeLog('no-long-watch.log', lines.filter((line) => !line.includes('"auditID":"watch"')));
+    expect(await expectSameReport([apart.log], { policy: changes, jobHandBackLines: 16 }, halves, [2])).toMatchObject({ 'counted again': 0, 'counted here': 0 });
   }, 120_000);
 });

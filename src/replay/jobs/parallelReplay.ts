@@ -80,7 +80,7 @@ export async function replayInParallel(files: readonly string[], options: Replay
   const { units, sizes } = await unitsOf(files, jobs, options.jobUnitBytes);
   const tally = new ReplayTally(tallyOptions);
   const { attributeCache: _cache, ...rest } = tallyOptions;
-  const setup: WorkerSetup = { tally: { ...rest, baseline: tallyOptions.baseline } };
+  const setup: WorkerSetup = { tally: { ...rest, baseline: tallyOptions.baseline }, handBackLines: options.jobHandBackLines };
   const workers = takeWorkers(Math.max(1, Math.min(jobs, units.length)));
   let failed = false;
   const detach: (() => void)[] = [];
@@ -95,10 +95,10 @@ export async function replayInParallel(files: readonly string[], options: Replay
   // Set once a worker handed back most of a unit's lines (or gave up on one for
   // that reason): this thread would count them anyway, and parsing them on a
   // worker first only costs more. That is a log whose requests mostly begin
-  // without RequestReceived (recorded under omitStages: [RequestReceived]): each
-  // such first event may continue a request of an earlier unit (see
-  // rangeDeferral.ts). The units not yet counted are then counted here, as
-  // --jobs 1 would.
+  // without RequestReceived (recorded under omitStages: [RequestReceived]) cut
+  // into short units: in its first lines each such first event may continue a
+  // request of an earlier unit (see rangeDeferral.ts). The units not yet counted
+  // are then counted here, as --jobs 1 would.
   let alone = false;
   // Units a worker gave up on: counted here in their turn.
   const gaveUp = units.map(() => false);

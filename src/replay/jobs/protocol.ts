@@ -17,6 +17,8 @@ export interface Unit {
 
 export interface WorkerSetup {
   tally: Omit<TallyOptions, 'policy' | 'baseline' | 'attributeCache'> & { policy: Policy; baseline: Policy | undefined };
+  /** See RangeDeferral. */
+  handBackLines: number | undefined;
 }
 
 /** A line handed back uncounted (see rangeDeferral.ts). */

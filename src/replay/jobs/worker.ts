@@ -21,20 +21,22 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 /**
  * After this many lines, a worker that handed back most of them stops: the main
- * thread would count them all anyway (a log whose requests begin without
- * RequestReceived), so it counts the unit itself instead.
+ * thread would count them all anyway (e.g. a log whose requests begin without
+ * RequestReceived cut into ranges hardly longer than the lines handed back at
+ * their start, see rangeDeferral.ts), so it counts the unit itself instead.
  */
 const GIVE_UP_AFTER_LINES = 2048;
 const givingUp = new Error('most lines handed back');
 
 async function countUnit(unit: Unit): Promise<UnitResult | undefined> {
-  const deferral = new RangeDeferral();
+  const deferral = new RangeDeferral(setup.handBackLines);
   const tally = new ReplayTally({ ...setup.tally, attributeCache }, deferral);
   const deferred: DeferredLine[] = [];
   let lines = 0;
   let bytes = 0;
   const onLine = (text: string, lineBytes: number) => {
     const ordinal = ++lines;
+    deferral.ordinal = ordinal;
     bytes += lineBytes;
     if (!tally.onLine(unit.file, text, ordinal, lineBytes, positionIn(unit.index, ordinal))) deferred.push({ ordinal, text, bytes: lineBytes });
     if (lines === GIVE_UP_AFTER_LINES && deferred.length * 2 > lines) throw givingUp;
