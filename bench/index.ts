@@ -266,7 +266,7 @@ export async function main(argv: string[]): Promise<number> {
       ['last stages only', r.lastStageOnly],
     ] as const) {
       rows.push([
-        `replay, MB/s (${what}: ${result.events} events, ${(result.bytes / 1e6).toFixed(1)} MB)`,
+        `replay, MB/s (${what}: ${result.events} events, ${(result.bytes / 1e6).toFixed(1)} MB${r.code === 'src' ? '; sources through Vite, no build' : ''})`,
         withSpread(result.replay, (n) => n.toFixed(1)),
         `split + JSON.parse ${withSpread(result.baseline, (n) => n.toFixed(1))}`,
         `${withSpread(result.ratio, (n) => n.toFixed(2))} ×`,
