@@ -93,21 +93,27 @@ export function eventUser(event: AuditEventRecord): UserInfo | null {
 }
 
 /** The method that gives `verb` for the request kind (the event records the verb only). */
+/**
+ * A Map, built once: replay asks this for every request the attribute cache
+ * misses, and a verb such as "constructor" finds nothing here (a plain object's
+ * lookup would find the members every object inherits).
+ */
+const METHOD_FOR_RESOURCE_VERB = new Map<string, string>([
+  ['get', 'GET'],
+  ['list', 'GET'],
+  ['watch', 'GET'],
+  ['proxy', 'GET'],
+  ['create', 'POST'],
+  ['update', 'PUT'],
+  ['patch', 'PATCH'],
+  ['delete', 'DELETE'],
+  ['deletecollection', 'DELETE'],
+  ['', 'OPTIONS'],
+]);
+
 function methodForVerb(verb: string, resourceRequest: boolean): string | undefined {
   if (!resourceRequest) return verb !== '' && verb === verb.toLowerCase() ? verb.toUpperCase() : undefined;
-  const methods: Record<string, string> = {
-    get: 'GET',
-    list: 'GET',
-    watch: 'GET',
-    proxy: 'GET',
-    create: 'POST',
-    update: 'PUT',
-    patch: 'PATCH',
-    delete: 'DELETE',
-    deletecollection: 'DELETE',
-    '': 'OPTIONS',
-  };
-  return methods[verb];
+  return METHOD_FOR_RESOURCE_VERB.get(verb);
 }
 
 function recordedAttributes(event: AuditEventRecord, user: UserInfo | null): RequestAttributes {
