@@ -1,13 +1,14 @@
 // The refusal every backend reports before (kind, containers) or after (local)
 // kube-apiserver judges a policy: kube-apiserver's own words, then where in the
 // user's file to look, judged as the version the run starts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { policyRefusal, policyVerdict } from '../../../src/clusters/common/policyVerdict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'auditspec-verdict-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const policyFile = (name: string, text: string) => {
   const file = join(dir, name);
   writeFileSync(file, text);
