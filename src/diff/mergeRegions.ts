@@ -5,6 +5,7 @@
 // set this module can express; merging them until nothing merges describes the
 // same requests in far fewer phrases. Only reports use this: classes and their
 // counts are what the walk found.
+import { twoHashes } from '../stringHashes.js';
 import type { PathSet } from './pathSet.js';
 import type { Region, ValueDimension } from './region.js';
 import type { ValueSet } from './valueSet.js';
@@ -136,17 +137,6 @@ function slotText(region: Region, slot: Slot): string {
   }
 }
 
-/** Two independent 32-bit string hashes (FNV-1a with different seeds). */
-function hashes(text: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
-  }
-  return [a >>> 0, b >>> 0];
-}
 
 interface Written {
   texts: string[];
@@ -172,7 +162,7 @@ export function mergeRegions(regions: readonly Region[]): Region[] {
     let found = written.get(region);
     if (found === undefined) {
       const texts = slots.map((slot) => slotText(region, slot));
-      const perSlot = texts.map(hashes);
+      const perSlot = texts.map((text) => twoHashes(text));
       const sum: [number, number] = [0, 0];
       for (const [h1, h2] of perSlot) {
         sum[0] = (sum[0] + h1) >>> 0;

@@ -77,8 +77,7 @@ export class RequestWindow<T> {
 
   /** Empties the window without finishing anything: the open requests, oldest first, for someone else to finish (see ReplayTally.handOver). */
   takeAll(): [string, T][] {
-    const taken: [string, T][] = [];
-    for (const [id, entry] of this.open) taken.push([id, entry.value]);
+    const taken = [...this.entries()];
     this.clear();
     return taken;
   }

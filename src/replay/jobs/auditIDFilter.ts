@@ -7,20 +7,16 @@
 // holds on to the whole line, and thousands of them per range made the
 // workers' garbage collector copy lines it could otherwise drop at once.
 
+import { twoHashes } from '../../stringHashes.js';
+
 /** 2^20 bits (128 KiB): with the ~10 000 requests a range of a few MiB holds, about 1 false "maybe" in 2 500 lookups. */
 const WORDS = 1 << 15;
 const MASK = WORDS * 32 - 1;
 
-/** Two FNV-1a hashes of the ID (different offset bases): the filter's two bit positions. */
+/** The filter's two bit positions: the ID's two hashes. */
 function positions(id: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193);
-  }
-  return [(a >>> 0) & MASK, ((b >>> 0) ^ (b >>> 16)) & MASK];
+  const [a, b] = twoHashes(id);
+  return [a & MASK, b & MASK];
 }
 
 export function newAuditIDFilter(): Uint32Array {
