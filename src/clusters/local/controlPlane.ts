@@ -249,9 +249,9 @@ export class LocalControlPlane implements Cluster {
   }
 
   /** Starts a child unless the plane was stopped meanwhile (an interrupted start must not spawn after cleanup). */
-  private async spawn(name: string, bin: string, flags: string[]): Promise<SupervisedProcess> {
+  private async spawn(name: string, bin: string, flags: string[], env?: Record<string, string>): Promise<SupervisedProcess> {
     if (this.stopped) throw new ClusterError('the local control plane has been stopped');
-    const proc = await SupervisedProcess.start(name, bin, flags, { cwd: this.runDir });
+    const proc = await SupervisedProcess.start(name, bin, flags, { cwd: this.runDir, env: env && { ...process.env, ...env } });
     if (this.stopped) {
       proc.killNow();
       throw new ClusterError('the local control plane has been stopped');
@@ -377,7 +377,7 @@ export class LocalControlPlane implements Cluster {
     }
     const [port] = await freeLoopbackPorts(1);
     const flags = withFlag(this.apiserverFlags({ port, policyFile, auditLogFile: join(dir, 'audit.log') }), 'admission-control-config-file', stopHere);
-    const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags);
+    const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags, loadDefinition()['kube-apiserver-environment']);
     this.helpers.add(proc);
     await this.writePids();
     const timer = setTimeout(() => proc.killNow(), PREFLIGHT_TIMEOUT_MS);
@@ -525,7 +525,7 @@ export class LocalControlPlane implements Cluster {
     for (let attempt = 1; ; attempt++) {
       const [port] = await freeLoopbackPorts(1);
       const flags = this.apiserverFlags({ port, policyFile, auditLogFile: auditLog });
-      const proc = await this.spawn('kube-apiserver', this.binaries.kubeApiserver, flags);
+      const proc = await this.spawn('kube-apiserver', this.binaries.kubeApiserver, flags, loadDefinition()['kube-apiserver-environment']);
       this.helpers.add(proc);
       await this.writePids();
       const ready = await (await this.adminClient(port)).waitReady(APISERVER_READY_TIMEOUT_MS, () => !proc.running);
