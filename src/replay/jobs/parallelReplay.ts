@@ -15,6 +15,7 @@ import type { ReplayReport } from '../report.js';
 import type { ReplayOptions } from '../replay.js';
 import { ReplayTally, type TallyOptions } from '../tally.js';
 import { countUnitHere, foldUnit, type UnitFolding } from './foldUnit.js';
+import { HandBackReach } from './handBackReach.js';
 import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
 /** Units a worker may be sent beyond the one being joined (see dispatch below). */
@@ -80,7 +81,8 @@ export async function replayInParallel(files: readonly string[], options: Replay
   const { units, sizes } = await unitsOf(files, jobs, options.jobUnitBytes);
   const tally = new ReplayTally(tallyOptions);
   const { attributeCache: _cache, ...rest } = tallyOptions;
-  const setup: WorkerSetup = { tally: { ...rest, baseline: tallyOptions.baseline }, handBackLines: options.jobHandBackLines };
+  const handBack = new HandBackReach(options.jobHandBackLines);
+  const setup: WorkerSetup = { tally: { ...rest, baseline: tallyOptions.baseline }, handBackLines: handBack.lines() };
   const workers = takeWorkers(Math.max(1, Math.min(jobs, units.length)));
   let failed = false;
   const detach: (() => void)[] = [];
@@ -110,10 +112,17 @@ export async function replayInParallel(files: readonly string[], options: Replay
     let read: { lines: number; bytes: number };
     if (result === undefined) read = await countUnitHere(tally, unit, file.lines);
     else {
-      folding = await foldUnit(tally, unit, result, file.lines);
+      const folded = await foldUnit(tally, unit, result, file.lines);
+      folding = folded.folding;
+      const before = handBack.lines();
+      if (folded.folding === 'merged') handBack.merged(folded.reach);
+      else handBack.countedAgain(result.handBackLines);
+      // The units already sent but not yet begun take it too.
+      const lines = handBack.lines();
+      if (lines !== before) for (const worker of workers) worker.postMessage({ type: 'hand back', lines } satisfies ToWorker);
       read = result;
     }
-    options.onJobUnit?.(unit.index, folding);
+    options.onJobUnit?.(unit.index, folding, result && { handBackLines: result.handBackLines, lines: result.deferred.length });
     file.lines += read.lines;
     file.bytes += read.bytes;
     const lastOfFile = unit.index + 1 === units.length || units[unit.index + 1].fileIndex !== fileIndex;

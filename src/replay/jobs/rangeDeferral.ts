@@ -26,7 +26,10 @@ import type { LineFacts, LineRead } from '../lineFacts.js';
 import type { LineDeferral, OpenRequests } from '../tally.js';
 import { addAuditID, newAuditIDFilter } from './auditIDFilter.js';
 
-/** Default for handBackLines (see above): a few hundred lines on either side of a boundary hold its straddlers on a busy kube-apiserver. */
+/**
+ * Default for handBackLines (see above): a few hundred lines on either side of a boundary hold its straddlers on a busy
+ * kube-apiserver. The main thread lowers it once the log shows its straddlers lie closer (handBackReach.ts).
+ */
 export const HAND_BACK_LINES = 512;
 
 export class RangeDeferral implements LineDeferral {
@@ -44,6 +47,8 @@ export class RangeDeferral implements LineDeferral {
    * look it up in the wrong window, so the range must be replayed whole there.
    */
   ambiguous = false;
+  /** The auditID of the line handed back last (the worker sends it along with the line). */
+  handedBackID = '';
 
   constructor(private readonly handBackLines: number = HAND_BACK_LINES) {}
 
@@ -71,6 +76,7 @@ export class RangeDeferral implements LineDeferral {
 
   private handBack(line: LineFacts, auditID: string, open: OpenRequests): boolean {
     this.handedBack.add(auditID);
+    this.handedBackID = auditID;
     const read = line.read();
     if (read.kind === 'event' && read.auditID !== '' && read.auditID !== auditID) {
       if (open.has(read.auditID)) this.ambiguous = true;
