@@ -1,6 +1,6 @@
-// `replay --jobs N`: the logs cut into units (byte ranges of each uncompressed
-// file, split at line boundaries by the workers; each compressed file whole),
-// each counted by one of N worker threads with a tally of its own, and joined
+// `replay --jobs N`: the logs cut into units (units.ts: byte ranges of each
+// uncompressed file, split at line boundaries by the workers; each compressed
+// file whole), each counted by one of N worker threads with a tally of its own, and joined
 // on this thread in the logs' order (foldUnit.ts): the lines a worker could not
 // count alone (those that may continue a request begun in an earlier unit) are
 // counted here against the requests earlier units left open, stitched by
@@ -16,21 +16,13 @@ import type { ReplayOptions } from '../replay.js';
 import { ReplayTally, type TallyOptions } from '../tally.js';
 import { countUnitHere, foldUnit, type UnitFolding } from './foldUnit.js';
 import { HandBackReach } from './handBackReach.js';
+import { cutIntoUnits } from './units.js';
 import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
 /** Units a worker may be sent beyond the one being joined (see dispatch below). */
 const UNITS_AHEAD = 3;
 /** Units a worker holds at once: the one it counts and the next (see worker.ts). */
 const UNITS_QUEUED = 2;
-/**
- * Units of at most this many bytes, and at least UNITS_PER_WORKER per worker
- * where the logs allow: at the end one worker waits for the other's last unit,
- * about half a unit on average, so smaller units balance better; each unit
- * costs a tally's setup and one result to join.
- */
-const UNITS_PER_WORKER = 8;
-const MAX_UNIT_BYTES = 32 << 20;
-const MIN_UNIT_BYTES = 1 << 20;
 
 /**
  * The worker's compiled script. Running from the TypeScript sources (tests,
@@ -59,22 +51,11 @@ function takeWorkers(count: number): Worker[] {
   return taken;
 }
 
-async function unitsOf(files: readonly string[], jobs: number, fixedUnitBytes: number | undefined): Promise<{ units: Unit[]; gzip: boolean[]; sizes: number[] }> {
+async function unitsOf(files: readonly string[], jobs: number, fixedUnitBytes: number | undefined): Promise<{ units: Unit[]; sizes: number[] }> {
   const sizes = files.map((file) => statSync(file).size);
   const gzip = await Promise.all(files.map((file) => isGzipFile(file)));
-  const plainBytes = sizes.reduce((sum, size, i) => sum + (gzip[i] ? 0 : size), 0);
-  const unitBytes = fixedUnitBytes ?? Math.min(MAX_UNIT_BYTES, Math.max(MIN_UNIT_BYTES, Math.ceil(plainBytes / (jobs * UNITS_PER_WORKER))));
-  const units: Unit[] = [];
-  files.forEach((file, i) => {
-    if (gzip[i] || sizes[i] === 0) {
-      units.push({ index: units.length, file, fileIndex: i, start: 0, end: sizes[i], gzip: gzip[i] });
-      return;
-    }
-    for (let start = 0; start < sizes[i]; start += unitBytes) {
-      units.push({ index: units.length, file, fileIndex: i, start, end: Math.min(sizes[i], start + unitBytes), gzip: false });
-    }
-  });
-  return { units, gzip, sizes };
+  const units = cutIntoUnits(files.map((file, i) => ({ file, size: sizes[i], gzip: gzip[i] })), jobs, fixedUnitBytes);
+  return { units, sizes };
 }
 
 export async function replayInParallel(files: readonly string[], options: ReplayOptions, tallyOptions: TallyOptions, jobs: number): Promise<ReplayReport> {
