@@ -19,8 +19,15 @@ import { HandBackReach } from './handBackReach.js';
 import { cutIntoUnits } from './units.js';
 import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
-/** Units a worker may be sent beyond the one being joined (see dispatch below). */
-const UNITS_AHEAD = 3;
+/**
+ * Units a worker may be sent beyond the one being joined (see dispatch below).
+ * A result waiting its turn is small (counts, open requests, a 128 KiB filter,
+ * the few lines handed back), but when one unit takes long (its worker
+ * descheduled on a busy machine, or this thread counting a unit itself) the
+ * other workers go on only this far; the last units are four times smaller
+ * (units.ts), so this many of them are little work.
+ */
+const UNITS_AHEAD = 6;
 /** Units a worker holds at once: the one it counts and the next (see worker.ts). */
 const UNITS_QUEUED = 2;
 
