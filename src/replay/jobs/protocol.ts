@@ -44,8 +44,8 @@ export interface UnitResult {
   /** How many first lines it handed back first events in (the worker's value when it began the unit). */
   handBackLines: number;
   deferred: DeferredLine[];
-  /** See RangeDeferral (an auditIDFilter.ts filter). */
-  firstSeen: Uint32Array;
+  /** See RangeDeferral (an auditIDFilter.ts filter); its buffer is transferred, not copied. */
+  firstSeen: Uint32Array<ArrayBuffer>;
   peak: number;
   ambiguous: boolean;
 }

@@ -17,7 +17,8 @@ if (port === null) throw new Error('replay worker: not started as a worker threa
 let setup: WorkerSetup;
 let attributeCache: AttributeCache;
 
-const send = (message: FromWorker) => port.postMessage(message);
+// The filter is moved, not copied: the worker is done with it (128 KiB a unit, cloned twice before).
+const send = (message: FromWorker) => port.postMessage(message, message.type === 'result' ? [message.result.firstSeen.buffer] : []);
 
 /**
  * After this many lines, a worker that handed back most of them stops: the main
