@@ -49,6 +49,8 @@ export class RangeDeferral implements LineDeferral {
   ambiguous = false;
   /** The auditID of the line handed back last (the worker sends it along with the line). */
   handedBackID = '';
+  /** The auditID noted in firstSeen last: a line's head and then its parse name it, and hashing it again is a waste. */
+  private lastNoted = '';
 
   constructor(private readonly handBackLines: number = HAND_BACK_LINES) {}
 
@@ -60,14 +62,20 @@ export class RangeDeferral implements LineDeferral {
   deferHead(line: LineFacts, head: ContinuationHead, open: OpenRequests): boolean {
     if (this.mayContinue(head.auditID, head.stage)) return this.handBack(line, head.auditID, open);
     // Even when the line then fails to parse: a carried request missing its RequestReceived could have taken it as a later event.
-    addAuditID(this.firstSeen, head.auditID);
+    this.note(head.auditID);
     return false;
   }
 
   deferEvent(line: LineFacts, read: Extract<LineRead, { kind: 'event' }>, open: OpenRequests): boolean {
     if (this.mayContinue(read.auditID, read.stage)) return this.handBack(line, read.auditID, open);
-    addAuditID(this.firstSeen, read.auditID);
+    this.note(read.auditID);
     return false;
+  }
+
+  private note(auditID: string): void {
+    if (auditID === this.lastNoted) return;
+    this.lastNoted = auditID;
+    addAuditID(this.firstSeen, auditID);
   }
 
   opened(open: OpenRequests): void {
