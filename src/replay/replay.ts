@@ -35,12 +35,15 @@ export interface ReplayOptions {
    * this thread joins their counts. Default 1: everything on this thread. The report is the same.
    */
   jobs?: number;
-  /** With jobs: the size of the byte ranges the logs are cut into (default: a quarter of each worker's share, 1–32 MiB). For tests. */
+  /** With jobs: the size of the byte ranges the logs are cut into, every one (default: an eighth of each worker's share, 1–32 MiB, the last stretch four times finer: jobs/units.ts). For tests. */
   jobUnitBytes?: number;
-  /** With jobs: how many first lines of a range hand back first events that are not RequestReceived (see jobs/rangeDeferral.ts). For tests. */
+  /** With jobs: how many first lines of a range hand back first events that are not RequestReceived (see jobs/rangeDeferral.ts; default learned as the replay goes, jobs/handBackReach.ts). For tests. */
   jobHandBackLines?: number;
-  /** With jobs: told how each unit was joined, merged or counted again on this thread (see jobs/foldUnit.ts). For tests. */
-  onJobUnit?: (unit: number, folding: UnitFolding) => void;
+  /**
+   * With jobs: told how each unit was joined, merged or counted again on this thread (see jobs/foldUnit.ts),
+   * and, for a unit a worker counted, how many first lines it was told to hand back and how many it did. For tests.
+   */
+  onJobUnit?: (unit: number, folding: UnitFolding, handedBack?: { handBackLines: number; lines: number }) => void;
   onProgress?: (progress: ReplayProgress) => void;
 }
 

@@ -9,6 +9,8 @@ import { writeSyntheticAuditLog } from '../../bench/syntheticLog.js';
 import { readPolicy } from '../../src/audit/policy/reader.js';
 import type { Policy } from '../../src/audit/types.js';
 import type { UnitFolding } from '../../src/replay/jobs/foldUnit.js';
+import { MIN_HAND_BACK_LINES } from '../../src/replay/jobs/handBackReach.js';
+import { HAND_BACK_LINES } from '../../src/replay/jobs/rangeDeferral.js';
 import { replayAuditLogs, type ReplayOptions } from '../../src/replay/replay.js';
 import { corpusPath, hasCorpus } from '../support/corpus.js';
 
@@ -314,6 +316,48 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
     // Each half's first lines are handed back (they might continue a request of the half before); the rest its worker counted.
     expect(foldings.merged).toBeGreaterThanOrEqual(2);
     expect(foldings).toMatchObject({ 'counted again': 0, 'counted here': 0 });
+  }, 120_000);
+
+  test('how many first lines are handed back is learned from where the requests carried into a range reappear', async () => {
+    // Lines of one length, so that ranges of 2000 lines' bytes start at known lines; single-event requests
+    // (no RequestReceived: in a range's first lines each is handed back) and, in `straddling`, at each boundary a
+    // request begun 3 lines before it and completed on the 100th line of the next range.
+    const LENGTH = 400;
+    const padded = (text: string) => `${text.slice(0, -1)},"pad":"${'x'.repeat(LENGTH - text.length - 9)}"}`;
+    const RANGE_LINES = 2000;
+    const RANGES = 10;
+    const logOf = (name: string, straddling: boolean) => {
+      const lines = Array.from({ length: RANGE_LINES * RANGES }, (_, i) => padded(event(`l${String(i).padStart(6, '0')}`, 'ResponseComplete', { user: i % 3 ? 'alice' : 'bob' })));
+      if (straddling) {
+        for (let k = 1; k < RANGES; k++) {
+          lines[k * RANGE_LINES - 3] = padded(event(`s${String(k).padStart(6, '0')}`, 'RequestReceived', { verb: 'watch' }));
+          lines[k * RANGE_LINES + 99] = padded(event(`s${String(k).padStart(6, '0')}`, 'ResponseComplete', { verb: 'watch' }));
+        }
+      }
+      expect(new Set(lines.map((line) => line.length))).toEqual(new Set([LENGTH]));
+      return writeLog(name, lines).log;
+    };
+    const unitBytes = RANGE_LINES * (LENGTH + 1);
+    const handedBack = async (log: string) => {
+      const units: { folding: UnitFolding; handBackLines?: number; lines?: number }[] = [];
+      const single = JSON.stringify(await replayAuditLogs([log], { policy: changes }));
+      const parallel = await replayAuditLogs([log], { policy: changes, jobs: 2, jobUnitBytes: unitBytes, onJobUnit: (unit, folding, back) => (units[unit] = { folding, ...back }) });
+      expect(JSON.stringify(parallel)).toBe(single);
+      expect(units).toHaveLength(RANGES);
+      return units;
+    };
+
+    // Nothing is ever carried from one range to the next: the later ranges hand back the fewest lines.
+    const apart = await handedBack(logOf('apart.log', false));
+    expect(apart.every((unit) => unit.folding === 'merged')).toBe(true);
+    expect(apart[0]).toMatchObject({ handBackLines: HAND_BACK_LINES, lines: HAND_BACK_LINES });
+    expect(apart[RANGES - 1]).toMatchObject({ handBackLines: MIN_HAND_BACK_LINES, lines: MIN_HAND_BACK_LINES });
+
+    // Requests reappear up to 100 lines into a range: later ranges hand back enough lines to stitch them (else each
+    // such range would be counted again here), fewer than the default.
+    const straddling = await handedBack(logOf('straddling.log', true));
+    expect(straddling.every((unit) => unit.folding === 'merged')).toBe(true);
+    expect(straddling[RANGES - 1].handBackLines).toBe(MIN_HAND_BACK_LINES + 2 * 100);
   }, 120_000);
 
   test("a long request's later event past the first lines of a range: that range is counted again here", async () => {

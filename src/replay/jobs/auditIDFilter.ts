@@ -19,7 +19,7 @@ function positions(id: string): [number, number] {
   return [a & MASK, b & MASK];
 }
 
-export function newAuditIDFilter(): Uint32Array {
+export function newAuditIDFilter(): Uint32Array<ArrayBuffer> {
   return new Uint32Array(WORDS);
 }
 

@@ -5,7 +5,8 @@
 // order, as a single thread would count them (they are the only lines that may
 // name those requests: see rangeDeferral.ts); then the worker's counts are
 // added (mergeCounts.ts), and the requests the unit leaves open join the window
-// in the order they were opened.
+// in the order they were opened. How far into the unit the handed-back lines
+// that continued a carried request lay is measured on the way (handBackReach.ts).
 //
 // That is only the single-threaded answer when the unit could not have told
 // otherwise. When it could, the unit is read again and counted here line by
@@ -27,11 +28,15 @@ import { readLineRange, readLines } from '../lines.js';
 import type { ReplayTally } from '../tally.js';
 import { mayHaveAuditID } from './auditIDFilter.js';
 import { decodeCarried } from './carriedRequests.js';
+import { reachOf } from './handBackReach.js';
 import { mergeCounts } from './mergeCounts.js';
 import { positionIn, type Unit, type UnitResult } from './protocol.js';
 
 /** Merged; counted again here (the merge could differ); or counted here from the start (never sent to a worker: see parallelReplay.ts). */
 export type UnitFolding = 'merged' | 'counted again' | 'counted here';
+
+/** How a unit a worker counted was joined; when merged, how far into it requests carried in reached (handBackReach.ts). */
+export type FoldedUnit = { folding: 'merged'; reach: number } | { folding: 'counted again' };
 
 /** Whether merging the worker's counts gives exactly what a single thread counts (see the list above). */
 function mergeIsExact(tally: ReplayTally, result: UnitResult): boolean {
@@ -65,12 +70,14 @@ export async function countUnitHere(tally: ReplayTally, unit: Unit, lineOffset: 
 }
 
 /** `lineOffset`: lines of the unit's file in the units before it. */
-export async function foldUnit(tally: ReplayTally, unit: Unit, result: UnitResult, lineOffset: number): Promise<UnitFolding> {
+export async function foldUnit(tally: ReplayTally, unit: Unit, result: UnitResult, lineOffset: number): Promise<FoldedUnit> {
   if (!mergeIsExact(tally, result)) {
     await countUnitHere(tally, unit, lineOffset);
-    return 'counted again';
+    return { folding: 'counted again' };
   }
   const base = positionIn(unit.index, 0);
+  // Before the handed-back lines are counted, the window holds exactly the requests carried in.
+  const reach = reachOf(result.deferred, tally.window);
   for (const line of result.deferred) tally.onLine(unit.file, line.text, lineOffset + line.ordinal, line.bytes, base + line.ordinal);
   mergeCounts(tally.counts, result.counts, tally.options, lineOffset);
   // The window again, oldest first: requests from earlier units, then this unit's (opened here or by the worker) in the order they were opened.
@@ -80,5 +87,5 @@ export async function foldUnit(tally: ReplayTally, unit: Unit, result: UnitResul
   const fromUnit = [...open.filter(([, request]) => request.addedAt >= base), ...result.open.map((carried) => decodeCarried(carried, after, before))];
   fromUnit.sort(([, a], [, b]) => a.addedAt - b.addedAt);
   for (const [auditID, request] of [...earlier, ...fromUnit]) tally.window.add(auditID, request);
-  return 'merged';
+  return { folding: 'merged', reach };
 }

@@ -1,6 +1,6 @@
-// `replay --jobs N`: the logs cut into units (byte ranges of each uncompressed
-// file, split at line boundaries by the workers; each compressed file whole),
-// each counted by one of N worker threads with a tally of its own, and joined
+// `replay --jobs N`: the logs cut into units (units.ts: byte ranges of each
+// uncompressed file, split at line boundaries by the workers; each compressed
+// file whole), each counted by one of N worker threads with a tally of its own, and joined
 // on this thread in the logs' order (foldUnit.ts): the lines a worker could not
 // count alone (those that may continue a request begun in an earlier unit) are
 // counted here against the requests earlier units left open, stitched by
@@ -15,21 +15,21 @@ import type { ReplayReport } from '../report.js';
 import type { ReplayOptions } from '../replay.js';
 import { ReplayTally, type TallyOptions } from '../tally.js';
 import { countUnitHere, foldUnit, type UnitFolding } from './foldUnit.js';
+import { HandBackReach } from './handBackReach.js';
+import { cutIntoUnits } from './units.js';
 import type { FromWorker, ToWorker, Unit, UnitResult, WorkerSetup } from './protocol.js';
 
-/** Units a worker may be sent beyond the one being joined (see dispatch below). */
-const UNITS_AHEAD = 3;
+/**
+ * Units a worker may be sent beyond the one being joined (see dispatch below).
+ * A result waiting its turn is small (counts, open requests, a 128 KiB filter,
+ * the few lines handed back), but when one unit takes long (its worker
+ * descheduled on a busy machine, or this thread counting a unit itself) the
+ * other workers go on only this far; the last units are four times smaller
+ * (units.ts), so this many of them are little work.
+ */
+const UNITS_AHEAD = 6;
 /** Units a worker holds at once: the one it counts and the next (see worker.ts). */
 const UNITS_QUEUED = 2;
-/**
- * Units of at most this many bytes, and at least UNITS_PER_WORKER per worker
- * where the logs allow: at the end one worker waits for the other's last unit,
- * about half a unit on average, so smaller units balance better; each unit
- * costs a tally's setup and one result to join.
- */
-const UNITS_PER_WORKER = 8;
-const MAX_UNIT_BYTES = 32 << 20;
-const MIN_UNIT_BYTES = 1 << 20;
 
 /**
  * The worker's compiled script. Running from the TypeScript sources (tests,
@@ -58,29 +58,19 @@ function takeWorkers(count: number): Worker[] {
   return taken;
 }
 
-async function unitsOf(files: readonly string[], jobs: number, fixedUnitBytes: number | undefined): Promise<{ units: Unit[]; gzip: boolean[]; sizes: number[] }> {
+async function unitsOf(files: readonly string[], jobs: number, fixedUnitBytes: number | undefined): Promise<{ units: Unit[]; sizes: number[] }> {
   const sizes = files.map((file) => statSync(file).size);
   const gzip = await Promise.all(files.map((file) => isGzipFile(file)));
-  const plainBytes = sizes.reduce((sum, size, i) => sum + (gzip[i] ? 0 : size), 0);
-  const unitBytes = fixedUnitBytes ?? Math.min(MAX_UNIT_BYTES, Math.max(MIN_UNIT_BYTES, Math.ceil(plainBytes / (jobs * UNITS_PER_WORKER))));
-  const units: Unit[] = [];
-  files.forEach((file, i) => {
-    if (gzip[i] || sizes[i] === 0) {
-      units.push({ index: units.length, file, fileIndex: i, start: 0, end: sizes[i], gzip: gzip[i] });
-      return;
-    }
-    for (let start = 0; start < sizes[i]; start += unitBytes) {
-      units.push({ index: units.length, file, fileIndex: i, start, end: Math.min(sizes[i], start + unitBytes), gzip: false });
-    }
-  });
-  return { units, gzip, sizes };
+  const units = cutIntoUnits(files.map((file, i) => ({ file, size: sizes[i], gzip: gzip[i] })), jobs, fixedUnitBytes);
+  return { units, sizes };
 }
 
 export async function replayInParallel(files: readonly string[], options: ReplayOptions, tallyOptions: TallyOptions, jobs: number): Promise<ReplayReport> {
   const { units, sizes } = await unitsOf(files, jobs, options.jobUnitBytes);
   const tally = new ReplayTally(tallyOptions);
   const { attributeCache: _cache, ...rest } = tallyOptions;
-  const setup: WorkerSetup = { tally: { ...rest, baseline: tallyOptions.baseline }, handBackLines: options.jobHandBackLines };
+  const handBack = new HandBackReach(options.jobHandBackLines);
+  const setup: WorkerSetup = { tally: { ...rest, baseline: tallyOptions.baseline }, handBackLines: handBack.lines() };
   const workers = takeWorkers(Math.max(1, Math.min(jobs, units.length)));
   let failed = false;
   const detach: (() => void)[] = [];
@@ -110,10 +100,17 @@ export async function replayInParallel(files: readonly string[], options: Replay
     let read: { lines: number; bytes: number };
     if (result === undefined) read = await countUnitHere(tally, unit, file.lines);
     else {
-      folding = await foldUnit(tally, unit, result, file.lines);
+      const folded = await foldUnit(tally, unit, result, file.lines);
+      folding = folded.folding;
+      const before = handBack.lines();
+      if (folded.folding === 'merged') handBack.merged(folded.reach);
+      else handBack.countedAgain(result.handBackLines);
+      // The units already sent but not yet begun take it too.
+      const lines = handBack.lines();
+      if (lines !== before) for (const worker of workers) worker.postMessage({ type: 'hand back', lines } satisfies ToWorker);
       read = result;
     }
-    options.onJobUnit?.(unit.index, folding);
+    options.onJobUnit?.(unit.index, folding, result && { handBackLines: result.handBackLines, lines: result.deferred.length });
     file.lines += read.lines;
     file.bytes += read.bytes;
     const lastOfFile = unit.index + 1 === units.length || units[unit.index + 1].fileIndex !== fileIndex;

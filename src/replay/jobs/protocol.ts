@@ -17,14 +17,16 @@ export interface Unit {
 
 export interface WorkerSetup {
   tally: Omit<TallyOptions, 'policy' | 'baseline' | 'attributeCache'> & { policy: Policy; baseline: Policy | undefined };
-  /** See RangeDeferral. */
-  handBackLines: number | undefined;
+  /** How many first lines of a unit hand back first events (see RangeDeferral), until told otherwise. */
+  handBackLines: number;
 }
 
 /** A line handed back uncounted (see rangeDeferral.ts). */
 export interface DeferredLine {
   /** Its number within the unit, from 1. */
   ordinal: number;
+  /** The auditID it was handed back under (its head's). */
+  auditID: string;
   text: string;
   bytes: number;
 }
@@ -39,14 +41,20 @@ export interface UnitResult {
   counts: TallyCounts;
   /** Requests open at the unit's end, oldest first. */
   open: CarriedRequest[];
+  /** How many first lines it handed back first events in (the worker's value when it began the unit). */
+  handBackLines: number;
   deferred: DeferredLine[];
-  /** See RangeDeferral (an auditIDFilter.ts filter). */
-  firstSeen: Uint32Array;
+  /** See RangeDeferral (an auditIDFilter.ts filter); its buffer is transferred, not copied. */
+  firstSeen: Uint32Array<ArrayBuffer>;
   peak: number;
   ambiguous: boolean;
 }
 
-export type ToWorker = { type: 'setup'; setup: WorkerSetup } | { type: 'unit'; unit: Unit };
+export type ToWorker =
+  | { type: 'setup'; setup: WorkerSetup }
+  | { type: 'unit'; unit: Unit }
+  /** From the next unit begun on: learned from the units joined so far (handBackReach.ts). */
+  | { type: 'hand back'; lines: number };
 
 export type FromWorker =
   | { type: 'result'; result: UnitResult }

@@ -26,7 +26,10 @@ import type { LineFacts, LineRead } from '../lineFacts.js';
 import type { LineDeferral, OpenRequests } from '../tally.js';
 import { addAuditID, newAuditIDFilter } from './auditIDFilter.js';
 
-/** Default for handBackLines (see above): a few hundred lines on either side of a boundary hold its straddlers on a busy kube-apiserver. */
+/**
+ * Default for handBackLines (see above): a few hundred lines on either side of a boundary hold its straddlers on a busy
+ * kube-apiserver. The main thread lowers it once the log shows its straddlers lie closer (handBackReach.ts).
+ */
 export const HAND_BACK_LINES = 512;
 
 export class RangeDeferral implements LineDeferral {
@@ -44,6 +47,10 @@ export class RangeDeferral implements LineDeferral {
    * look it up in the wrong window, so the range must be replayed whole there.
    */
   ambiguous = false;
+  /** The auditID of the line handed back last (the worker sends it along with the line). */
+  handedBackID = '';
+  /** The auditID noted in firstSeen last: a line's head and then its parse name it, and hashing it again is a waste. */
+  private lastNoted = '';
 
   constructor(private readonly handBackLines: number = HAND_BACK_LINES) {}
 
@@ -55,14 +62,20 @@ export class RangeDeferral implements LineDeferral {
   deferHead(line: LineFacts, head: ContinuationHead, open: OpenRequests): boolean {
     if (this.mayContinue(head.auditID, head.stage)) return this.handBack(line, head.auditID, open);
     // Even when the line then fails to parse: a carried request missing its RequestReceived could have taken it as a later event.
-    addAuditID(this.firstSeen, head.auditID);
+    this.note(head.auditID);
     return false;
   }
 
   deferEvent(line: LineFacts, read: Extract<LineRead, { kind: 'event' }>, open: OpenRequests): boolean {
     if (this.mayContinue(read.auditID, read.stage)) return this.handBack(line, read.auditID, open);
-    addAuditID(this.firstSeen, read.auditID);
+    this.note(read.auditID);
     return false;
+  }
+
+  private note(auditID: string): void {
+    if (auditID === this.lastNoted) return;
+    this.lastNoted = auditID;
+    addAuditID(this.firstSeen, auditID);
   }
 
   opened(open: OpenRequests): void {
@@ -71,6 +84,7 @@ export class RangeDeferral implements LineDeferral {
 
   private handBack(line: LineFacts, auditID: string, open: OpenRequests): boolean {
     this.handedBack.add(auditID);
+    this.handedBackID = auditID;
     const read = line.read();
     if (read.kind === 'event' && read.auditID !== '' && read.auditID !== auditID) {
       if (open.has(read.auditID)) this.ambiguous = true;

@@ -17,7 +17,8 @@ if (port === null) throw new Error('replay worker: not started as a worker threa
 let setup: WorkerSetup;
 let attributeCache: AttributeCache;
 
-const send = (message: FromWorker) => port.postMessage(message);
+// The filter is moved, not copied: the worker is done with it (128 KiB a unit, cloned twice before).
+const send = (message: FromWorker) => port.postMessage(message, message.type === 'result' ? [message.result.firstSeen.buffer] : []);
 
 /**
  * After this many lines, a worker that handed back most of them stops: the main
@@ -29,7 +30,8 @@ const GIVE_UP_AFTER_LINES = 2048;
 const givingUp = new Error('most lines handed back');
 
 async function countUnit(unit: Unit): Promise<UnitResult | undefined> {
-  const deferral = new RangeDeferral(setup.handBackLines);
+  const handBackLines = setup.handBackLines;
+  const deferral = new RangeDeferral(handBackLines);
   const tally = new ReplayTally({ ...setup.tally, attributeCache }, deferral);
   const deferred: DeferredLine[] = [];
   let lines = 0;
@@ -38,7 +40,7 @@ async function countUnit(unit: Unit): Promise<UnitResult | undefined> {
     const ordinal = ++lines;
     deferral.ordinal = ordinal;
     bytes += lineBytes;
-    if (!tally.onLine(unit.file, text, ordinal, lineBytes, positionIn(unit.index, ordinal))) deferred.push({ ordinal, text, bytes: lineBytes });
+    if (!tally.onLine(unit.file, text, ordinal, lineBytes, positionIn(unit.index, ordinal))) deferred.push({ ordinal, auditID: deferral.handedBackID, text, bytes: lineBytes });
     if (lines === GIVE_UP_AFTER_LINES && deferred.length * 2 > lines) throw givingUp;
   };
   try {
@@ -56,6 +58,7 @@ async function countUnit(unit: Unit): Promise<UnitResult | undefined> {
     bytes,
     counts,
     open: encodeCarried(open, after, before),
+    handBackLines,
     deferred,
     firstSeen: deferral.firstSeen,
     peak: deferral.peak,
@@ -87,6 +90,8 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'setup') {
     setup = message.setup;
     attributeCache = new AttributeCache();
+  } else if (message.type === 'hand back') {
+    setup.handBackLines = message.lines;
   } else if (message.type === 'unit') {
     queue.push(message.unit);
     void countQueue();
