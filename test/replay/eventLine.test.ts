@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseLine } from '../../src/replay/eventLine.js';
 import { seededFloats } from '../../conformance/generate/random.js';
+import { readEventMembers } from '../support/eventMembers.js';
 
 // What the decision and the report read of an event (see READ_MEMBERS in eventLine.ts).
 const READ = ['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'objectRef'];
@@ -11,8 +12,7 @@ function expectAsJsonParse(text: string): { prefix: boolean } {
   const parsed = parseLine(text);
   expect(parsed.ok).toBe(true);
   if (!parsed.ok) throw new Error('unreachable');
-  const record = parsed.record as Record<string, unknown>;
-  for (const key of READ) expect(record[key], `${key} of ${text}`).toStrictEqual(whole[key]);
+  expect(readEventMembers(parsed.record as Record<string, unknown>), text).toStrictEqual(readEventMembers(whole));
   return { prefix: parsed.prefixEnd !== -1 };
 }
 
@@ -30,6 +30,11 @@ describe('parseLine reads the members the replay uses as JSON.parse does', () =>
     ['a repeated user after the status', head + meta + ',"responseStatus":{"code":200},"user":{"username":"mallory"}}', false],
     ['a repeated kind after the bodies', head + meta + ',"requestObject":{"kind":"Pod"},"kind":"NotAnEvent"}', false],
     ['a repeat spelled with escapes after the bodies', head + meta + ',"responseStatus":{"code":200},"\\u0076erb":"delete"}', false],
+    ['a repeat with whitespace before its colon', head + meta + ',"responseStatus":{"code":200},"verb" :"delete"}', false],
+    ['an escape in a body string is not a key', head + meta + ',"responseStatus":{"code":200},"responseObject":{"kind":"Pod","a":"x\\u0026y","b":["\\u0076erb"]}}', true],
+    ['a key with an escape inside a body', head + meta + ',"responseStatus":{"code":200},"responseObject":{"a":1,"\\u0076erb":"x"}}', true],
+    ['a read member deep in a body, after a long sibling', head + meta + `,"responseStatus":{"code":200},"responseObject":{"data":{"a":"${'x'.repeat(600)}","verb":"x"}}}`, true],
+    ['a repeat after a long body', head + meta + `,"responseStatus":{"code":200},"responseObject":{"data":"${'x'.repeat(600)}"},"verb":"delete"}`, false],
     ['an escaped quote and brackets in a body string', head + meta + ',"responseStatus":{"message":"a\\"}]{[,\\"verb\\":"},"responseObject":{"s":"\\\\"},"stageTimestamp":"t"}', true],
   ])('%s', (_name, text, prefix) => {
     expect(expectAsJsonParse(text).prefix).toBe(prefix);
