@@ -5,7 +5,9 @@
 //
 // Everything but the user follows from the verb, the requestURI and the
 // objectRef, so those must all match for a hit, and the user is put back on each
-// hit. The query takes part too, except for the parameters that differ on every
+// hit. Attributes resolved from the requestURI need less of the objectRef: only
+// that it agrees with them (resolvedAgreesWith), so that the creates of one
+// collection, whose objectRef each names the new object, share one entry. The query takes part too, except for the parameters that differ on every
 // watch and list of a client yet cannot change what kube-apiserver resolves:
 // resourceVersion and resourceVersionMatch (strings, never rejected) and
 // timeoutSeconds and limit holding plain numbers (always decoded). kube-apiserver
@@ -17,7 +19,7 @@
 // `capacity` keys each; when the young one fills up the old one is dropped, so
 // entries in use survive.
 import type { AuditEventRecord } from '../request/event.js';
-import { attributesFromEvent, eventUser } from '../request/event.js';
+import { attributesFromEvent, eventAttributes, eventUser, resolvedAgreesWith } from '../request/event.js';
 import type { RequestAttributes } from '../request/types.js';
 
 type ObjectRef = NonNullable<AuditEventRecord['objectRef']>;
@@ -25,6 +27,8 @@ type ObjectRef = NonNullable<AuditEventRecord['objectRef']>;
 interface Entry {
   verb: string;
   ref: ObjectRef | undefined;
+  /** Resolved from the requestURI: good for any objectRef that agrees with them, not only `ref`. */
+  resolved: boolean;
   attributes: Omit<RequestAttributes, 'user'>;
 }
 
@@ -79,7 +83,7 @@ export class AttributeCache {
     }
     if (entries !== undefined) {
       for (const entry of entries) {
-        if (entry.verb === verb && sameRef(entry.ref, ref)) {
+        if (entry.verb === verb && (entry.resolved ? resolvedAgreesWith(entry.attributes, verb, ref) : sameRef(entry.ref, ref))) {
           this.hits++;
           const a = entry.attributes;
           // Spelled out rather than spread: one fixed object shape, cheaper by far in a hot loop.
@@ -99,9 +103,9 @@ export class AttributeCache {
       }
     }
     this.misses++;
-    const attributes = attributesFromEvent(event);
+    const { attributes, resolved } = eventAttributes(event);
     const { user: _user, ...rest } = attributes;
-    const entry: Entry = { verb, ref: ref === null || ref === undefined ? undefined : { ...ref }, attributes: rest };
+    const entry: Entry = { verb, ref: ref === null || ref === undefined ? undefined : { ...ref }, resolved, attributes: rest };
     if (entries === undefined) this.remember(uri, [entry]);
     else if (entries.length < VARIANTS) entries.push(entry);
     else entries[entries.length - 1] = entry;
