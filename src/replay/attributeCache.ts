@@ -21,6 +21,7 @@
 import type { AuditEventRecord } from '../request/event.js';
 import { attributesFromEvent, eventAttributes, eventUser, resolvedAgreesWith } from '../request/event.js';
 import type { RequestAttributes } from '../request/types.js';
+import { detached } from './eventMetadata.js';
 
 type ObjectRef = NonNullable<AuditEventRecord['objectRef']>;
 
@@ -104,9 +105,9 @@ export class AttributeCache {
     }
     this.misses++;
     const { attributes, resolved } = eventAttributes(event);
-    const { user: _user, ...rest } = attributes;
-    const entry: Entry = { verb, ref: ref === null || ref === undefined ? undefined : { ...ref }, resolved, attributes: rest };
-    if (entries === undefined) this.remember(uri, [entry]);
+    // Kept across lines: copies, not views into this line (see detached).
+    const entry: Entry = { verb: detached(verb), ref: ref === null || ref === undefined ? undefined : detachedRef(ref), resolved, attributes: detachedAttributes(attributes) };
+    if (entries === undefined) this.remember(detached(uri), [entry]);
     else if (entries.length < VARIANTS) entries.push(entry);
     else entries[entries.length - 1] = entry;
     return attributes;
@@ -119,4 +120,24 @@ export class AttributeCache {
     }
     this.young.set(uri, entries);
   }
+}
+
+function detachedRef(ref: ObjectRef): ObjectRef {
+  const copy: ObjectRef = {};
+  for (const [key, value] of Object.entries(ref)) (copy as Record<string, unknown>)[key] = typeof value === 'string' ? detached(value) : value;
+  return copy;
+}
+
+function detachedAttributes(a: RequestAttributes): Omit<RequestAttributes, 'user'> {
+  return {
+    verb: detached(a.verb),
+    resourceRequest: a.resourceRequest,
+    apiGroup: detached(a.apiGroup),
+    apiVersion: detached(a.apiVersion),
+    resource: detached(a.resource),
+    subresource: detached(a.subresource),
+    namespace: detached(a.namespace),
+    name: detached(a.name),
+    path: detached(a.path),
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { seededFloats } from '../../conformance/generate/random.js';
-import { readEventMetadata } from '../../src/replay/eventMetadata.js';
+import { detached, readEventMetadata } from '../../src/replay/eventMetadata.js';
 import { readEventMembers as readMembers } from '../support/eventMembers.js';
 
 /** The reader read `text` as JSON.parse reads its metadata (and its whole line: nothing after repeats a member). */
@@ -97,4 +97,10 @@ describe('readEventMetadata reads what JSON.parse reads', () => {
     }
     expect(read).toBeGreaterThan(2_700);
   }, 60_000);
+});
+
+test('detached gives the same string (a copy that does not keep its line in memory)', () => {
+  const line = head + meta + tail;
+  for (const [from, to] of [[0, 0], [3, 10], [3, 16], [0, line.length]]) expect(detached(line.slice(from, to))).toBe(line.slice(from, to));
+  expect(detached('😀é\ud800'.repeat(5))).toBe('😀é\ud800'.repeat(5));
 });
