@@ -15,9 +15,11 @@ import { closingQuote } from './jsonScan.js';
  * a closing brace, the request's recorded level and a stage not seen yet) but
  * not parsed in full; anything else takes the ordinary path.
  */
-const CONTINUATION_PREFIX = /^\{"kind":"Event","apiVersion":"audit\.k8s\.io\/v1","level":"([A-Za-z]+)","auditID":"([^"\\]+)","stage":"([A-Za-z]+)",/;
-
-const STAGE_BY_NAME = new Map<string, Stage>(STAGES.map((stage) => [stage, stage]));
+const CONTINUATION_PREFIX = new RegExp(
+  `^\\{"kind":"Event","apiVersion":"audit\\.k8s\\.io\\/v1","level":"([A-Za-z]+)","auditID":"([^"\\\\]+)","stage":"(?:${STAGES.map((stage) => `${stage}()`).join('|')})",`,
+);
+/** The capture group of the first stage's marker: one empty group per stage, in STAGES' order, says which stage it is without building its name. */
+const FIRST_STAGE_GROUP = 3;
 
 export interface ContinuationHead {
   level: string;
@@ -30,9 +32,9 @@ export function continuationHead(text: string): ContinuationHead | undefined {
   if (text.charCodeAt(text.length - 1) !== 0x7d /* } */) return undefined;
   const head = CONTINUATION_PREFIX.exec(text);
   if (head === null) return undefined;
-  const stage = STAGE_BY_NAME.get(head[3]);
-  if (stage === undefined) return undefined;
-  return { level: head[1], auditID: head[2], stage };
+  let stage = 0;
+  while (head[FIRST_STAGE_GROUP + stage] === undefined) stage++;
+  return { level: head[1], auditID: head[2], stage: STAGES[stage] };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseLine } from '../../src/replay/eventLine.js';
+import { continuationHead, parseLine } from '../../src/replay/eventLine.js';
 import { seededFloats } from '../../conformance/generate/random.js';
 import { readEventMembers } from '../support/eventMembers.js';
 
@@ -73,4 +73,23 @@ describe('parseLine reads the members the replay uses as JSON.parse does', () =>
     expect(prefixOnly).toBeGreaterThan(400);
     expect(prefixOnly).toBeLessThan(3_600);
   }, 60_000);
+});
+
+describe('continuationHead reads level, auditID and stage of kube-apiserver\'s layout only', () => {
+  const line = (stage: string, auditID = 'id-1', end = '"verb":"get"}') =>
+    `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"${auditID}","stage":"${stage}",${end}`;
+
+  test.each(['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'])('%s', (stage) => {
+    expect(continuationHead(line(stage))).toStrictEqual({ level: 'Request', auditID: 'id-1', stage });
+  });
+
+  test.each([
+    ['an unknown stage', line('Started')],
+    ['a stage name followed by more letters', line('ResponseCompleteX')],
+    ['a stage name cut short', line('Response')],
+    ['an auditID with an escape', line('Panic', 'a\\u0062')],
+    ['no closing brace', line('Panic', 'id-1', '"verb":"get"')],
+  ])('not a head: %s', (_name, text) => {
+    expect(continuationHead(text)).toBeUndefined();
+  });
 });
