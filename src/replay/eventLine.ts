@@ -75,10 +75,23 @@ const READ_MEMBERS = new Set(['kind', 'apiVersion', 'level', 'auditID', 'stage',
  * Anything after the cut that might be one of them: the key in quotes before a
  * colon (JSON allows whitespace between them), or any \u escape (a key can be
  * spelled with escapes; letters with no other). kind and apiVersion start every
- * Kubernetes object in a body, so those hits are common, and are then told apart
- * by depth (see inNestedObject, topLevelKeyAfter).
+ * Kubernetes object in a body, so those hits are common. Those that are among
+ * the first members of an object, after nothing but plain string members, are
+ * passed over by the expression itself (NESTED_EARLY_MEMBER); the rest are told
+ * apart by looking back (inNestedObject) or, failing that, by a walk
+ * (topLevelKeyAfter).
  */
-const MAYBE_READ_MEMBER = /"(?:kind|apiVersion|level|auditID|stage|requestURI|verb|user|impersonatedUser|objectRef)"\s*:|\\u/g;
+const READ_KEY = `"(?:${[...READ_MEMBERS].join('|')})"\\s*:`;
+/**
+ * The key just matched is preceded by a brace that is not the line's first
+ * character, then up to four members of plain strings: it is a member of a
+ * nested object. (The brace is structure: a quote right after it opens a
+ * string, as JSON has no other place for one; any brace after the line's first
+ * character opens a nested object. On a line that is not JSON this may say
+ * anything, like the rest of the cut's reading.)
+ */
+const NESTED_EARLY_MEMBER = `(?<![^]\\{(?:"[^"\\\\]*":"[^"\\\\]*",){0,4}${READ_KEY})`;
+const MAYBE_READ_MEMBER = new RegExp(`${READ_KEY}${NESTED_EARLY_MEMBER}|\\\\u`, 'g');
 
 /**
  * The line as JSON: only its metadata when it is in kube-apiserver's layout
