@@ -35,6 +35,7 @@ describe('parseLine reads the members the replay uses as JSON.parse does', () =>
     ['a key with an escape inside a body', head + meta + ',"responseStatus":{"code":200},"responseObject":{"a":1,"\\u0076erb":"x"}}', true],
     ['a read member deep in a body, after a long sibling', head + meta + `,"responseStatus":{"code":200},"responseObject":{"data":{"a":"${'x'.repeat(600)}","verb":"x"}}}`, true],
     ['a repeat after a long body', head + meta + `,"responseStatus":{"code":200},"responseObject":{"data":"${'x'.repeat(600)}"},"verb":"delete"}`, false],
+    ['a repeat after nothing but plain members of the line itself', '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","requestReceivedTimestamp":"t","verb":"delete"}', false],
     ['an escaped quote and brackets in a body string', head + meta + ',"responseStatus":{"message":"a\\"}]{[,\\"verb\\":"},"responseObject":{"s":"\\\\"},"stageTimestamp":"t"}', true],
   ])('%s', (_name, text, prefix) => {
     expect(expectAsJsonParse(text).prefix).toBe(prefix);
