@@ -1,5 +1,5 @@
 // Parsing and loading shared by several subcommands.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Option } from 'commander';
 import {
@@ -67,5 +67,28 @@ export function readTextArgument(path: string): string {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** An option that counts something (--jobs, --top, …): a whole number of at least one. */
+export function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+/**
+ * Audit log arguments, checked before any is read: a missing file or a
+ * directory is a usage error now, not a failure part way through the others.
+ */
+export function requireLogFiles(logs: readonly string[]): void {
+  for (const log of logs) {
+    let isFile = false;
+    try {
+      isFile = statSync(log).isFile();
+    } catch (err) {
+      throw new UsageError(`cannot read ${log}: ${(err as Error).message}`);
+    }
+    if (!isFile) throw new UsageError(`cannot read ${log}: not a file`);
   }
 }

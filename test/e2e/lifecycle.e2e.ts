@@ -21,6 +21,8 @@ const policies = writePolicies({
   badLevel: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  users: [a]\n- level: Loud\n',
   noRules: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n',
   wrongVersion: 'apiVersion: audit.k8s.io/v2\nkind: Policy\nrules:\n- level: Metadata\n',
+  lenient: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  foo: 1\n',
+  lenientLater: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  users: [a]\n- level: Request\n  bar: 2\n',
 });
 
 /** Pids of processes whose command line mentions `needle` (our run dirs are in it). */
@@ -89,6 +91,20 @@ describe.skipIf(!binaries)(`local control plane lifecycle${reason ? ` — ${reas
     const err2 = await wrong.use(policies.wrongVersion).catch((e: unknown) => e);
     await wrong.stop();
     expect((err2 as Error).message).toMatch(/^loading audit policy file: failed decoding: .*audit\.k8s\.io\/v2.*from file /);
+  });
+
+  it("lenient-decoding warnings name the user's rules, not the copy's with the sentinel first", async () => {
+    const plane = await LocalControlPlane.start(install(policies.lenient), { binaries, tmpRoot });
+    try {
+      expect(plane.policyWarnings).toEqual(['strict decoding error: unknown field "rules[0].foo"']);
+      await plane.prepare(install(policies.lenientLater));
+      await plane.switchPolicy(install(policies.lenientLater));
+      expect(plane.policyWarnings).toEqual(['strict decoding error: unknown field "rules[1].bar"']);
+      await plane.switchPolicy(install(policies.good));
+      expect(plane.policyWarnings).toEqual([]);
+    } finally {
+      await plane.stop();
+    }
   });
 
   it('switching to a rejected policy keeps the running one; a crash is reported with the log tail', async () => {

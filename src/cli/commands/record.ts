@@ -1,11 +1,11 @@
 // auditspec record <audit.log…>: turns real traffic into a starter *.audit.spec.ts.
 import { once } from 'node:events';
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { recordSpec } from '../../record/record.js';
 import { UsageError } from '../errors.js';
-import { loadPolicyArgument, parseKubeVersion, kubeVersionOption } from '../options.js';
+import { loadPolicyArgument, parseKubeVersion, kubeVersionOption, positiveInteger, requireLogFiles } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface RecordCommandOptions {
@@ -25,17 +25,8 @@ export const registerRecord: RegisterCommand = (program: Command, setExitCode) =
     .addOption(kubeVersionOption())
     .option('--max-classes <n>', 'tests to write, most frequent request classes first', '200')
     .action(async (logs: string[], options: RecordCommandOptions) => {
-      const maxClasses = Number(options.maxClasses);
-      if (!Number.isInteger(maxClasses) || maxClasses < 1) throw new UsageError(`--max-classes must be a positive integer (got ${JSON.stringify(options.maxClasses)})`);
-      for (const log of logs) {
-        let isFile = false;
-        try {
-          isFile = statSync(log).isFile();
-        } catch (err) {
-          throw new UsageError(`cannot read ${log}: ${(err as Error).message}`);
-        }
-        if (!isFile) throw new UsageError(`cannot read ${log}: not a file`);
-      }
+      const maxClasses = positiveInteger('--max-classes', options.maxClasses);
+      requireLogFiles(logs);
       const policy = options.policy === undefined ? undefined : loadPolicyArgument(options.policy, parseKubeVersion(options.kubeVersion));
       const policyPath = options.policy === undefined ? undefined : relative(process.cwd(), options.policy) || options.policy;
       let result;

@@ -1,13 +1,12 @@
 // auditspec replay <policy> <audit.log…>: decides every recorded request again
 // under a policy and reports what would change (levels, rules, log volume).
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatReplayText } from '../../replay/format.js';
 import { progressBar } from '../../replay/progress.js';
 import { replayAuditLogs } from '../../replay/replay.js';
 import { UsageError } from '../errors.js';
-import { loadPolicyArgument, parseFormat, parseKubeVersion, kubeVersionOption } from '../options.js';
+import { loadPolicyArgument, parseFormat, parseKubeVersion, kubeVersionOption, positiveInteger, requireLogFiles } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 interface ReplayCommandOptions {
@@ -17,12 +16,6 @@ interface ReplayCommandOptions {
   window: string;
   top: string;
   jobs: string;
-}
-
-function positiveInteger(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer (got ${JSON.stringify(value)})`);
-  return n;
 }
 
 export const registerReplay: RegisterCommand = (program: Command, setExitCode) => {
@@ -43,15 +36,7 @@ export const registerReplay: RegisterCommand = (program: Command, setExitCode) =
       const windowSize = positiveInteger('--window', options.window);
       const topClasses = positiveInteger('--top', options.top);
       const jobs = positiveInteger('--jobs', options.jobs);
-      for (const log of logs) {
-        let isFile = false;
-        try {
-          isFile = statSync(log).isFile();
-        } catch (err) {
-          throw new UsageError(`cannot read ${log}: ${(err as Error).message}`);
-        }
-        if (!isFile) throw new UsageError(`cannot read ${log}: not a file`);
-      }
+      requireLogFiles(logs);
       const policy = loadPolicyArgument(policyPath, kubeVersion);
       const baseline = options.baseline === undefined ? undefined : loadPolicyArgument(options.baseline, kubeVersion);
       const progress = progressBar(process.stderr);

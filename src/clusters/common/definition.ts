@@ -7,6 +7,8 @@ import { parse } from 'yaml';
 export interface ControlPlaneDefinition {
   etcd: string[];
   'kube-apiserver': string[];
+  /** Set in kube-apiserver's environment (Go runtime settings), over the inherited one. */
+  'kube-apiserver-environment': Record<string, string>;
 }
 
 export type DefinitionValues = Record<string, string | number>;
@@ -25,7 +27,11 @@ export function loadDefinition(file = definitionFile()): ControlPlaneDefinition 
   if (!raw || !valid(raw.etcd) || !valid(raw['kube-apiserver'])) {
     throw new Error(`${file}: expected lists of flags under "etcd" and "kube-apiserver"`);
   }
-  const definition = { etcd: raw.etcd, 'kube-apiserver': raw['kube-apiserver'] };
+  const environment = raw['kube-apiserver-environment'] ?? {};
+  if (typeof environment !== 'object' || Array.isArray(environment) || !Object.values(environment).every((v) => typeof v === 'string')) {
+    throw new Error(`${file}: expected names and string values under "kube-apiserver-environment"`);
+  }
+  const definition = { etcd: raw.etcd, 'kube-apiserver': raw['kube-apiserver'], 'kube-apiserver-environment': environment };
   if (file === definitionFile()) cached = definition;
   return definition;
 }

@@ -3,7 +3,10 @@
 // another policy restarts kube-apiserver only; etcd and everything stored in it
 // stay. When the next policy is known ahead (prepare), its kube-apiserver is
 // started beside the running one, on the same etcd, so the switch itself is a
-// swap: the pause between the two policies is stopping the old one. Nothing outlives the run: stop() (and, when stop() is never reached,
+// swap: the pause between the two policies is stopping the old one. A new
+// kube-apiserver always starts beside the running one, which is stopped only
+// once the new one is ready: a policy kube-apiserver refuses leaves the running
+// one in place. Nothing outlives the run: stop() (and, when stop() is never reached,
 // exitCleanup and the watchdog) kills the processes and removes the run directory.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -72,11 +75,21 @@ interface Apiserver {
   auditLog: string;
 }
 
-/** A ready kube-apiserver for a policy that is not the current one yet. */
-interface Standby {
+/** A kube-apiserver that did not become ready: why, and whether it exited (rather than timing out). */
+interface LaunchFailure {
+  error: ClusterError;
+  exited: boolean;
+}
+
+/** A ready kube-apiserver for a policy, and kube-apiserver's lenient-decoding warnings about the user's file. */
+interface Started {
   apiserver: Apiserver;
-  policyFile: string;
   warnings: string[];
+}
+
+/** A ready kube-apiserver for a policy that is not the current one yet. */
+interface Standby extends Started {
+  policyFile: string;
 }
 
 /** Which policy a standby serves: the user's file and the exact text installed. */
@@ -236,9 +249,9 @@ export class LocalControlPlane implements Cluster {
   }
 
   /** Starts a child unless the plane was stopped meanwhile (an interrupted start must not spawn after cleanup). */
-  private async spawn(name: string, bin: string, flags: string[]): Promise<SupervisedProcess> {
+  private async spawn(name: string, bin: string, flags: string[], env?: Record<string, string>): Promise<SupervisedProcess> {
     if (this.stopped) throw new ClusterError('the local control plane has been stopped');
-    const proc = await SupervisedProcess.start(name, bin, flags, { cwd: this.runDir });
+    const proc = await SupervisedProcess.start(name, bin, flags, { cwd: this.runDir, env: env && { ...process.env, ...env } });
     if (this.stopped) {
       proc.killNow();
       throw new ClusterError('the local control plane has been stopped');
@@ -346,6 +359,8 @@ export class LocalControlPlane implements Cluster {
    * kube-apiserver reads only after it has loaded the audit policy. Exiting
    * with that complaint means the policy loaded; any earlier failure is
    * kube-apiserver's verdict on the policy (or on the setup), in its own words.
+   * Run only when the real kube-apiserver (on the copy) exited or warned, to
+   * say so in the user's file's terms (see startFor).
    */
   private async preflight(userPolicy: string): Promise<string[]> {
     // Each check its own folder: a standby's check may run beside a switch's.
@@ -362,7 +377,7 @@ export class LocalControlPlane implements Cluster {
     }
     const [port] = await freeLoopbackPorts(1);
     const flags = withFlag(this.apiserverFlags({ port, policyFile, auditLogFile: join(dir, 'audit.log') }), 'admission-control-config-file', stopHere);
-    const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags);
+    const proc = await this.spawn('kube-apiserver (policy check)', this.binaries.kubeApiserver, flags, loadDefinition()['kube-apiserver-environment']);
     this.helpers.add(proc);
     await this.writePids();
     const timer = setTimeout(() => proc.killNow(), PREFLIGHT_TIMEOUT_MS);
@@ -400,17 +415,15 @@ export class LocalControlPlane implements Cluster {
     ready = (async (): Promise<Standby | undefined> => {
       try {
         const policyFile = resolve(policy.file);
-        const warnings = await this.preflight(policyFile);
-        const generation = ++this.generation;
-        const file = await this.writeInstalledPolicy(generation, policy);
-        const auditLog = this.path('audit', `audit-${generation}.log`);
-        const apiserver = await this.launchApiserver(generation, file, auditLog);
+        // A refusal is not judged here (judge: false): the switch starts the policy again and says why.
+        const started = await this.startFor(policy, { judge: false });
+        if (!started) return undefined;
         if (this.stopped || this.standbys.get(key) !== ready) {
-          await apiserver.process.stop(0);
-          this.helpers.delete(apiserver.process);
+          await started.apiserver.process.stop(0);
+          this.helpers.delete(started.apiserver.process);
           return undefined;
         }
-        return { apiserver, policyFile, warnings };
+        return { ...started, policyFile };
       } catch {
         return undefined;
       }
@@ -450,26 +463,18 @@ export class LocalControlPlane implements Cluster {
     return file;
   }
 
-  /** `checked`: the preflight's warnings when the policy was already checked. */
-  private async installPolicy(policy: PolicyToInstall, checked?: string[]): Promise<void> {
-    const ready = await this.takeStandby(policy);
+  private async installPolicy(policy: PolicyToInstall): Promise<void> {
     const policyFile = resolve(policy.file);
-    const warnings = ready?.warnings ?? checked ?? (await this.phase('preflight', () => this.preflight(policyFile)));
-    let next = ready?.apiserver;
-    let file: string | undefined;
-    if (!next) file = await this.writeInstalledPolicy(++this.generation, policy);
+    // Beside the running one, which stays until this one is ready (a refused policy leaves it serving).
+    const started = (await this.takeStandby(policy)) ?? (await this.phase('apiserver-ready', () => this.startFor(policy, { judge: true })));
+    const { apiserver: next, warnings } = started;
     const previous = this.apiserver;
     if (previous) {
-      // The policy is good (preflight): only now is the running one replaced.
       await this.phase('stop-apiserver', () => previous.process.stop(0));
       this.apiserver = undefined;
       this.agents.destroy();
       await this.tail?.close();
       this.tail = undefined;
-    }
-    if (!next) {
-      const auditLog = this.path('audit', `audit-${this.generation}.log`);
-      next = await this.phase('apiserver-ready', () => this.launchApiserver(this.generation, file!, auditLog));
     }
     this.apiserver = next;
     this.helpers.delete(next.process);
@@ -480,12 +485,47 @@ export class LocalControlPlane implements Cluster {
     await this.phase('rbac', () => this.ensureImpersonationGrant());
   }
 
-  /** Starts a kube-apiserver and waits until it is ready; the caller makes it current (or keeps it as the standby). */
-  private async launchApiserver(generation: number, policyFile: string, auditLog: string): Promise<Apiserver> {
+  /**
+   * Starts a kube-apiserver for `policy` (the copy with the sentinel) and waits
+   * until it is ready; the caller makes it current or keeps it as a standby.
+   * kube-apiserver judges the user's own file (preflight) only when needed,
+   * which a policy that loads cleanly never does, so it is one kube-apiserver
+   * start, not two: when this one exits, the preflight's verdict (a refusal in
+   * the user's terms, or a setup problem) is the error, and if the user's file
+   * loads after all, this one's failure is; when this one logged lenient-
+   * decoding warnings, they name the copy's rule indices, so the preflight
+   * says them again for the user's file. The copy only adds a valid first
+   * rule, so it warns exactly when the user's file does. `judge: false` (a
+   * standby) returns undefined instead of judging a failure.
+   */
+  private async startFor(policy: PolicyToInstall, options: { judge: true }): Promise<Started>;
+  private async startFor(policy: PolicyToInstall, options: { judge: false }): Promise<Started | undefined>;
+  private async startFor(policy: PolicyToInstall, options: { judge: boolean }): Promise<Started | undefined> {
+    const policyFile = resolve(policy.file);
+    // A module directory that auditspec's loader refuses is refused without starting anything (as the preflight does first).
+    if (isModuleDirectory(policyFile)) {
+      const verdict = policyVerdict(policyFile, this.binaries.release.minor);
+      if (verdict) throw verdict;
+    }
+    const generation = ++this.generation;
+    const file = await this.writeInstalledPolicy(generation, policy);
+    const launched = await this.launchApiserver(generation, file, this.path('audit', `audit-${generation}.log`));
+    if ('error' in launched) {
+      if (!options.judge) return undefined;
+      if (launched.exited && !this.stopped) await this.phase('preflight', () => this.preflight(policyFile));
+      throw launched.error;
+    }
+    const logged = policyWarnings(launched.process.output());
+    const warnings = logged.length === 0 ? [] : await this.phase('preflight', () => this.preflight(policyFile));
+    return { apiserver: launched, warnings };
+  }
+
+  /** Starts a kube-apiserver and waits until it is ready, or says why it did not. */
+  private async launchApiserver(generation: number, policyFile: string, auditLog: string): Promise<Apiserver | LaunchFailure> {
     for (let attempt = 1; ; attempt++) {
       const [port] = await freeLoopbackPorts(1);
       const flags = this.apiserverFlags({ port, policyFile, auditLogFile: auditLog });
-      const proc = await this.spawn('kube-apiserver', this.binaries.kubeApiserver, flags);
+      const proc = await this.spawn('kube-apiserver', this.binaries.kubeApiserver, flags, loadDefinition()['kube-apiserver-environment']);
       this.helpers.add(proc);
       await this.writePids();
       const ready = await (await this.adminClient(port)).waitReady(APISERVER_READY_TIMEOUT_MS, () => !proc.running);
@@ -494,13 +534,15 @@ export class LocalControlPlane implements Cluster {
       this.helpers.delete(proc);
       if (!proc.running && isAddressInUse(proc.output()) && attempt < PORT_ATTEMPTS) continue;
       const failure = commandFailure(proc.output());
+      const exited = !proc.running;
       await proc.stop(0);
-      throw new ClusterError(
-        proc.exitStatus
+      const error = new ClusterError(
+        exited
           ? `kube-apiserver failed to start: ${failure ?? proc.describeExit()}`
           : `kube-apiserver did not become ready within ${APISERVER_READY_TIMEOUT_MS / 1000}s`,
         proc.tail(LOG_TAIL_LINES),
       );
+      return { error, exited };
     }
   }
 

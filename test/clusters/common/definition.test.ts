@@ -38,6 +38,12 @@ describe('the local control plane definition', () => {
     expect(api).toContain('--audit-log-maxsize=0');
   });
 
+  it("sets only Go runtime variables in kube-apiserver's environment (nothing that could change what is audited)", () => {
+    const names = Object.keys(definition['kube-apiserver-environment']);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => !['GOGC', 'GOMEMLIMIT', 'GOMAXPROCS'].includes(name))).toEqual([]);
+  });
+
   it('rejects a placeholder without a value, and replaces a flag', () => {
     expect(() => fillFlags(['--x=${nope}'], VALUES)).toThrow(/\$\{nope\}/);
     expect(withFlag(['--a=1', '--b=2'], 'a', '3')).toEqual(['--b=2', '--a=3']);
