@@ -103,18 +103,22 @@ export interface EventMetadata {
   end: number;
 }
 
-/** A captured string's value: as it stands, or decoded by JSON.parse when it has escapes (all valid: the pattern allows no other). */
-function stringValue(chars: string): string;
-function stringValue(chars: string | undefined): string | undefined;
-function stringValue(chars: string | undefined): string | undefined {
-  if (chars === undefined || chars.indexOf('\\') === -1) return chars;
+/**
+ * A captured string's value: as it stands, or decoded by JSON.parse when it has
+ * escapes (all valid: the pattern allows no other). `plain`: the metadata has
+ * no backslash at all (looked for once, rather than in each string).
+ */
+function stringValue(chars: string, plain: boolean): string;
+function stringValue(chars: string | undefined, plain: boolean): string | undefined;
+function stringValue(chars: string | undefined, plain: boolean): string | undefined {
+  if (plain || chars === undefined || chars.indexOf('\\') === -1) return chars;
   return JSON.parse(`"${chars}"`) as string;
 }
 
 /** The elements of a captured array of strings. */
-function stringsValue(elements: string): string[] {
+function stringsValue(elements: string, plain: boolean): string[] {
   if (elements === '') return [];
-  if (elements.indexOf('\\') !== -1) return JSON.parse(`[${elements}]`) as string[];
+  if (!plain && elements.indexOf('\\') !== -1) return JSON.parse(`[${elements}]`) as string[];
   // Without a backslash no element holds a quote, so `","` only ever separates two.
   // Found by indexOf rather than split, which cost more for the two or three groups a user has.
   const values: string[] = [];
@@ -140,34 +144,36 @@ export function readEventMetadata(text: string): EventMetadata | undefined {
   const after = match[AFTER];
   const end = match[0].length - after.length - 4;
   if (after !== 'responseStatus' && text.indexOf(',"responseStatus":', end) !== -1) return undefined;
+  const backslash = text.indexOf('\\');
+  const plain = backslash === -1 || backslash > end;
   let user: UserInfo | undefined;
   if (match[USER_PRESENT] !== undefined) {
     const groups = match[GROUPS];
-    user = { username: stringValue(match[USERNAME]), groups: groups === undefined ? undefined : stringsValue(groups) };
+    user = { username: stringValue(match[USERNAME], plain), groups: groups === undefined ? undefined : stringsValue(groups, plain) };
   }
   const impersonated = match[IMPERSONATED];
   let objectRef: ObjectRef | undefined;
   if (match[OBJECT_REF_PRESENT] !== undefined) {
     objectRef = {
-      resource: stringValue(match[OBJECT_REF_FIELDS]),
-      namespace: stringValue(match[OBJECT_REF_FIELDS + 1]),
-      name: stringValue(match[OBJECT_REF_FIELDS + 2]),
-      uid: stringValue(match[OBJECT_REF_FIELDS + 3]),
-      apiGroup: stringValue(match[OBJECT_REF_FIELDS + 4]),
-      apiVersion: stringValue(match[OBJECT_REF_FIELDS + 5]),
-      resourceVersion: stringValue(match[OBJECT_REF_FIELDS + 6]),
-      subresource: stringValue(match[OBJECT_REF_FIELDS + 7]),
+      resource: stringValue(match[OBJECT_REF_FIELDS], plain),
+      namespace: stringValue(match[OBJECT_REF_FIELDS + 1], plain),
+      name: stringValue(match[OBJECT_REF_FIELDS + 2], plain),
+      uid: stringValue(match[OBJECT_REF_FIELDS + 3], plain),
+      apiGroup: stringValue(match[OBJECT_REF_FIELDS + 4], plain),
+      apiVersion: stringValue(match[OBJECT_REF_FIELDS + 5], plain),
+      resourceVersion: stringValue(match[OBJECT_REF_FIELDS + 6], plain),
+      subresource: stringValue(match[OBJECT_REF_FIELDS + 7], plain),
     };
   }
   return {
     record: {
       kind: 'Event',
       apiVersion: 'audit.k8s.io/v1',
-      level: stringValue(match[LEVEL]),
-      auditID: stringValue(match[AUDIT_ID]),
-      stage: stringValue(match[STAGE]),
-      requestURI: stringValue(match[REQUEST_URI]),
-      verb: stringValue(match[VERB]),
+      level: stringValue(match[LEVEL], plain),
+      auditID: stringValue(match[AUDIT_ID], plain),
+      stage: stringValue(match[STAGE], plain),
+      requestURI: stringValue(match[REQUEST_URI], plain),
+      verb: stringValue(match[VERB], plain),
       user,
       impersonatedUser: impersonated === undefined ? undefined : (JSON.parse(impersonated) as UserInfo),
       objectRef,
