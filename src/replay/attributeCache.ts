@@ -5,7 +5,9 @@
 //
 // Everything but the user follows from the verb, the requestURI and the
 // objectRef, so those must all match for a hit, and the user is put back on each
-// hit. The query takes part too, except for the parameters that differ on every
+// hit. Attributes resolved from the requestURI need less of the objectRef: only
+// that it agrees with them (resolvedAgreesWith), so that the creates of one
+// collection, whose objectRef each names the new object, share one entry. The query takes part too, except for the parameters that differ on every
 // watch and list of a client yet cannot change what kube-apiserver resolves:
 // resourceVersion and resourceVersionMatch (strings, never rejected) and
 // timeoutSeconds and limit holding plain numbers (always decoded). kube-apiserver
@@ -17,14 +19,17 @@
 // `capacity` keys each; when the young one fills up the old one is dropped, so
 // entries in use survive.
 import type { AuditEventRecord } from '../request/event.js';
-import { attributesFromEvent, eventUser } from '../request/event.js';
+import { attributesFromEvent, eventAttributes, eventUser, resolvedAgreesWith } from '../request/event.js';
 import type { RequestAttributes } from '../request/types.js';
+import { detached } from './eventMetadata.js';
 
 type ObjectRef = NonNullable<AuditEventRecord['objectRef']>;
 
 interface Entry {
   verb: string;
   ref: ObjectRef | undefined;
+  /** Resolved from the requestURI: good for any objectRef that agrees with them, not only `ref`. */
+  resolved: boolean;
   attributes: Omit<RequestAttributes, 'user'>;
 }
 
@@ -79,7 +84,7 @@ export class AttributeCache {
     }
     if (entries !== undefined) {
       for (const entry of entries) {
-        if (entry.verb === verb && sameRef(entry.ref, ref)) {
+        if (entry.verb === verb && (entry.resolved ? resolvedAgreesWith(entry.attributes, verb, ref) : sameRef(entry.ref, ref))) {
           this.hits++;
           const a = entry.attributes;
           // Spelled out rather than spread: one fixed object shape, cheaper by far in a hot loop.
@@ -99,10 +104,10 @@ export class AttributeCache {
       }
     }
     this.misses++;
-    const attributes = attributesFromEvent(event);
-    const { user: _user, ...rest } = attributes;
-    const entry: Entry = { verb, ref: ref === null || ref === undefined ? undefined : { ...ref }, attributes: rest };
-    if (entries === undefined) this.remember(uri, [entry]);
+    const { attributes, resolved } = eventAttributes(event);
+    // Kept across lines: copies, not views into this line (see detached).
+    const entry: Entry = { verb: detached(verb), ref: ref === null || ref === undefined ? undefined : detachedRef(ref), resolved, attributes: detachedAttributes(attributes) };
+    if (entries === undefined) this.remember(detached(uri), [entry]);
     else if (entries.length < VARIANTS) entries.push(entry);
     else entries[entries.length - 1] = entry;
     return attributes;
@@ -115,4 +120,24 @@ export class AttributeCache {
     }
     this.young.set(uri, entries);
   }
+}
+
+function detachedRef(ref: ObjectRef): ObjectRef {
+  const copy: ObjectRef = {};
+  for (const [key, value] of Object.entries(ref)) (copy as Record<string, unknown>)[key] = typeof value === 'string' ? detached(value) : value;
+  return copy;
+}
+
+function detachedAttributes(a: RequestAttributes): Omit<RequestAttributes, 'user'> {
+  return {
+    verb: detached(a.verb),
+    resourceRequest: a.resourceRequest,
+    apiGroup: detached(a.apiGroup),
+    apiVersion: detached(a.apiVersion),
+    resource: detached(a.resource),
+    subresource: detached(a.subresource),
+    namespace: detached(a.namespace),
+    name: detached(a.name),
+    path: detached(a.path),
+  };
 }

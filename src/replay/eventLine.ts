@@ -3,6 +3,7 @@
 // (only its metadata when it has kube-apiserver's layout).
 import type { Stage } from '../audit/types.js';
 import { STAGES } from '../audit/types.js';
+import { readEventMetadata } from './eventMetadata.js';
 import { closingQuote } from './jsonScan.js';
 
 /**
@@ -14,9 +15,11 @@ import { closingQuote } from './jsonScan.js';
  * a closing brace, the request's recorded level and a stage not seen yet) but
  * not parsed in full; anything else takes the ordinary path.
  */
-const CONTINUATION_PREFIX = /^\{"kind":"Event","apiVersion":"audit\.k8s\.io\/v1","level":"([A-Za-z]+)","auditID":"([^"\\]+)","stage":"([A-Za-z]+)",/;
-
-const STAGE_BY_NAME = new Map<string, Stage>(STAGES.map((stage) => [stage, stage]));
+const CONTINUATION_PREFIX = new RegExp(
+  `^\\{"kind":"Event","apiVersion":"audit\\.k8s\\.io\\/v1","level":"([A-Za-z]+)","auditID":"([^"\\\\]+)","stage":"(?:${STAGES.map((stage) => `${stage}()`).join('|')})",`,
+);
+/** The capture group of the first stage's marker: one empty group per stage, in STAGES' order, says which stage it is without building its name. */
+const FIRST_STAGE_GROUP = 3;
 
 export interface ContinuationHead {
   level: string;
@@ -29,9 +32,9 @@ export function continuationHead(text: string): ContinuationHead | undefined {
   if (text.charCodeAt(text.length - 1) !== 0x7d /* } */) return undefined;
   const head = CONTINUATION_PREFIX.exec(text);
   if (head === null) return undefined;
-  const stage = STAGE_BY_NAME.get(head[3]);
-  if (stage === undefined) return undefined;
-  return { level: head[1], auditID: head[2], stage };
+  let stage = 0;
+  while (head[FIRST_STAGE_GROUP + stage] === undefined) stage++;
+  return { level: head[1], auditID: head[2], stage: STAGES[stage] };
 }
 
 /**
@@ -69,27 +72,47 @@ export type ParsedLine = { ok: true; record: unknown; prefixEnd: number } | { ok
  */
 const READ_MEMBERS = new Set(['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'objectRef']);
 /**
- * Anything after the cut that might be one of them: the key in quotes, or any
- * \u escape (a key can be spelled with escapes). kind and apiVersion start every
- * Kubernetes object in a body, so those hits are common, and are then told
- * apart by depth (see topLevelKeyAfter).
+ * Anything after the cut that might be one of them: the key in quotes before a
+ * colon (JSON allows whitespace between them), or any \u escape (a key can be
+ * spelled with escapes; letters with no other). kind and apiVersion start every
+ * Kubernetes object in a body, so those hits are common. Those that are among
+ * the first members of an object, after nothing but plain string members, are
+ * passed over by the expression itself (NESTED_EARLY_MEMBER); the rest are told
+ * apart by looking back (inNestedObject) or, failing that, by a walk
+ * (topLevelKeyAfter).
  */
-const MAYBE_READ_MEMBER = /"(?:kind|apiVersion|level|auditID|stage|requestURI|verb|user|impersonatedUser|objectRef)":|\\u/g;
+const READ_KEY = `"(?:${[...READ_MEMBERS].join('|')})"\\s*:`;
+/**
+ * The key just matched is preceded by a brace that is not the line's first
+ * character, then up to four members of plain strings: it is a member of a
+ * nested object. (The brace is structure: a quote right after it opens a
+ * string, as JSON has no other place for one; any brace after the line's first
+ * character opens a nested object. On a line that is not JSON this may say
+ * anything, like the rest of the cut's reading.)
+ */
+const NESTED_EARLY_MEMBER = `(?<![^]\\{(?:"[^"\\\\]*":"[^"\\\\]*",){0,4}${READ_KEY})`;
+const MAYBE_READ_MEMBER = new RegExp(`${READ_KEY}${NESTED_EARLY_MEMBER}|\\\\u`, 'g');
 
 /**
  * The line as JSON: only its metadata when it is in kube-apiserver's layout
- * (prefixEnd ≥ 0, see metadataPrefixEnd), else all of it (prefixEnd = -1).
- * Either way, the members the replay reads are what JSON.parse of the whole
- * line gives: escapes and unicode are decoded by JSON.parse itself, and a line
- * that repeats one of them after the metadata is parsed in full.
+ * (prefixEnd ≥ 0: read by readEventMetadata, or parsed up to metadataPrefixEnd),
+ * else all of it (prefixEnd = -1). Either way, the members the replay reads are
+ * what JSON.parse of the whole line gives: escapes and unicode are decoded by
+ * JSON.parse itself, and a line that repeats one of them after the metadata is
+ * parsed in full.
  */
 export function parseLine(text: string): ParsedLine {
-  const prefixEnd = metadataPrefixEnd(text);
-  if (prefixEnd !== -1 && !readMemberAfter(text, prefixEnd)) {
-    try {
-      return { ok: true, record: JSON.parse(`${text.slice(0, prefixEnd)}}`), prefixEnd };
-    } catch {
-      // Not the layout it looked like: parse the whole line.
+  const metadata = readEventMetadata(text);
+  if (metadata !== undefined) {
+    if (!readMemberAfter(text, metadata.end)) return { ok: true, record: metadata.record, prefixEnd: metadata.end };
+  } else {
+    const prefixEnd = metadataPrefixEnd(text);
+    if (prefixEnd !== -1 && !readMemberAfter(text, prefixEnd)) {
+      try {
+        return { ok: true, record: JSON.parse(`${text.slice(0, prefixEnd)}}`), prefixEnd };
+      } catch {
+        // Not the layout it looked like: parse the whole line.
+      }
     }
   }
   try {
@@ -102,8 +125,94 @@ export function parseLine(text: string): ParsedLine {
 /** Whether a member the replay reads (see READ_MEMBERS) is repeated at the top level after `from`. */
 function readMemberAfter(text: string, from: number): boolean {
   MAYBE_READ_MEMBER.lastIndex = from;
-  if (!MAYBE_READ_MEMBER.test(text)) return false;
-  return topLevelKeyAfter(text, from, (key) => READ_MEMBERS.has(key));
+  for (let hit = MAYBE_READ_MEMBER.exec(text); hit !== null; hit = MAYBE_READ_MEMBER.exec(text)) {
+    let key = hit.index;
+    if (text.charCodeAt(key) === 0x5c /* \ */) {
+      // An escape inside a string (the only place JSON has backslashes): a key's?
+      const escape = key;
+      key = openingQuoteBefore(text, escape);
+      const close = closingQuote(text, key);
+      // Past the string (always forward, even on a line that is not JSON).
+      MAYBE_READ_MEMBER.lastIndex = Math.max(close + 1, escape + 2);
+      if (key < from || !isKey(text, close)) continue;
+    }
+    if (!inNestedObject(text, key)) return topLevelKeyAfter(text, from, (name) => READ_MEMBERS.has(name));
+  }
+  return false;
+}
+
+/** Whether the string that closes at `close` is a key: a colon follows, after any whitespace. */
+function isKey(text: string, close: number): boolean {
+  let i = close + 1;
+  while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09 || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x0a) i++;
+  return text.charCodeAt(i) === 0x3a /* : */;
+}
+
+/** How far inNestedObject looks back before it gives up (the forward walk then decides). */
+const LOOK_BACK = 512;
+
+/**
+ * Whether the key whose opening quote is at `at` belongs to an object other
+ * than the line's own, found by looking back over the members before it in
+ * its object to the brace that opens it: any brace but the line's first
+ * character opens a nested object. A body's kind and apiVersion (its first
+ * members) are thus told apart in a few steps rather than by walking the line
+ * from the cut. False when unsure (whitespace, a long look); on a line that is
+ * not JSON it may say anything, like the rest of the cut's reading (see
+ * metadataPrefixEnd).
+ */
+function inNestedObject(text: string, at: number): boolean {
+  let i = at - 1;
+  const stop = at - LOOK_BACK;
+  while (i > stop) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) return i > 0;
+    if (c !== 0x2c /* , */) return false;
+    // The member before: its value, a colon, its key.
+    const value = valueStartBefore(text, i - 1, stop);
+    if (value <= 0 || text.charCodeAt(value - 1) !== 0x3a /* : */ || text.charCodeAt(value - 2) !== 0x22) return false;
+    i = openingQuoteBefore(text, value - 2) - 1;
+  }
+  return false;
+}
+
+/** Where the JSON value that ends at `last` starts, or -1 (past `stop`, or not a value of compact JSON). */
+function valueStartBefore(text: string, last: number, stop: number): number {
+  const c = text.charCodeAt(last);
+  if (c === 0x22 /* " */) return openingQuoteBefore(text, last);
+  if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+    let depth = 0;
+    for (let i = last; i > stop; i--) {
+      const d = text.charCodeAt(i);
+      if (d === 0x22) i = openingQuoteBefore(text, i);
+      else if (d === 0x7d || d === 0x5d) depth++;
+      else if (d === 0x7b || d === 0x5b) {
+        depth--;
+        if (depth === 0) return i;
+      }
+    }
+    return -1;
+  }
+  // A number, true, false or null.
+  let i = last;
+  while (i > stop && isLiteralChar(text.charCodeAt(i))) i--;
+  return i === last ? -1 : i + 1;
+}
+
+function isLiteralChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45;
+}
+
+/** The quote that opens the string whose closing quote is at `close`: the nearest quote before it that no odd run of backslashes escapes; -1 if none. */
+function openingQuoteBefore(text: string, close: number): number {
+  let quote = text.lastIndexOf('"', close - 1);
+  while (quote > 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if ((backslashes & 1) === 0) return quote;
+    quote = text.lastIndexOf('"', quote - 1);
+  }
+  return quote;
 }
 
 /**

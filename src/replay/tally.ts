@@ -14,8 +14,9 @@ import type { AuditDecision, CompiledPolicy } from '../audit/policy/checker.js';
 import { compilePolicy } from '../audit/policy/checker.js';
 import { AttributeCache } from './attributeCache.js';
 import type { ContinuationHead } from './eventLine.js';
+import { detached } from './eventMetadata.js';
 import { TextLineFacts, type FactContext, type LineFacts, type LineRead, type RequestFacts } from './lineFacts.js';
-import { formatRequestClass } from './requestClass.js';
+import { formatRequestClass, type RequestClass } from './requestClass.js';
 import type { ReplayReport, RuleCount } from './report.js';
 import { volumeNotes } from './report.js';
 import { RequestWindow } from './requestWindow.js';
@@ -216,7 +217,8 @@ export class ReplayTally {
     const last = isLastEvent(stageIndex, request);
     if (auditID === '' || (isNew && last)) this.finish(request);
     else if (isNew) {
-      this.window.add(auditID, request);
+      // Kept until the request's last event: not a view into this line (see detached).
+      this.window.add(detached(auditID), request);
       this.deferral?.opened(this.window);
     } else if (last) this.window.finish(auditID);
   }
@@ -255,7 +257,7 @@ export class ReplayTally {
     const key = `${changed.key}\u0000${from}\u0000${to}`;
     let tally = counts.classes.get(key);
     if (tally === undefined && counts.classes.size < this.options.maxTrackedClasses) {
-      tally = { class: changed.classOf(), from, to, requests: 0, examples: [], firstPos: example.pos };
+      tally = { class: detachedClass(changed.classOf()), from, to, requests: 0, examples: [], firstPos: example.pos };
       counts.classes.set(key, tally);
     }
     if (tally === undefined) {
@@ -263,7 +265,9 @@ export class ReplayTally {
       return;
     }
     tally.requests++;
-    if (tally.examples.length < this.options.examplesPerClass) tally.examples.push(example);
+    if (tally.examples.length < this.options.examplesPerClass) {
+      tally.examples.push({ ...example, auditID: detached(example.auditID), requestURI: detached(example.requestURI) });
+    }
   }
 
   /** A request whose events are all in (or that the window or the log's end closed): its volume under each side. */
@@ -344,4 +348,9 @@ export class ReplayTally {
       },
     };
   }
+}
+
+/** A class kept for the report, its strings copied out of the line it was read from (see detached). */
+function detachedClass(c: RequestClass): RequestClass {
+  return { user: c.user === null ? null : detached(c.user), verb: detached(c.verb), target: detached(c.target), namespace: detached(c.namespace) };
 }

@@ -116,16 +116,9 @@ function methodForVerb(verb: string, resourceRequest: boolean): string | undefin
   return METHOD_FOR_RESOURCE_VERB.get(verb);
 }
 
+/** The attributes as the event records them, all but the path (which only the recorded attributes need: see recordedPath). */
 function recordedAttributes(event: AuditEventRecord, user: UserInfo | null): RequestAttributes {
   const ref = event.objectRef;
-  let path = '';
-  if (typeof event.requestURI === 'string') {
-    try {
-      path = parseRequestTarget('GET', event.requestURI).path;
-    } catch {
-      path = event.requestURI.split('?')[0];
-    }
-  }
   return {
     user,
     verb: event.verb ?? '',
@@ -136,15 +129,45 @@ function recordedAttributes(event: AuditEventRecord, user: UserInfo | null): Req
     subresource: ref?.subresource ?? '',
     namespace: ref?.namespace ?? '',
     name: ref?.name ?? '',
-    path,
+    path: '',
   };
+}
+
+/** The path of the recorded requestURI (parsed as a URL: the costliest part, left out when the URI resolves). */
+function recordedPath(event: AuditEventRecord): string {
+  if (typeof event.requestURI !== 'string') return '';
+  try {
+    return parseRequestTarget('GET', event.requestURI).path;
+  } catch {
+    return event.requestURI.split('?')[0];
+  }
+}
+
+/**
+ * Whether attributes resolved from a requestURI agree with what an event
+ * records of its request (its verb and objectRef): same verb and kind, same
+ * group, version, resource and subresource, and a namespace and name that are
+ * either the recorded ones or empty (filled in later from the body). The
+ * resolved attributes depend on nothing else of the event, which is what lets
+ * replay's attribute cache reuse them for every event they agree with.
+ */
+export function resolvedAgreesWith(resolved: Omit<RequestAttributes, 'user'>, verb: string, ref: AuditEventRecord['objectRef'] | null): boolean {
+  const resourceRequest = ref !== undefined && ref !== null;
+  if (resolved.verb !== verb || resolved.resourceRequest !== resourceRequest) return false;
+  if (!resourceRequest) return true;
+  return (
+    resolved.apiGroup === (ref.apiGroup ?? '') &&
+    resolved.apiVersion === (ref.apiVersion ?? '') &&
+    resolved.resource === (ref.resource ?? '') &&
+    resolved.subresource === (ref.subresource ?? '') &&
+    (resolved.namespace === (ref.namespace ?? '') || resolved.namespace === '') &&
+    (resolved.name === (ref.name ?? '') || resolved.name === '')
+  );
 }
 
 /**
  * Re-resolves the requestURI with the method the verb implies, and accepts the
- * result only if it agrees with the event: same verb and kind, same group,
- * version, resource and subresource, and a namespace and name that are either
- * the recorded ones or empty (filled in later from the body).
+ * result only if it agrees with the event (see resolvedAgreesWith).
  */
 function resolvedAttributes(event: AuditEventRecord, recorded: RequestAttributes): { method: string; info: RequestInfo } | undefined {
   if (typeof event.requestURI !== 'string') return undefined;
@@ -156,23 +179,26 @@ function resolvedAttributes(event: AuditEventRecord, recorded: RequestAttributes
   } catch {
     return undefined;
   }
-  const r = attributesFromRequestInfo(info, null);
-  const agrees =
-    r.verb === recorded.verb &&
-    r.resourceRequest === recorded.resourceRequest &&
-    (!r.resourceRequest ||
-      (r.apiGroup === recorded.apiGroup &&
-        r.apiVersion === recorded.apiVersion &&
-        r.resource === recorded.resource &&
-        r.subresource === recorded.subresource &&
-        (r.namespace === recorded.namespace || r.namespace === '') &&
-        (r.name === recorded.name || r.name === '')));
-  return agrees ? { method, info } : undefined;
+  return resolvedAgreesWith(attributesFromRequestInfo(info, null), recorded.verb, event.objectRef) ? { method, info } : undefined;
 }
 
 /** The attributes kube-apiserver evaluated its policy on for this event's request. */
 export function attributesFromEvent(event: AuditEventRecord): RequestAttributes {
-  return requestFromEvent(event).attributes;
+  return eventAttributes(event).attributes;
+}
+
+/**
+ * The same, saying whether they were resolved from the requestURI (see
+ * resolvedAgreesWith) or are the recorded ones; without the label and identity
+ * requestFromEvent works out.
+ */
+export function eventAttributes(event: AuditEventRecord): { attributes: RequestAttributes; resolved: boolean } {
+  const user = eventUser(event);
+  const recorded = recordedAttributes(event, user);
+  const resolved = resolvedAttributes(event, recorded);
+  if (resolved) return { attributes: attributesFromRequestInfo(resolved.info, user), resolved: true };
+  recorded.path = recordedPath(event);
+  return { attributes: recorded, resolved: false };
 }
 
 /**
@@ -185,6 +211,7 @@ export function requestFromEvent(event: AuditEventRecord): AuditRequest {
   const user = eventUser(event);
   const recorded = recordedAttributes(event, user);
   const resolved = resolvedAttributes(event, recorded);
+  if (!resolved) recorded.path = recordedPath(event);
   const attributes = resolved ? attributesFromRequestInfo(resolved.info, user) : recorded;
   const label = `${describeUser(user)} ${attributes.verb} ${event.requestURI ?? attributes.path}`;
   if (!resolved) return { attributes, label };

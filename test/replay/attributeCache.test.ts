@@ -29,13 +29,27 @@ describe('AttributeCache', () => {
     const events = [
       event({ requestURI: '/api/v1/namespaces/a/pods', verb: 'list', user, objectRef: { resource: 'pods', namespace: 'a', apiVersion: 'v1' } }),
       event({ requestURI: '/api/v1/namespaces/a/pods?watch=1', verb: 'watch', user, objectRef: { resource: 'pods', namespace: 'a', apiVersion: 'v1' } }),
-      // A create whose objectRef.name was filled in from the body: the policy saw no name.
       event({ requestURI: '/api/v1/namespaces/a/pods', verb: 'create', user, objectRef: { resource: 'pods', namespace: 'a', name: 'web', apiVersion: 'v1' } }),
-      event({ requestURI: '/api/v1/namespaces/a/pods', verb: 'create', user, objectRef: { resource: 'pods', namespace: 'a', name: 'db', apiVersion: 'v1' } }),
       event({ requestURI: '/healthz', verb: 'get', user }),
+      // An objectRef the URI does not give: the recorded attributes, which name it.
+      event({ requestURI: '/api/v1/namespaces/a/pods', verb: 'create', user, objectRef: { resource: 'secrets', namespace: 'a', name: 'web', apiVersion: 'v1' } }),
+      event({ requestURI: '/api/v1/namespaces/a/pods', verb: 'create', user, objectRef: { resource: 'pods', namespace: 'b', name: 'web', apiVersion: 'v1' } }),
+      event({ requestURI: '/api/v1/namespaces/a/pods', verb: 'create', user }),
     ];
     for (const e of events) expect(cache.attributesOf(e)).toEqual(attributesFromEvent(e));
-    expect(cache.misses).toBe(5);
+    expect(cache.misses).toBe(7);
+  });
+
+  test('creates in one collection share an entry: the name in their objectRef came from the body, and the URI resolves without it', () => {
+    const cache = new AttributeCache();
+    const user = { username: 'alice', groups: [] };
+    const create = (name: string, namespace = 'a') =>
+      event({ requestURI: '/api/v1/namespaces/a/configmaps', verb: 'create', user, objectRef: { resource: 'configmaps', namespace, name, apiVersion: 'v1' } });
+    const events = [create('web'), create('db'), create('cache'), create('web', 'b'), create('db')];
+    for (const e of events) expect(cache.attributesOf(e)).toEqual(attributesFromEvent(e));
+    // The create in namespace b disagrees with the URI: resolved apart, recorded as it was logged.
+    expect(cache.misses).toBe(2);
+    expect(cache.attributesOf(create('x', 'b')).namespace).toBe('b');
   });
 
   test('queries that differ (resourceVersion, timeouts, selectors, even undecodable ones) give what resolving each gives', () => {

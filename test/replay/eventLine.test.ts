@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { parseLine } from '../../src/replay/eventLine.js';
+import { continuationHead, parseLine } from '../../src/replay/eventLine.js';
 import { seededFloats } from '../../conformance/generate/random.js';
+import { readEventMembers } from '../support/eventMembers.js';
 
 // What the decision and the report read of an event (see READ_MEMBERS in eventLine.ts).
 const READ = ['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'objectRef'];
@@ -11,8 +12,7 @@ function expectAsJsonParse(text: string): { prefix: boolean } {
   const parsed = parseLine(text);
   expect(parsed.ok).toBe(true);
   if (!parsed.ok) throw new Error('unreachable');
-  const record = parsed.record as Record<string, unknown>;
-  for (const key of READ) expect(record[key], `${key} of ${text}`).toStrictEqual(whole[key]);
+  expect(readEventMembers(parsed.record as Record<string, unknown>), text).toStrictEqual(readEventMembers(whole));
   return { prefix: parsed.prefixEnd !== -1 };
 }
 
@@ -30,6 +30,12 @@ describe('parseLine reads the members the replay uses as JSON.parse does', () =>
     ['a repeated user after the status', head + meta + ',"responseStatus":{"code":200},"user":{"username":"mallory"}}', false],
     ['a repeated kind after the bodies', head + meta + ',"requestObject":{"kind":"Pod"},"kind":"NotAnEvent"}', false],
     ['a repeat spelled with escapes after the bodies', head + meta + ',"responseStatus":{"code":200},"\\u0076erb":"delete"}', false],
+    ['a repeat with whitespace before its colon', head + meta + ',"responseStatus":{"code":200},"verb" :"delete"}', false],
+    ['an escape in a body string is not a key', head + meta + ',"responseStatus":{"code":200},"responseObject":{"kind":"Pod","a":"x\\u0026y","b":["\\u0076erb"]}}', true],
+    ['a key with an escape inside a body', head + meta + ',"responseStatus":{"code":200},"responseObject":{"a":1,"\\u0076erb":"x"}}', true],
+    ['a read member deep in a body, after a long sibling', head + meta + `,"responseStatus":{"code":200},"responseObject":{"data":{"a":"${'x'.repeat(600)}","verb":"x"}}}`, true],
+    ['a repeat after a long body', head + meta + `,"responseStatus":{"code":200},"responseObject":{"data":"${'x'.repeat(600)}"},"verb":"delete"}`, false],
+    ['a repeat after nothing but plain members of the line itself', '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","requestReceivedTimestamp":"t","verb":"delete"}', false],
     ['an escaped quote and brackets in a body string', head + meta + ',"responseStatus":{"message":"a\\"}]{[,\\"verb\\":"},"responseObject":{"s":"\\\\"},"stageTimestamp":"t"}', true],
   ])('%s', (_name, text, prefix) => {
     expect(expectAsJsonParse(text).prefix).toBe(prefix);
@@ -44,8 +50,9 @@ describe('parseLine reads the members the replay uses as JSON.parse does', () =>
   test('fuzz: 4 000 events with members moved, repeated, nested and escaped (seed 15) agree with JSON.parse', () => {
     const rand = seededFloats(15);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-    const strings = ['get', 'list', '', 'a"b', 'a\\b', 'ü', '😀', '\ud800', '/api/v1/pods?watch=1', 'system:nodes', '}]', '{"verb":"x"}'];
-    const members = [...READ, 'responseStatus', 'requestObject', 'responseObject', 'stageTimestamp', 'annotations', 'username', 'groups'];
+    const strings = ['get', 'list', '', 'a"b', 'a\\b', 'ü', '😀', '\ud800', '/api/v1/pods?watch=1', 'system:nodes', '}]', '{"verb":"x"}', '{', 'a{', ':', ','];
+    // Keys ending in a brace: a brace inside a string must not pass for an object's.
+    const members = [...READ, 'responseStatus', 'requestObject', 'responseObject', 'stageTimestamp', 'annotations', 'username', 'groups', '{', 'a{'];
     const value = (depth: number): unknown => {
       const r = rand();
       if (depth > 3 || r < 0.35) return pick(strings);
@@ -68,4 +75,23 @@ describe('parseLine reads the members the replay uses as JSON.parse does', () =>
     expect(prefixOnly).toBeGreaterThan(400);
     expect(prefixOnly).toBeLessThan(3_600);
   }, 60_000);
+});
+
+describe('continuationHead reads level, auditID and stage of kube-apiserver\'s layout only', () => {
+  const line = (stage: string, auditID = 'id-1', end = '"verb":"get"}') =>
+    `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"${auditID}","stage":"${stage}",${end}`;
+
+  test.each(['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'])('%s', (stage) => {
+    expect(continuationHead(line(stage))).toStrictEqual({ level: 'Request', auditID: 'id-1', stage });
+  });
+
+  test.each([
+    ['an unknown stage', line('Started')],
+    ['a stage name followed by more letters', line('ResponseCompleteX')],
+    ['a stage name cut short', line('Response')],
+    ['an auditID with an escape', line('Panic', 'a\\u0062')],
+    ['no closing brace', line('Panic', 'id-1', '"verb":"get"')],
+  ])('not a head: %s', (_name, text) => {
+    expect(continuationHead(text)).toBeUndefined();
+  });
 });
