@@ -1,16 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { corpusPath, hasCorpus } from '../support/corpus.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'auditspec-record-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (args: string[]) => runCli(['record', ...args]);
 
 describe.skipIf(!hasCorpus('logs/audit2rbac-demo.log'))('auditspec record (skipped without ../shared/corpus)', () => {
+  // Made inside the block: a file whose tests are all skipped runs no hooks, so a directory made at the top would be left behind.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'auditspec-record-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   test('--out writes the spec and stderr summarises', async () => {
     const out = join(dir, 'demo.audit.spec.ts');
     const { code, stdout, stderr } = await run([corpusPath('logs/audit2rbac-demo.log'), '--policy', corpusPath('policies/audit2rbac-demo-policy.yaml'), '--out', out]);

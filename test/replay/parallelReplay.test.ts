@@ -16,8 +16,12 @@ import { corpusPath, hasCorpus } from '../support/corpus.js';
 
 // Worker threads run JavaScript: from the sources, replay --jobs uses the build (npm test builds first).
 const built = existsSync(fileURLToPath(new URL('../../dist/replay/jobs/worker.js', import.meta.url)));
-const dir = mkdtempSync(join(tmpdir(), 'auditspec-jobs-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made on first use: a file whose tests are all skipped (no build) runs no hooks, so a directory made at the top would be left behind.
+let made: string | undefined;
+const dir = () => (made ??= mkdtempSync(join(tmpdir(), 'auditspec-jobs-')));
+afterAll(() => {
+  if (made !== undefined) rmSync(made, { recursive: true, force: true });
+});
 
 function policy(yaml: string): Policy {
   const read = readPolicy(yaml, { file: 'policy.yaml' });
@@ -65,7 +69,7 @@ function event(auditID: string, stage: string, fields: { user?: string; verb?: s
 
 /** Writes `lines` as a log; returns its path and where each line starts. */
 function writeLog(name: string, lines: string[]): { log: string; starts: number[] } {
-  const log = join(dir, name);
+  const log = join(dir(), name);
   writeFileSync(log, lines.map((line) => `${line}\n`).join(''));
   const starts: number[] = [];
   let at = 0;
@@ -89,7 +93,7 @@ const changes = policy('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- lev
 
 describe.skipIf(!built)('replay --jobs gives the report a single thread gives (skipped without the build: npm run build)', () => {
   test('a generated log cut into many ranges: requests straddle them, stitched by auditID', async () => {
-    const log = join(dir, 'synthetic.log');
+    const log = join(dir(), 'synthetic.log');
     await writeSyntheticAuditLog(log, 3_000);
     // ~40 ranges: many requests have their first event in one range and their last in the next.
     const unitBytes = Math.ceil(readFileSync(log).length / 40);
@@ -106,17 +110,17 @@ describe.skipIf(!built)('replay --jobs gives the report a single thread gives (s
       JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: id, stage, requestURI: '/api/v1/namespaces/a/pods', verb: 'get', user: { username: 'u', groups: [] }, objectRef: { resource: 'pods', namespace: 'a', apiVersion: 'v1' }, ...extra });
     const lines = [ev('a', 'RequestReceived'), '', 'not json', ev('b', 'RequestReceived'), ev('a', 'ResponseComplete'), '  ', ev('b', 'ResponseComplete'), ev('b', 'ResponseComplete'), '{"kind":"Other"}', ev('c', 'ResponseStarted', { user: {} }), ev('a', 'RequestReceived')];
     const text = lines.join('\r\n');
-    const log = join(dir, 'odd.log');
+    const log = join(dir(), 'odd.log');
     writeFileSync(log, text);
     // Every range size from 1 byte up: boundaries fall on every byte of the log.
     for (let unitBytes = 1; unitBytes < 120; unitBytes += 7) await expectSameReport([log], { policy: everyStage }, unitBytes);
   }, 120_000);
 
   test('several files, compressed and not, a request spanning two of them', async () => {
-    const first = join(dir, 'one.log');
-    const second = join(dir, 'two.log.gz');
+    const first = join(dir(), 'one.log');
+    const second = join(dir(), 'two.log.gz');
     await writeSyntheticAuditLog(first, 500);
-    const rest = join(dir, 'rest.log');
+    const rest = join(dir(), 'rest.log');
     await writeSyntheticAuditLog(rest, 500);
     writeFileSync(second, gzipSync(readFileSync(rest)));
     await expectSameReport([first, second, rest], { policy: typical }, 4096);
