@@ -114,7 +114,7 @@ interface LiveCase {
  * ResponseComplete or Panic — and only inside it impersonation, priority and
  * fairness, authorization and the handlers with their storage. Measured on live
  * conformance (21 policies, seed 3, 2 cores, kube-apiserver 1.37.2): together
- * they take about 0.27 CPU-s off each policy (see README, Benchmarks).
+ * they take about 0.27 CPU-s off each policy (see bench/README.md).
  * Disabling the ValidatingAdmissionPolicy and MutatingAdmissionPolicy plugins
  * (whose two GETs of /openapi/v3 at every start a profile showed) measured no
  * gain and is left out: the OpenAPI v3 documents are serialised at every start

@@ -137,7 +137,6 @@ function slotText(region: Region, slot: Slot): string {
   }
 }
 
-
 interface Written {
   texts: string[];
   /** Per slot, the text's two hashes; and their sums over all slots (mod 2^32). */
